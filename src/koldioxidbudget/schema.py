@@ -87,9 +87,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tables:
-    """An edition's tables in memory, as the method reads them (no I/O happens through this)."""
+    """An edition's tables in memory, as the method reads them (no I/O happens through this).
+
+    Compared and hashed by identity (``eq=False``), so results can be memoised per loaded edition.
+    """
 
     edition_id: str
     gas: str

@@ -1,0 +1,92 @@
+"""Areas: municipalities (kommun), counties (län) and Sweden (riket); lookup by name or code.
+
+A query matches in any case, with or without diacritics and the words "kommun", "län",
+"stad" or "region": "goteborg", "1480", "Uppsala kommun", "Stockholms län", "Sverige".
+A bare name that is both a municipality and a county ("Uppsala") means the municipality;
+"Uppsala län" means the county. A typo raises ``AreaNotFound`` with close names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import AreaNotFound
+
+__all__ = ["Area", "find_area", "normalise", "slug"]
+
+_SUFFIX = re.compile(r"\b(kommun|kommune|stad|lan|region|county|municipality)\b")
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    level: str
+    lan_code: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, no diacritics, single spaces."""
+    t = unicodedata.normalize("NFKD", text.strip().lower())
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return " ".join(t.replace("-", " ").split())
+
+
+def slug(name: str) -> str:
+    """kebab-case, ASCII: 'Upplands Väsby' → 'upplands-vasby', 'Stockholms län' → 'stockholms-lan'."""
+    return re.sub(r"[^a-z0-9]+", "-", normalise(name)).strip("-")
+
+
+def _bare(text: str) -> str:
+    t = _SUFFIX.sub(" ", normalise(text))
+    t = " ".join(t.split())
+    # "stockholms" (län genitive) → "stockholm"
+    return t
+
+
+def find_area(areas: pd.DataFrame, query: str) -> Area:
+    """The area a user means by ``query`` (see module doc)."""
+    q = query.strip()
+    rows = list(areas.itertuples(index=False))
+    by_code = {r.code: r for r in rows}
+    if q in by_code:
+        r = by_code[q]
+        return Area(r.code, r.name, r.level, r.lan_code)
+    if q.isdigit() and len(q) in (1, 3):
+        padded = q.zfill(2 if len(q) == 1 else 4)
+        if padded in by_code:
+            r = by_code[padded]
+            return Area(r.code, r.name, r.level, r.lan_code)
+    nq = normalise(q)
+    wants_lan = bool(re.search(r"\blan\b|\bcounty\b", nq))
+    wants_kommun = bool(re.search(r"\bkommun\b|\bmunicipality\b", nq))
+    bq = _bare(q)
+    if nq in {"sverige", "sweden", "riket", "hela sverige"}:
+        r = next(r for r in rows if r.level == "riket")
+        return Area(r.code, r.name, r.level, r.lan_code)
+
+    def keys(r: object) -> set[str]:
+        name = r.name
+        official = r.official_name
+        k = {normalise(name), _bare(name), normalise(official), _bare(official), slug(name)}
+        if r.level == "lan":
+            b = _bare(name)
+            k.add(b[:-1] if b.endswith("s") else b)  # "stockholms" → "stockholm"
+        return k
+
+    matches = [r for r in rows if nq in keys(r) or bq in keys(r)]
+    if wants_lan:
+        matches = [r for r in matches if r.level == "lan"] or matches
+    elif wants_kommun or len({r.level for r in matches}) > 1:
+        matches = [r for r in matches if r.level == "kommun"] or matches
+    if matches:
+        r = matches[0]
+        return Area(r.code, r.name, r.level, r.lan_code)
+    names = {normalise(r.name): r.name for r in rows}
+    close = difflib.get_close_matches(bq or nq, list(names), n=4, cutoff=0.6)
+    raise AreaNotFound(query, [names[c] for c in close])

@@ -1,0 +1,453 @@
+"""Editions: immutable snapshots of the official data, one per consistent data release.
+
+An edition is a directory ``<editions>/<id>/`` holding ``manifest.json`` and one CSV per table
+(``schema.COLUMNS``). Its id is ``<gas>-<release>-<hash>``: the hash covers every input file's
+SHA-256 and the table format version, so the same inputs always give the same id and the same
+table bytes. A build writes into a temporary sibling directory and renames it into place, so an
+interrupted build never leaves a half edition behind (temporary directories start with ``.tmp-``
+and are never listed). Loading never touches the network.
+
+Where editions live: ``$KOLDIOXIDBUDGET_EDITIONS``, else ``$XDG_DATA_HOME/koldioxidbudget/editions``
+(``~/.local/share/koldioxidbudget/editions``). Where sources live: ``$KOLDIOXIDBUDGET_SOURCES``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import EditionError
+from .schema import COLUMNS, GAS_CO2, Tables
+
+__all__ = [
+    "FORMAT_VERSION",
+    "EditionInfo",
+    "build_editions",
+    "editions_dir",
+    "list_editions",
+    "load_edition",
+    "resolve_edition",
+    "sources_dir",
+]
+
+log = logging.getLogger(__name__)
+
+#: Version of the table format; part of every edition id.
+FORMAT_VERSION = "1"
+
+_DTYPES: dict[str, dict[str, Any]] = {
+    "areas": {"code": str, "name": str, "level": str, "lan_code": str, "official_name": str},
+    "emissions": {"code": str, "year": int, "sector": str, "emissions_t": float},
+    "subsectors": {"code": str, "year": int, "sector": str, "subsector": str, "emissions_t": float},
+    "population": {"code": str, "year": int, "population": int},
+    "global_budgets": {
+        "source_id": str,
+        "budget_from": int,
+        "temperature_c": float,
+        "probability_pct": int,
+        "budget_gt": float,
+        "verification": str,
+    },
+    "global_emissions": {
+        "year": int,
+        "world_fossil_mt": float,
+        "world_luc_mt": float,
+        "sweden_fossil_mt": float,
+    },
+    "blocs": {"year": int, "entity": str, "emissions_mt": float},
+    "facilities": {"code": str, "facility": str, "kind": str, "year": int, "emissions_t": float},
+}
+_SORT: dict[str, list[str]] = {
+    "areas": ["code"],
+    "emissions": ["code", "year", "sector"],
+    "subsectors": ["code", "year", "sector", "subsector"],
+    "population": ["code", "year"],
+    "global_budgets": ["source_id", "temperature_c", "probability_pct"],
+    "global_emissions": ["year"],
+    "blocs": ["entity", "year"],
+    "facilities": ["code", "facility", "year"],
+}
+
+
+def sources_dir(path: str | Path | None = None) -> Path:
+    """The folder with the official source files (``$KOLDIOXIDBUDGET_SOURCES``)."""
+    p = path or os.environ.get("KOLDIOXIDBUDGET_SOURCES")
+    if not p:
+        raise EditionError(
+            "No source folder: set KOLDIOXIDBUDGET_SOURCES to the folder with the official files "
+            "(e.g. ../shared/data), or run 'koldioxidbudget data fetch' to download them."
+        )
+    d = Path(p)
+    if not d.is_dir():
+        raise EditionError(f"Source folder {d} does not exist; check KOLDIOXIDBUDGET_SOURCES.")
+    return d
+
+
+def editions_dir(path: str | Path | None = None) -> Path:
+    """The folder editions are written to and read from."""
+    if path:
+        return Path(path)
+    env = os.environ.get("KOLDIOXIDBUDGET_EDITIONS")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "koldioxidbudget" / "editions"
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """An edition's manifest, as listed."""
+
+    id: str
+    gas: str
+    release: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def last_data_year(self) -> int:
+        return int(self.manifest["last_data_year"])
+
+    @property
+    def built_at(self) -> str:
+        return str(self.manifest["built_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# build
+
+
+@dataclass(frozen=True)
+class _Release:
+    gas: str
+    release: str
+    publisher: str
+    files: tuple[Path, ...]
+    read: Callable[[pd.DataFrame], Any]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _common_inputs(src: Path) -> dict[str, Path]:
+    files = {
+        "municipalities": src / "regions" / "municipalities.csv",
+        "counties": src / "regions" / "counties.csv",
+        "population_municipality": src / "population" / "population_municipality_1950-2025.csv",
+        "population_county": src / "population" / "population_county_national_1950-2025.csv",
+        "global_budgets": src / "carbon_budgets" / "remaining_carbon_budgets_global.csv",
+        "global_emissions": src / "global" / "owid_gcb2024_co2_sweden_world_1990-2023.csv",
+        "blocs": src / "global" / "gcb2019_fossil_co2_sweden_annexB_world_1959-2018.csv",
+        "cement": src / "facilities" / "cement_process_co2.csv",
+    }
+    missing = [f"{k} ({p.relative_to(src)})" for k, p in files.items() if not p.is_file()]
+    if missing:
+        raise EditionError(
+            f"The source folder {src} lacks {', '.join(missing)}. Run 'koldioxidbudget data fetch' "
+            "or point KOLDIOXIDBUDGET_SOURCES at a complete folder."
+        )
+    return files
+
+
+def _discover_releases(src: Path) -> list[_Release]:
+    """Every SMHI release in the source folder (raw Excel preferred over tidy CSV of the same release)."""
+    from .sources import smhi
+
+    found: dict[tuple[str, str], _Release] = {}
+    em = src / "emissions"
+    for x in sorted(em.glob("**/smhi_lansrapport_*.xlsx")):
+        gas, release = smhi.peek_smhi_excel(x)
+        found[(gas, release)] = _Release(
+            gas,
+            release,
+            "SMHI Nationella emissionsdatabasen (Länsrapport)",
+            (x,),
+            lambda areas, x=x: smhi.read_smhi_excel(x, areas=areas),
+        )
+    co2_csv = em / "smhi_rus" / "co2_by_sector_subsector_all_levels_vintage2024.csv"
+    if co2_csv.is_file() and (GAS_CO2, "2024-04-18") not in found:
+        found[(GAS_CO2, "2024-04-18")] = _Release(
+            GAS_CO2,
+            "2024-04-18",
+            "SMHI Nationella emissionsdatabasen (tidy CSV)",
+            (co2_csv,),
+            lambda areas: smhi.read_smhi_co2_csv(co2_csv, areas=areas),
+        )
+    ghg = [
+        em / "smhi_rus" / f"ghg_by_sector_{lv}.csv" for lv in ("municipality", "county", "national")
+    ]
+    if all(p.is_file() for p in ghg):
+        found[("CO2e", "2026")] = _Release(
+            "CO2e",
+            "2026",
+            "SMHI Nationella emissionsdatabasen via Klimatbyran",
+            tuple(ghg),
+            lambda areas: smhi.read_smhi_ghg_csvs(*ghg, areas=areas, release="2026"),
+        )
+    g25 = em / "smhi_rus" / "ghg_by_sector_all_levels_vintage2025.csv"
+    sub25 = em / "smhi_rus" / "ghg_by_subsector_county_national_vintage2025.csv"
+    if g25.is_file():
+        files = (g25, sub25) if sub25.is_file() else (g25,)
+        found[("CO2e", "2025")] = _Release(
+            "CO2e",
+            "2025",
+            "SMHI Nationella emissionsdatabasen via Klimatbyran",
+            files,
+            lambda areas: smhi.read_smhi_ghg_all_levels_csv(
+                g25, areas=areas, subsector_csv=sub25 if sub25.is_file() else None, release="2025"
+            ),
+        )
+    if not found:
+        raise EditionError(
+            f"No SMHI emissions export found under {em}. Expected smhi_lansrapport_*.xlsx "
+            "(run 'koldioxidbudget data fetch') or the tidy CSVs described in PROVENANCE.md."
+        )
+    return [found[k] for k in sorted(found)]
+
+
+def _to_csv_bytes(df: pd.DataFrame, name: str) -> bytes:
+    cols = list(COLUMNS[name])
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise EditionError(
+            f"Table {name} lacks columns {missing} (a reader bug: please report it)."
+        )
+    out = df[cols].sort_values(_SORT[name], kind="mergesort").reset_index(drop=True)
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def _edition_id(gas: str, release: str, input_hashes: list[str]) -> str:
+    h = hashlib.sha256(
+        ("\n".join([FORMAT_VERSION, gas, release, *sorted(input_hashes)])).encode()
+    ).hexdigest()
+    return f"{gas.lower()}-{release}-{h[:8]}"
+
+
+def build_editions(
+    *,
+    sources: str | Path | None = None,
+    into: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[EditionInfo]:
+    """Build one edition per release found in the source folder (skipping ones already built).
+
+    Returns the editions in the order built. Raises ``SourceError`` for malformed inputs and
+    ``EditionError`` for missing ones; nothing half-written is ever left in ``into``.
+    """
+    from . import sources as rd
+    from .method.budget import METHOD_VERSION
+
+    src = sources_dir(sources)
+    dest = editions_dir(into)
+    dest.mkdir(parents=True, exist_ok=True)
+    common = _common_inputs(src)
+    hashes = {k: _sha256(p) for k, p in common.items()}
+    areas = rd.read_areas(common["municipalities"], common["counties"])
+    shared_tables = {
+        "areas": areas,
+        "population": rd.read_population(
+            common["population_municipality"], common["population_county"], areas=areas
+        ),
+        "global_budgets": rd.read_global_budgets(common["global_budgets"]),
+        "global_emissions": rd.read_global_emissions(common["global_emissions"]),
+        "blocs": rd.read_blocs(common["blocs"]),
+        "facilities": rd.read_facilities(common["cement"], areas=areas),
+    }
+    built: list[EditionInfo] = []
+    for rel in _discover_releases(src):
+        rel_hashes = {str(p.relative_to(src)): _sha256(p) for p in rel.files}
+        all_hashes = list(rel_hashes.values()) + list(hashes.values())
+        eid = _edition_id(rel.gas, rel.release, all_hashes)
+        final = dest / eid
+        if (final / "manifest.json").is_file():
+            log.info("edition %s already built", eid)
+            if progress:
+                progress(f"{eid} (already built)")
+            built.append(_info(final))
+            continue
+        if progress:
+            progress(eid)
+        release = rel.read(areas)
+        tables = dict(shared_tables, emissions=release.emissions, subsectors=release.subsectors)
+        years = sorted(int(y) for y in release.emissions["year"].unique())
+        manifest: dict[str, Any] = {
+            "id": eid,
+            "gas": rel.gas,
+            "release": rel.release,
+            "publisher": rel.publisher,
+            "data_years": years,
+            "last_data_year": years[-1],
+            "format_version": FORMAT_VERSION,
+            "method_version": METHOD_VERSION,
+            "built_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+            "unallocated_t": {
+                str(int(r.year)): float(r.emissions_t)
+                for r in release.unallocated.itertuples(index=False)
+            },
+            "inputs": [
+                {
+                    "role": "emissions",
+                    "path": k,
+                    "sha256": v,
+                    "bytes": (src / k).stat().st_size,
+                    "publisher": rel.publisher,
+                    "vintage": rel.release,
+                }
+                for k, v in rel_hashes.items()
+            ]
+            + [
+                {
+                    "role": k,
+                    "path": str(common[k].relative_to(src)),
+                    "sha256": hashes[k],
+                    "bytes": common[k].stat().st_size,
+                    "publisher": _PUBLISHERS[k],
+                    "vintage": None,
+                }
+                for k in common
+            ],
+            "tables": {},
+        }
+        tmp = dest / f".tmp-{eid}-{os.getpid()}"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir()
+        try:
+            for name, df in tables.items():
+                data = _to_csv_bytes(df, name)
+                (tmp / f"{name}.csv").write_bytes(data)
+                manifest["tables"][name] = {
+                    "file": f"{name}.csv",
+                    "rows": len(df),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8"
+            )
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        built.append(_info(final))
+    return built
+
+
+_PUBLISHERS = {
+    "municipalities": "SCB (Län och kommuner 2023)",
+    "counties": "SCB (Län och kommuner 2023)",
+    "population_municipality": "SCB (Folkmängd 31 december)",
+    "population_county": "SCB (Folkmängd 31 december, sums)",
+    "global_budgets": "IPCC AR6 WG1 / Indicators of Global Climate Change",
+    "global_emissions": "Global Carbon Project (GCB 2024) via Our World in Data",
+    "blocs": "Global Carbon Project (GCB 2019)",
+    "cement": "Naturvårdsverket (Utsläpp i siffror)",
+}
+
+# ---------------------------------------------------------------------------------------------
+# list / load
+
+
+def _info(path: Path) -> EditionInfo:
+    try:
+        m = json.loads((path / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise EditionError(
+            f"Edition {path.name} has no readable manifest ({e}); delete {path} and rebuild."
+        ) from e
+    return EditionInfo(id=m["id"], gas=m["gas"], release=m["release"], path=path, manifest=m)
+
+
+def list_editions(into: str | Path | None = None) -> list[EditionInfo]:
+    """Complete editions, oldest release first (temporary build directories are never listed)."""
+    d = editions_dir(into)
+    if not d.is_dir():
+        return []
+    out = [
+        _info(p)
+        for p in sorted(d.iterdir())
+        if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+    ]
+    return sorted(out, key=lambda e: (e.release, e.built_at, e.id))
+
+
+def resolve_edition(
+    edition: str | None = None, *, gas: str | None = GAS_CO2, into: str | Path | None = None
+) -> EditionInfo:
+    """The edition ``edition`` names (an id or a unique prefix such as ``co2-2024-04-18``), or,
+    when None, the newest edition holding ``gas``."""
+    eds = list_editions(into)
+    if not eds:
+        raise EditionError(
+            f"No edition in {editions_dir(into)}. Build one with 'koldioxidbudget data build' "
+            "(it reads KOLDIOXIDBUDGET_SOURCES)."
+        )
+    if edition is None:
+        fit = [e for e in eds if gas is None or e.gas == gas]
+        if not fit:
+            raise EditionError(
+                f"No edition holds {gas}; built editions: {', '.join(e.id for e in eds)}. "
+                f"Add an SMHI export for {gas} to the sources and run 'koldioxidbudget data build'."
+            )
+        return fit[-1]
+    exact = [e for e in eds if e.id == edition]
+    if exact:
+        return exact[0]
+    pref = [e for e in eds if e.id.startswith(edition)]
+    if not pref:
+        raise EditionError(
+            f"No edition {edition!r}. Built editions: {', '.join(e.id for e in eds)}"
+        )
+    return pref[-1]
+
+
+_LOADED: dict[tuple[str, bool], Tables] = {}
+
+
+def load_edition(
+    edition: str | None = None,
+    *,
+    gas: str | None = GAS_CO2,
+    into: str | Path | None = None,
+    subsectors: bool = False,
+) -> Tables:
+    """Load an edition's tables (memoised per process; editions are immutable)."""
+    info = resolve_edition(edition, gas=gas, into=into)
+    key = (str(info.path), subsectors)
+    if key in _LOADED:
+        return _LOADED[key]
+    frames: dict[str, pd.DataFrame] = {}
+    for name, cols in COLUMNS.items():
+        if name == "subsectors" and not subsectors:
+            continue
+        f = info.path / f"{name}.csv"
+        if not f.is_file():
+            raise EditionError(
+                f"Edition {info.id} lacks {f.name}; delete {info.path} and run 'koldioxidbudget data build'."
+            )
+        df = pd.read_csv(f, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
+        if tuple(df.columns) != cols:
+            raise EditionError(
+                f"Edition {info.id}: {f.name} has columns {list(df.columns)}, expected {list(cols)}."
+            )
+        frames[name] = df
+    t = Tables(edition_id=info.id, gas=info.gas, release=info.release, **frames)
+    _LOADED[key] = t
+    return t

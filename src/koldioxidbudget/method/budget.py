@@ -1,0 +1,584 @@
+"""The engine: Parameters + an edition's Tables → every area's carbon budget and figures.
+
+``compute_budgets`` does the whole chain for all areas at once (vectorised over areas):
+global budget → Sweden's budget → municipal shares → county and national sums → remaining budget
+as of 1 January of ``as_of`` → ``E0`` → required rate under the chosen convention → the figures of
+METHOD.md table M. ``BudgetRun.area(code)`` adds one area's pathway, reference paths, cost of
+delay, sectors and ledger. Pure: no I/O, no clock (``as_of`` is a parameter).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import AreaNotFound
+from ..schema import SECTORS, Tables
+from .allocation import Allocation, local_shares
+from .inventory import Inventory, local_inventory
+from .ledger import LedgerRow, budget_ledger
+from .national import NationalBudget, national_budget
+from .params import Parameters
+from .pathway import annual_path, near_zero_year, required_rate
+from .scenarios import DelayCase, TargetCheck, cost_of_delay, reference_paths, target_check
+from .trend import Trend, fit_trend, trend_exhaustion, trend_zero_year
+
+__all__ = [
+    "METHOD_VERSION",
+    "AreaResult",
+    "BudgetRun",
+    "Step",
+    "compute_budgets",
+    "fractional_year_to_date",
+]
+
+#: Bumped whenever a change to the method changes a number; recorded in editions and results.
+METHOD_VERSION = "1.0.0"
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the computation, for the method appendix and the API ("how this was computed").
+
+    ``id`` names a message in the text catalogues; ``values`` fill it.
+    """
+
+    id: str
+    values: dict[str, Any]
+
+
+def fractional_year_to_date(t: float) -> _dt.date:
+    """1 January of ``floor(t)`` plus the fraction of that year, as a calendar date."""
+    year = int(math.floor(t))
+    start = _dt.date(year, 1, 1)
+    days = (_dt.date(year + 1, 1, 1) - start).days
+    return start + _dt.timedelta(days=min(days - 1, int((t - year) * days)))
+
+
+@dataclass(frozen=True)
+class SectorFigure:
+    sector: str
+    share: float
+    emissions_t: float
+    year: int
+    change_per_year: float | None
+    budget_t: float
+    years_of_budget_per_year: float | None
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """Every figure for one area, with the parameters and edition that made them."""
+
+    code: str
+    name: str
+    level: str
+    lan_code: str
+    edition: str
+    parameters: Parameters
+    budget_t: float
+    budget_from: int
+    share: float
+    remaining_t: float
+    remaining_as_of: int
+    e0_t: float
+    e0_year: int
+    e0_estimated: bool
+    rate: float
+    rate_convention: str
+    years_left: float | None
+    exhaustion_year: int | None
+    burn_share: float | None
+    one_in_n: int | None
+    recent_change: float | None
+    trend_method: str
+    trend_slope_t: float
+    trend_exhaustion_date: _dt.date | None
+    trend_zero_year: float | None
+    near_zero_year: float | None
+    linear_zero_year: float | None
+    population: float
+    population_year: int
+    budget_per_capita_t: float
+    emissions_per_capita_t: float
+    exhausted: bool
+    infeasible: bool
+    last_data_year: int
+    history: tuple[tuple[int, float, bool], ...]
+    history_by_sector: dict[str, tuple[tuple[int, float], ...]]
+    excluded_t: tuple[tuple[int, float], ...]
+    sectors: tuple[SectorFigure, ...]
+    pathway: tuple[tuple[int, float], ...]
+    references: dict[str, tuple[tuple[int, float], ...]]
+    cumulative_t: dict[str, float]
+    cost_of_delay: tuple[DelayCase, ...]
+    target_check: TargetCheck | None
+    ledger: tuple[LedgerRow, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (see docs/api.md): units in key names, rates as fractions."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "level": self.level,
+            "lan_code": self.lan_code,
+            "budget_t": self.budget_t,
+            "budget_from": self.budget_from,
+            "share": self.share,
+            "remaining_t": self.remaining_t,
+            "remaining_as_of": self.remaining_as_of,
+            "e0_t": self.e0_t,
+            "e0_year": self.e0_year,
+            "e0_estimated": self.e0_estimated,
+            "rate": self.rate,
+            "rate_convention": self.rate_convention,
+            "years_left": self.years_left,
+            "exhaustion_year": self.exhaustion_year,
+            "burn_share": self.burn_share,
+            "one_in_n": self.one_in_n,
+            "recent_change": self.recent_change,
+            "trend_method": self.trend_method,
+            "trend_slope_t": self.trend_slope_t,
+            "trend_exhaustion_date": self.trend_exhaustion_date.isoformat()
+            if self.trend_exhaustion_date
+            else None,
+            "trend_zero_year": self.trend_zero_year,
+            "near_zero_year": self.near_zero_year,
+            "linear_zero_year": self.linear_zero_year,
+            "population": self.population,
+            "population_year": self.population_year,
+            "budget_per_capita_t": self.budget_per_capita_t,
+            "emissions_per_capita_t": self.emissions_per_capita_t,
+            "exhausted": self.exhausted,
+            "infeasible": self.infeasible,
+            "last_data_year": self.last_data_year,
+            "history": [{"year": y, "t": t, "estimated": e} for y, t, e in self.history],
+            "sectors": [asdict(s) for s in self.sectors],
+            "pathway": [{"year": y, "t": t} for y, t in self.pathway],
+            "references": {
+                k: [{"year": y, "t": t} for y, t in v] for k, v in self.references.items()
+            },
+            "cumulative_t": self.cumulative_t,
+            "cost_of_delay": [asdict(d) for d in self.cost_of_delay],
+            "target_check": asdict(self.target_check) if self.target_check else None,
+            "ledger": [asdict(r) for r in self.ledger],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class BudgetRun:
+    """All areas' headline figures for one parameter set and edition (arrays in ``codes`` order)."""
+
+    edition: str
+    params: Parameters
+    national: NationalBudget
+    allocation: Allocation
+    inventory: Inventory
+    area_trend: Trend
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    levels: tuple[str, ...]
+    lan_codes: tuple[str, ...]
+    budget_t: Array
+    share: Array
+    remaining_t: Array
+    e0_t: Array
+    e0_estimated: bool
+    rate: Array
+    population: Array
+    population_year: int
+    spent_years: tuple[int, ...]
+    series_years: tuple[int, ...]
+    series_t: Array
+    series_estimated: tuple[bool, ...]
+    steps: tuple[Step, ...]
+    adopted: BudgetRun | None = None
+
+    @property
+    def as_of(self) -> int:
+        return self.params.as_of
+
+    def index(self, code: str) -> int:
+        try:
+            return self.codes.index(code)
+        except ValueError:
+            raise AreaNotFound(code) from None
+
+    def area(self, code: str) -> AreaResult:
+        """Every figure for one area (pathway, references, delay, sectors, ledger)."""
+        return _area_result(self, self.index(code))
+
+    def areas(self, level: str | None = None) -> list[AreaResult]:
+        return [_area_result(self, i) for i, lv in enumerate(self.levels) if level in (None, lv)]
+
+
+def compute_budgets(
+    *, tables: Tables, params: Parameters, adoption_tables: Tables | None = None
+) -> BudgetRun:
+    """Every area's budget and headline figures under ``params`` on ``tables``.
+
+    ``adoption_tables`` is the edition whose pathway the ledger compares against (default:
+    ``tables``); the adopted path is the pathway computed as of the budget start.
+    """
+    inv = local_inventory(tables=tables, params=params)
+    nat = national_budget(tables=tables, params=params)
+    rule_t = nat.budget_t - nat.overhead_t  # what the allocation rule shares out
+    alloc = local_shares(inventory=inv, params=params, allocated_t=rule_t)
+    t0 = nat.budget_from
+    as_of = params.as_of
+    n_mun = len(inv.codes)
+
+    pop_all, pop_year = inv.population_of(as_of - 1)
+    municipal_budget = alloc.shares * rule_t
+    if params.international_transport == "per-capita":
+        # international aviation and shipping shared per capita instead of kept nationally
+        pop_mun = pop_all[:n_mun]
+        municipal_budget = municipal_budget + nat.overhead_t * pop_mun / pop_mun.sum()
+    budget = inv.per_area(municipal_budget)
+
+    # an annual series from the earliest year we need to as_of − 1
+    first = min(
+        t0,
+        as_of - 1,
+        inv.trend_years[0] if inv.trend_years else inv.data_years[-1],
+        inv.data_years[-1],
+    )
+    series_years = list(range(first, max(as_of, t0)))
+    mun_series, est = inv.annual(series_years)
+    series = inv.per_area(mun_series)
+
+    if as_of >= t0:
+        idx = [series_years.index(y) for y in range(t0, as_of)]
+        spent = series[:, idx].sum(axis=1)
+        remaining = budget - spent
+        spent_years = tuple(range(t0, as_of))
+    else:
+        idx = [series_years.index(y) for y in range(as_of, t0)]
+        remaining = budget + series[:, idx].sum(axis=1)
+        spent_years = ()
+    e0 = series[:, series_years.index(as_of - 1)]
+    e0_est = bool(est[series_years.index(as_of - 1)])
+
+    horizon_years = max(1, params.horizon_year - as_of + 1)
+    rate = required_rate(
+        e0=e0,
+        budget=remaining,
+        convention=params.convention,
+        n_years=horizon_years,
+        residual_fraction=params.residual_fraction,
+    )
+
+    trend_idx = [inv.data_years.index(y) for y in inv.trend_years]
+    area_trend = fit_trend(
+        years=list(inv.trend_years),
+        values=inv.per_area(inv.total_t[:, trend_idx]),
+        method=params.nowcast if params.nowcast in ("ols", "lad") else "ols",
+    )
+
+    areas = inv_area_table(tables, inv.area_codes)
+    steps = (
+        Step(
+            "global-budget",
+            {
+                "source": nat.global_budget.source_id,
+                "temperature_c": params.temperature_c,
+                "probability_pct": params.probability_pct,
+                "published_gt": nat.global_budget.published_gt,
+                "published_from": nat.global_budget.published_from,
+                "year": t0,
+                "remaining_gt": nat.global_budget.remaining_gt,
+                "extrapolated_years": list(nat.global_budget.extrapolated_years),
+            },
+        ),
+        Step(
+            "national-budget",
+            {
+                "mode": nat.mode,
+                "budget_t": nat.budget_t,
+                "from": t0,
+                "derived": nat.derived_from_preset,
+                "overhead_t": nat.overhead_t,
+                "allocated_t": nat.allocated_t,
+                "international_transport": params.international_transport,
+            },
+        ),
+        Step(
+            "exclusions",
+            {
+                "exclude_cement": params.exclude_cement,
+                "exclude_sectors": list(params.exclude_sectors),
+                "facilities": [f.name for f in params.national_facilities],
+                "excluded_last_year_t": float(inv.excluded_t[:, -1].sum()),
+            },
+        ),
+        Step(
+            "allocation",
+            {
+                "rule": alloc.rule,
+                "base_years": list(alloc.base_years),
+                "population_year": alloc.population_year,
+                "municipalities": n_mun,
+                "sum_t": float(municipal_budget.sum()),
+            },
+        ),
+        Step(
+            "nowcast",
+            {
+                "method": params.nowcast,
+                "trend_years": list(inv.trend_years),
+                "last_data_year": inv.last_data_year,
+                "estimated_years": [y for y, e in zip(series_years, est, strict=True) if e],
+            },
+        ),
+        Step("pathway", {"convention": params.convention, "as_of": as_of, "e0_year": as_of - 1}),
+    )
+    run = BudgetRun(
+        edition=tables.edition_id,
+        params=params,
+        national=nat,
+        allocation=alloc,
+        inventory=inv,
+        area_trend=area_trend,
+        codes=inv.area_codes,
+        names=tuple(areas[c][0] for c in inv.area_codes),
+        levels=tuple(areas[c][1] for c in inv.area_codes),
+        lan_codes=tuple(areas[c][2] for c in inv.area_codes),
+        budget_t=budget,
+        share=budget / nat.allocated_t,
+        remaining_t=remaining,
+        e0_t=e0,
+        e0_estimated=e0_est,
+        rate=rate,
+        population=pop_all,
+        population_year=pop_year,
+        spent_years=spent_years,
+        series_years=tuple(series_years),
+        series_t=series,
+        series_estimated=tuple(bool(x) for x in est),
+        steps=steps,
+    )
+    if as_of > t0:
+        adopt_tables = adoption_tables or tables
+        import dataclasses
+
+        adopted = compute_budgets(
+            tables=adopt_tables,
+            params=dataclasses.replace(
+                params, as_of=t0, horizon_year=max(params.horizon_year, t0 + 1)
+            ),
+        )
+        run = dataclasses.replace(run, adopted=adopted)
+    return run
+
+
+def inv_area_table(tables: Tables, codes: tuple[str, ...]) -> dict[str, tuple[str, str, str]]:
+    a = tables.areas.set_index("code")
+    return {
+        c: (str(a.at[c, "name"]), str(a.at[c, "level"]), str(a.at[c, "lan_code"])) for c in codes
+    }
+
+
+def _recent_change(hist: list[tuple[int, float]]) -> float | None:
+    values = dict(hist)
+    years = sorted(values)[-5:]
+    changes = [
+        values[y] / values[y - 1] - 1 for y in years if y - 1 in values and values[y - 1] > 0
+    ]
+    return float(np.mean(changes)) if changes else None
+
+
+def _area_result(run: BudgetRun, i: int) -> AreaResult:
+    p = run.params
+    inv = run.inventory
+    as_of = p.as_of
+    e0 = float(run.e0_t[i])
+    rem = float(run.remaining_t[i])
+    rate = float(run.rate[i])
+    exhausted = rem <= 0
+    weights = inv.aggregate[i]
+    mun_mask = weights > 0
+
+    data_hist = [(y, float(weights @ inv.total_t[:, j])) for j, y in enumerate(inv.data_years)]
+    history = [(y, t, False) for y, t in data_hist]
+    for j, y in enumerate(run.series_years):
+        if run.series_estimated[j] and y > inv.last_data_year:
+            history.append((y, float(run.series_t[i, j]), True))
+    sector_cube = np.tensordot(weights, inv.sector_t, axes=(0, 0))  # years × sectors
+    by_sector = {
+        s: tuple((y, float(sector_cube[j, k])) for j, y in enumerate(inv.data_years))
+        for k, s in enumerate(SECTORS)
+    }
+    excluded = tuple(
+        (y, float(weights @ inv.excluded_t[:, j])) for j, y in enumerate(inv.data_years)
+    )
+
+    base = run.allocation.base_years or inv.data_years[-3:]
+    bidx = [inv.data_years.index(y) for y in base]
+    base_sec = sector_cube[bidx].sum(axis=0)
+    base_total = float(base_sec.sum())
+    sectors = []
+    last_j = len(inv.data_years) - 1
+    for k, s in enumerate(SECTORS):
+        if s in p.exclude_sectors:
+            continue
+        share = float(base_sec[k] / base_total) if base_total > 0 else 0.0
+        last = float(sector_cube[last_j, k])
+        sec_hist = [(y, float(sector_cube[j, k])) for j, y in enumerate(inv.data_years)]
+        sectors.append(
+            SectorFigure(
+                sector=s,
+                share=share,
+                emissions_t=last,
+                year=inv.last_data_year,
+                change_per_year=_recent_change(sec_hist),
+                budget_t=share * max(rem, 0.0),
+                years_of_budget_per_year=(share * e0 / rem) if rem > 0 else None,
+            )
+        )
+
+    years_left = rem / e0 if e0 > 0 and rem > 0 else (0.0 if rem <= 0 else None)
+    exhaustion_year = int(math.floor(as_of + years_left)) if years_left is not None else None
+    a, b = float(run.area_trend.intercept[i]), float(run.area_trend.slope[i])
+    te = trend_exhaustion(intercept=a, slope=b, start=float(as_of), budget=rem)
+    tz = trend_zero_year(a, b)
+
+    end = p.path_end_year
+    horizon_years = max(1, p.horizon_year - as_of + 1)
+    level_at = {y: t for y, t, _ in history}
+    level_at.update({y: float(run.series_t[i, j]) for j, y in enumerate(run.series_years)})
+    refs = reference_paths(
+        as_of=as_of,
+        end=end,
+        e0=e0,
+        remaining_t=rem,
+        rate=rate,
+        convention=p.convention,
+        horizon_years=horizon_years,
+        residual_fraction=p.residual_fraction,
+        trend_intercept=a,
+        trend_slope=b,
+        level_1990=level_at.get(1990),
+        level_at=level_at,
+        carbon_law_rate=p.carbon_law_rate,
+        carbon_law_from=p.carbon_law_from,
+        local_targets=p.local_targets,
+    )
+    years = list(range(as_of, end + 1))
+    n_h = p.horizon_year - as_of + 1
+    references = {k: tuple(zip(years, v, strict=True)) for k, v in refs.items()}
+    cumulative = {k: float(sum(v[:n_h])) for k, v in refs.items()}
+    delay = cost_of_delay(
+        as_of=as_of,
+        e0=e0,
+        remaining_t=rem,
+        convention=p.convention,
+        horizon_year=p.horizon_year,
+        residual_fraction=p.residual_fraction,
+        max_delay=p.max_delay_years,
+        infeasible_rate=p.infeasible_rate,
+    )
+    tc = (
+        target_check(path=refs["local-target"][:n_h], remaining_t=rem)
+        if "local-target" in refs
+        else None
+    )
+
+    ledger: list[LedgerRow] = []
+    if run.adopted is not None:
+        ad = run.adopted
+        j = ad.index(run.codes[i])
+        ad_path = annual_path(
+            e0=ad.e0_t[j : j + 1],
+            budget=ad.remaining_t[j : j + 1],
+            rate=ad.rate[j : j + 1],
+            convention=ad.params.convention,
+            n_years=as_of - ad.params.as_of,
+            horizon_years=max(1, ad.params.horizon_year - ad.params.as_of + 1),
+            residual_fraction=ad.params.residual_fraction,
+        )[0]
+        adopted_path = {ad.params.as_of + n: float(v) for n, v in enumerate(ad_path)}
+        emissions = {
+            y: (float(run.series_t[i, k]), run.series_estimated[k])
+            for k, y in enumerate(run.series_years)
+        }
+        ledger = budget_ledger(
+            budget_t=float(run.budget_t[i]),
+            budget_from=run.national.budget_from,
+            emissions=emissions,
+            adopted_path=adopted_path,
+            until=as_of,
+        )
+
+    pop = float(run.population[i])
+    warnings = []
+    if run.e0_estimated:
+        warnings.append("e0-estimated")
+    if exhausted:
+        warnings.append("budget-exhausted")
+    elif rate > p.infeasible_rate:
+        warnings.append("rate-beyond-experience")
+    if run.national.derived_from_preset:
+        warnings.append("national-budget-derived")
+    if run.national.global_budget.extrapolated_years and p.national_mode == "computed":
+        warnings.append("global-emissions-extrapolated")
+    if not mun_mask.any():
+        warnings.append("no-municipalities")
+
+    return AreaResult(
+        code=run.codes[i],
+        name=run.names[i],
+        level=run.levels[i],
+        lan_code=run.lan_codes[i],
+        edition=run.edition,
+        parameters=p,
+        budget_t=float(run.budget_t[i]),
+        budget_from=run.national.budget_from,
+        share=float(run.share[i]),
+        remaining_t=rem,
+        remaining_as_of=as_of,
+        e0_t=e0,
+        e0_year=as_of - 1,
+        e0_estimated=run.e0_estimated,
+        rate=rate,
+        rate_convention=p.convention,
+        years_left=years_left,
+        exhaustion_year=exhaustion_year,
+        burn_share=e0 / rem if rem > 0 else None,
+        one_in_n=max(1, round(1 / rate)) if rate > 0 else None,
+        recent_change=_recent_change(data_hist),
+        trend_method=run.area_trend.method,
+        trend_slope_t=b,
+        trend_exhaustion_date=fractional_year_to_date(te) if te is not None else None,
+        trend_zero_year=tz,
+        near_zero_year=near_zero_year(as_of=as_of, rate=rate, convention=p.convention)
+        if rem > 0
+        else None,
+        linear_zero_year=as_of + 2 * rem / e0 if e0 > 0 and rem > 0 else None,
+        population=pop,
+        population_year=run.population_year,
+        budget_per_capita_t=float(run.budget_t[i]) / pop if pop > 0 else 0.0,
+        emissions_per_capita_t=e0 / pop if pop > 0 else 0.0,
+        exhausted=exhausted,
+        infeasible=exhausted or rate > p.infeasible_rate,
+        last_data_year=inv.last_data_year,
+        history=tuple(history),
+        history_by_sector=by_sector,
+        excluded_t=excluded,
+        sectors=tuple(sectors),
+        pathway=references["budget"],
+        references=references,
+        cumulative_t=cumulative,
+        cost_of_delay=tuple(delay),
+        target_check=tc,
+        ledger=tuple(ledger),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,147 @@
+"""N: Sweden's budget, as a published preset or computed from the global budget.
+
+*Preset*: the published figure (e.g. 285 113 kt from 2024 at 1.7 °C, 50 %). For any other
+temperature/probability cell the published budget is scaled by the ratio of the rolled-forward
+global budgets, ``B_SE(cell) = B_SE(preset) × G_cell(t0) / G_preset(t0)`` (flagged as derived).
+
+*Computed* (the full chain):
+
+1. ``B_energy = G(t0) − D_LUC − D_cement`` (deductions over the horizon, parameters);
+2. developing countries (non-Annex B) follow ``E_dev(t) = E_dev(base)·(1+g)^(t−base)`` until the
+   peak year, then decline at rate ``d`` per year; their cumulative total from ``t0`` to 2100 is
+   their share;
+3. developed countries (Annex B) get ``B_dev = B_energy − Σ E_dev``;
+4. Sweden gets its share of current developed-country emissions (grandfathering over reference
+   years): ``B_SE = B_dev × Σ E_SE / Σ E_AnnexB``.
+
+Every number in steps 1–4 is a parameter with a default documented as an assumption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import EditionError, ParameterError
+from ..schema import Tables
+from .global_budget import GlobalBudget, global_budget
+from .params import Parameters
+
+__all__ = ["NationalBudget", "national_budget"]
+
+_HORIZON = 2100
+
+
+@dataclass(frozen=True)
+class NationalBudget:
+    """Sweden's budget (t CO2) from 1 January of ``budget_from``, and how it was reached."""
+
+    mode: str
+    budget_t: float
+    budget_from: int
+    overhead_t: float
+    allocated_t: float
+    global_budget: GlobalBudget
+    derived_from_preset: bool
+    energy_gt: float | None = None
+    developing_gt: float | None = None
+    developed_gt: float | None = None
+    sweden_share_of_developed: float | None = None
+
+
+def national_budget(*, tables: Tables, params: Parameters) -> NationalBudget:
+    """Sweden's budget for ``params`` (preset or computed chain), with the overhead kept apart."""
+    t0 = params.national_budget_from
+    g = global_budget(
+        tables=tables,
+        source_id=params.global_source,
+        temperature_c=params.temperature_c,
+        probability_pct=params.probability_pct,
+        year=t0,
+    )
+    if params.national_mode == "preset":
+        same = (
+            abs(params.temperature_c - params.national_preset_temperature_c) < 1e-9
+            and params.probability_pct == params.national_preset_probability_pct
+        )
+        if same:
+            budget = params.national_budget_t
+        else:
+            anchor = global_budget(
+                tables=tables,
+                source_id=params.global_source,
+                temperature_c=params.national_preset_temperature_c,
+                probability_pct=params.national_preset_probability_pct,
+                year=t0,
+            )
+            if anchor.remaining_gt <= 0:
+                raise ParameterError(
+                    "The preset's global budget is exhausted; use national_mode=computed."
+                )
+            budget = params.national_budget_t * max(g.remaining_gt, 0.0) / anchor.remaining_gt
+        overhead = params.national_overhead_t * (budget / params.national_budget_t)
+        return NationalBudget(
+            mode="preset",
+            budget_t=budget,
+            budget_from=t0,
+            overhead_t=overhead,
+            allocated_t=budget - overhead
+            if params.international_transport == "overhead"
+            else budget,
+            global_budget=g,
+            derived_from_preset=not same,
+        )
+    return _computed(tables, params, g)
+
+
+def _bloc(tables: Tables, entity: str) -> dict[int, float]:
+    b = tables.blocs[tables.blocs["entity"] == entity]
+    if b.empty:
+        raise EditionError(
+            f"The edition has no Global Carbon Budget series for {entity!r}; the computed national "
+            "chain needs it. Rebuild the edition with the GCB national file, or use national_mode=preset."
+        )
+    return {int(y): float(v) for y, v in zip(b["year"], b["emissions_mt"], strict=True)}
+
+
+def _computed(tables: Tables, params: Parameters, g: GlobalBudget) -> NationalBudget:
+    t0 = params.national_budget_from
+    energy = g.remaining_gt - params.luc_deduction_gt - params.cement_deduction_gt
+    dev = _bloc(tables, "Non KP Annex B")
+    base_year = max(dev)
+    e = dev[base_year]
+    cum_mt = 0.0
+    for t in range(base_year + 1, _HORIZON + 1):
+        e = (
+            e * (1 + params.developing_growth)
+            if t <= params.developing_peak_year
+            else e * (1 - params.developing_decline)
+        )
+        if t >= t0:
+            cum_mt += e
+    developing = cum_mt / 1000.0
+    developed = max(energy - developing, 0.0)
+    se = _bloc(tables, "Sweden")
+    annex = _bloc(tables, "KP Annex B")
+    y0, y1 = params.grandfathering_reference_years
+    years = [y for y in range(y0, y1 + 1) if y in se and y in annex]
+    if not years:
+        raise ParameterError(
+            f"grandfathering_reference_years {y0}–{y1} are outside the GCB series "
+            f"({min(se)}–{max(se)}); choose years inside it."
+        )
+    share = sum(se[y] for y in years) / sum(annex[y] for y in years)
+    budget = developed * share * 1e9
+    overhead = params.national_overhead_t * (budget / params.national_budget_t)
+    return NationalBudget(
+        mode="computed",
+        budget_t=budget,
+        budget_from=t0,
+        overhead_t=overhead,
+        allocated_t=budget - overhead if params.international_transport == "overhead" else budget,
+        global_budget=g,
+        derived_from_preset=False,
+        energy_gt=energy,
+        developing_gt=developing,
+        developed_gt=developed,
+        sweden_share_of_developed=share,
+    )

@@ -1,0 +1,384 @@
+"""Parameters: one frozen, documented object, and the named presets.
+
+Every number the engine produces carries the ``Parameters`` that made it. A preset is a
+``Parameters`` value with a kebab-case id; ``--set key=value`` overrides single fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_type_hints
+
+from ..errors import ParameterError, did_you_mean
+
+__all__ = [
+    "DEFAULT_PRESET",
+    "FIELD_DOCS",
+    "PRESETS",
+    "Facility",
+    "LocalTarget",
+    "Parameters",
+    "parameters_from",
+    "preset",
+]
+
+Convention = Literal["A", "B", "C", "D"]
+NationalMode = Literal["preset", "computed"]
+Allocation = Literal["grandfathering", "per-capita", "blend", "contraction-convergence"]
+InternationalTransport = Literal["overhead", "per-capita"]
+Nowcast = Literal["ols", "lad", "national-scaling"]
+BaseYears = Literal["last-3", "last-1", "last-5", "trend-window", "custom"]
+
+
+@dataclass(frozen=True)
+class Facility:
+    """A large point source kept out of its host municipality's inventory ("national facility")."""
+
+    code: str
+    name: str
+    emissions_t: float
+
+
+@dataclass(frozen=True)
+class LocalTarget:
+    """A municipality's own target: emissions ``reduction`` (0–1) below ``base_year`` by ``year``."""
+
+    year: int
+    reduction: float
+    base_year: int = 1990
+
+
+def _this_year() -> int:
+    return _dt.date.today().year
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything that decides a carbon budget. Frozen; change with ``dataclasses.replace``.
+
+    Field documentation lives in ``FIELD_DOCS`` (the CLI, the API and the report read it).
+    """
+
+    preset: str = "uppsala-2024-1.7"
+    # G: the global budget
+    temperature_c: float = 1.7
+    probability_pct: int = 50
+    global_source: str = "AR6_WG1_SPM2"
+    # N: Sweden's budget
+    national_mode: NationalMode = "preset"
+    national_budget_t: float = 285_113_000.0
+    national_budget_from: int = 2024
+    national_preset_temperature_c: float = 1.7
+    national_preset_probability_pct: int = 50
+    national_overhead_t: float = 54_797_000.0
+    # N, computed chain (assumptions, documented in docs/method)
+    luc_deduction_gt: float = 60.0
+    cement_deduction_gt: float = 40.0
+    developing_growth: float = 0.02
+    developing_peak_year: int = 2025
+    developing_decline: float = 0.10
+    grandfathering_reference_years: tuple[int, int] = (2014, 2018)
+    # L: the local share
+    allocation: Allocation = "grandfathering"
+    base_years: BaseYears = "last-3"
+    base_years_custom: tuple[int, int] = (2020, 2022)
+    blend_weight: float = 0.5
+    convergence_year: int = 2040
+    exclude_cement: bool = True
+    exclude_sectors: tuple[str, ...] = ("utrikes-transporter",)
+    national_facilities: tuple[Facility, ...] = ()
+    international_transport: InternationalTransport = "overhead"
+    # years after the last data year
+    nowcast: Nowcast = "ols"
+    trend_from: int = 2015
+    national_preliminary_t: tuple[tuple[int, float], ...] = ()
+    # P: pathway
+    convention: Convention = "A"
+    horizon_year: int = 2050
+    residual_fraction: float = 0.0
+    path_end_year: int = 2100
+    as_of: int = field(default_factory=_this_year)
+    # reference paths
+    carbon_law_rate: float = 0.1172
+    carbon_law_from: int = 2025
+    local_targets: tuple[LocalTarget, ...] = ()
+    infeasible_rate: float = 0.20
+    max_delay_years: int = 10
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every field (tuples as lists, dataclasses as dicts)."""
+        return dataclasses.asdict(self)
+
+    def changed(self) -> dict[str, Any]:
+        """The fields that differ from the preset this object names."""
+        base = PRESETS.get(self.preset)
+        if base is None:
+            return self.to_dict()
+        out = {}
+        for f in dataclasses.fields(self):
+            if f.name == "as_of":
+                continue
+            if getattr(self, f.name) != getattr(base, f.name):
+                out[f.name] = getattr(self, f.name)
+        return out
+
+
+FIELD_DOCS: dict[str, str] = {
+    "preset": "Named preset these parameters start from.",
+    "temperature_c": "Warming limit of the global budget, °C above 1850–1900.",
+    "probability_pct": "Likelihood (%) of staying below the warming limit.",
+    "global_source": "Which published table of remaining global budgets (source_id).",
+    "national_mode": "'preset': Sweden's published budget; 'computed': the full chain from the global budget.",
+    "national_budget_t": "Sweden's published budget (t CO2) for the preset's temperature and probability.",
+    "national_budget_from": "1 January of this year is when the national (and every local) budget starts.",
+    "national_preset_temperature_c": "Temperature the published national budget is for.",
+    "national_preset_probability_pct": "Probability the published national budget is for.",
+    "national_overhead_t": "Part of Sweden's budget kept out of the local allocation (international transport), t CO2.",
+    "luc_deduction_gt": "Computed chain: global land-use-change CO2 deducted over the horizon, Gt (assumption).",
+    "cement_deduction_gt": "Computed chain: global cement process CO2 deducted over the horizon, Gt (assumption).",
+    "developing_growth": "Computed chain: annual growth of developing-country CO2 until the peak year (assumption).",
+    "developing_peak_year": "Computed chain: peak year of developing-country CO2 (Uppsala 'DD2': 2025).",
+    "developing_decline": "Computed chain: annual decline of developing-country CO2 after the peak (assumption).",
+    "grandfathering_reference_years": "Computed chain: years of Sweden's share of developed-country CO2 (first, last).",
+    "allocation": "Local allocation rule: grandfathering, per-capita, blend or contraction-convergence.",
+    "base_years": "Base years of grandfathering: last-3/last-1/last-5 data years, trend-window (trend_from → last), or custom.",
+    "base_years_custom": "First and last base year when base_years = custom.",
+    "blend_weight": "Blend: weight of grandfathering (the rest is per capita).",
+    "convergence_year": "Contraction and convergence: year by which shares reach per capita.",
+    "exclude_cement": "Deduct cement process CO2 (Slite, Skövde, Degerhamn) from the host municipality.",
+    "exclude_sectors": "SMHI sectors left out of the local inventory.",
+    "national_facilities": "Further point sources kept out of their host municipality (national facilities).",
+    "international_transport": "International aviation and shipping: kept as a national overhead, or shared per capita.",
+    "nowcast": "Years after the last data year: OLS or LAD trend, or national-scaling with preliminary national figures.",
+    "trend_from": "First year of the trend window (the window ends at the last data year).",
+    "national_preliminary_t": "National preliminary totals (year, t) for national-scaling nowcasts.",
+    "convention": "Rate convention: A (discrete, first year cut), B (continuous), C (discrete, first year at E0), D (finite horizon).",
+    "horizon_year": "Convention D: the year by which the budget is used up; also the end of cumulative comparisons.",
+    "residual_fraction": "Convention D: residual emissions kept each year, as a fraction of E0.",
+    "path_end_year": "Last year listed in pathways.",
+    "as_of": "The year taken as 'now': figures are computed as of 1 January of this year.",
+    "carbon_law_rate": "Carbon Law: fixed annual cut.",
+    "carbon_law_from": "Carbon Law: first year of the cut.",
+    "local_targets": "The area's own adopted targets (year, reduction, base year).",
+    "infeasible_rate": "Rates above this are flagged as beyond anything achieved so far.",
+    "max_delay_years": "Cost of delay: the longest delay shown.",
+}
+
+
+def preset(name: str) -> Parameters:
+    """The preset called ``name`` (kebab id). Unknown ids raise with the valid ones."""
+    try:
+        p = PRESETS[name]
+    except KeyError:
+        raise ParameterError(f"Unknown preset {name!r}. {did_you_mean(name, PRESETS)}") from None
+    if name not in _PINNED_AS_OF:
+        p = dataclasses.replace(p, as_of=_this_year())
+    return p
+
+
+def _validate(p: Parameters) -> None:
+    hints = get_type_hints(Parameters)
+    for f in dataclasses.fields(p):
+        allowed = (
+            get_args(hints[f.name]) if getattr(hints[f.name], "__origin__", None) is Literal else ()
+        )
+        value = getattr(p, f.name)
+        if allowed and value not in allowed:
+            raise ParameterError(
+                f"Parameter {f.name}={value!r} is not allowed. "
+                f"{did_you_mean(str(value), [str(a) for a in allowed])}"
+            )
+    checks = [
+        (p.temperature_c > 0, "temperature_c must be above 0"),
+        (0 < p.probability_pct < 100, "probability_pct must be between 0 and 100"),
+        (p.national_budget_t > 0, "national_budget_t must be above 0"),
+        (
+            0 <= p.national_overhead_t < p.national_budget_t,
+            "national_overhead_t must be ≥ 0 and below national_budget_t",
+        ),
+        (0 <= p.blend_weight <= 1, "blend_weight must be between 0 and 1"),
+        (0 <= p.residual_fraction < 1, "residual_fraction must be ≥ 0 and below 1"),
+        (0 < p.carbon_law_rate < 1, "carbon_law_rate must be between 0 and 1"),
+        (1990 <= p.as_of <= 2100, "as_of must be a year between 1990 and 2100"),
+        (
+            1990 <= p.national_budget_from <= 2100,
+            "national_budget_from must be a year between 1990 and 2100",
+        ),
+        (p.horizon_year > p.as_of, "horizon_year must be after as_of"),
+        (p.path_end_year >= p.horizon_year, "path_end_year must not be before horizon_year"),
+        (
+            p.base_years_custom[0] <= p.base_years_custom[1],
+            "base_years_custom must be (first, last) with first ≤ last",
+        ),
+        (0 <= p.max_delay_years <= 30, "max_delay_years must be between 0 and 30"),
+        (0 < p.infeasible_rate < 1, "infeasible_rate must be between 0 and 1"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ParameterError(f"Invalid parameters: {message}.")
+    for t in p.local_targets:
+        if not (0 <= t.reduction <= 1):
+            raise ParameterError(
+                f"Invalid local target: reduction {t.reduction!r} must be a fraction between 0 and 1 (e.g. 0.63 for −63 %)."
+            )
+
+
+def _parse_value(name: str, raw: str, current: Any) -> Any:
+    """Parse ``raw`` (from --set or a query string) into the type of field ``name``."""
+    try:
+        if name == "local_targets":
+            return _parse_targets(raw)
+        if name == "national_facilities":
+            return _parse_facilities(raw)
+        if isinstance(current, bool):
+            low = raw.strip().lower()
+            if low in {"true", "1", "yes", "ja"}:
+                return True
+            if low in {"false", "0", "no", "nej"}:
+                return False
+            raise ValueError(raw)
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw.replace("_", "").replace(" ", ""))
+        if isinstance(current, tuple):
+            parts = (
+                [x.strip() for x in raw.replace(",", "-").split("-")]
+                if name.endswith("years") or name.endswith("years_custom")
+                else [x.strip() for x in raw.split(",")]
+            )
+            parts = [x for x in parts if x]
+            if name in {"grandfathering_reference_years", "base_years_custom"}:
+                if len(parts) != 2:
+                    raise ValueError(raw)
+                return (int(parts[0]), int(parts[1]))
+            if name == "national_preliminary_t":
+                pairs = [x.split(":") for x in raw.split(",") if x.strip()]
+                return tuple((int(y), float(v)) for y, v in pairs)
+            return tuple(parts)
+        return raw.strip()
+    except ValueError:
+        raise ParameterError(
+            f"Cannot read {raw!r} as a value for {name} (expected {type(current).__name__}; "
+            f"e.g. {name}={_example(current)})."
+        ) from None
+
+
+def _example(current: Any) -> str:
+    if isinstance(current, tuple) and current and isinstance(current[0], int):
+        return f"{current[0]}-{current[1]}"
+    if isinstance(current, tuple):
+        return ",".join(map(str, current)) or "a,b"
+    return str(current)
+
+
+def _parse_targets(raw: str) -> tuple[LocalTarget, ...]:
+    """``2030:0.63:1990,2045:1.0`` → targets (year:reduction[:base_year])."""
+    out = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        parts = item.split(":")
+        if len(parts) not in (2, 3):
+            raise ValueError(item)
+        out.append(
+            LocalTarget(int(parts[0]), float(parts[1]), int(parts[2]) if len(parts) == 3 else 1990)
+        )
+    return tuple(out)
+
+
+def _parse_facilities(raw: str) -> tuple[Facility, ...]:
+    """``1480:Preemraff Göteborg:1600000,...`` → facilities (code:name:t per year)."""
+    out = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        code, name, t = item.split(":")
+        out.append(Facility(code.strip(), name.strip(), float(t)))
+    return tuple(out)
+
+
+def parameters_from(
+    preset_name: str | None = None, overrides: dict[str, str] | None = None
+) -> Parameters:
+    """A preset (default ``uppsala-2024-1.7``) with ``key=value`` overrides parsed from strings.
+
+    Unknown keys raise ``ParameterError`` with a "did you mean".
+    """
+    base = preset(preset_name or DEFAULT_PRESET)
+    if not overrides:
+        return base
+    names = {f.name for f in dataclasses.fields(Parameters)}
+    changes: dict[str, Any] = {}
+    for key, raw in overrides.items():
+        name = key.strip().replace("-", "_")
+        if name not in names or name == "preset":
+            raise ParameterError(
+                f"Unknown parameter {key!r}. {did_you_mean(name, names - {'preset'})}"
+            )
+        changes[name] = _parse_value(name, raw, getattr(base, name))
+    return dataclasses.replace(base, **changes)
+
+
+_UPPSALA_OVERHEAD_SHARE = 54_797_000.0 / 285_113_000.0
+
+PRESETS: dict[str, Parameters] = {}
+
+
+def _register(p: Parameters) -> None:
+    PRESETS[p.preset] = p
+
+
+_register(Parameters())
+_register(
+    Parameters(
+        preset="uppsala-2024-1.5",
+        temperature_c=1.5,
+        national_budget_t=80_000_000.0,
+        national_preset_temperature_c=1.5,
+        national_overhead_t=80_000_000.0 * _UPPSALA_OVERHEAD_SHARE,
+    )
+)
+_register(
+    Parameters(
+        preset="uppsala-2022-1.7",
+        national_budget_t=355_000_000.0,
+        national_budget_from=2022,
+        national_overhead_t=355_000_000.0 * _UPPSALA_OVERHEAD_SHARE,
+    )
+)
+_register(
+    Parameters(
+        preset="uppsala-2022-1.5",
+        temperature_c=1.5,
+        national_budget_t=170_000_000.0,
+        national_budget_from=2022,
+        national_preset_temperature_c=1.5,
+        national_overhead_t=170_000_000.0 * _UPPSALA_OVERHEAD_SHARE,
+    )
+)
+_register(
+    Parameters(
+        preset="klimatkollen-2024",
+        temperature_c=1.5,
+        national_budget_t=80_000_000.0,
+        national_budget_from=2024,
+        national_preset_temperature_c=1.5,
+        national_overhead_t=80_000_000.0 * 55.0 / 285.0,
+        base_years="trend-window",
+        exclude_cement=True,
+        international_transport="overhead",
+        nowcast="ols",
+        convention="B",
+        as_of=2024,
+    )
+)
+
+DEFAULT_PRESET = "uppsala-2024-1.7"
+#: Presets whose ``as_of`` is pinned (published figures); the others default to the current year.
+_PINNED_AS_OF = {"klimatkollen-2024"}

@@ -1,0 +1,1 @@
+"""Language lives here: text catalogues (sv first, en second) and Babel formatting."""

@@ -1,0 +1,45 @@
+"""Numbers and dates for readers, through Babel: ``1 234,5`` (U+00A0 groups, U+2212 minus) in
+Swedish, ``1,234.5`` in English; ``28 november 2026`` / ``28 November 2026``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from babel.dates import format_date as _format_date
+from babel.numbers import format_decimal as _format_decimal
+
+__all__ = ["date", "number", "percent", "tonnes"]
+
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def _loc(lang: str) -> str:
+    return _LOCALES.get(lang, "sv_SE")
+
+
+def number(value: float, lang: str = "sv", *, decimals: int = 0) -> str:
+    """``value`` with ``decimals`` fixed decimals and locale grouping."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = _format_decimal(round(value, decimals) + 0.0, format=pattern, locale=_loc(lang))
+    return text.replace("-", "\u2212")
+
+
+def percent(fraction: float, lang: str = "sv", *, decimals: int = 1) -> str:
+    """A fraction as a percentage: 0.357 → ``35,7 %`` (sv) / ``35.7%`` (en)."""
+    n = number(fraction * 100, lang, decimals=decimals)
+    return f"{n}\u00a0%" if lang == "sv" else f"{n}%"
+
+
+def tonnes(value: float, lang: str = "sv") -> str:
+    """Tonnes with sensible precision: kt below 1 Mt, Mt above (``1,23 Mt``, ``456 kt``, ``789 t``)."""
+    a = abs(value)
+    if a >= 1e6:
+        return f"{number(value / 1e6, lang, decimals=2)}\u00a0Mt"
+    if a >= 1e4:
+        return f"{number(value / 1e3, lang, decimals=0)}\u00a0kt"
+    return f"{number(value, lang, decimals=0)}\u00a0t"
+
+
+def date(value: _dt.date, lang: str = "sv") -> str:
+    """``28 november 2026`` (sv) / ``28 November 2026`` (en)."""
+    return _format_date(value, format="d MMMM y", locale=_loc(lang))

@@ -1,0 +1,146 @@
+"""Shared fixtures: tiny editions built in code, and the real edition built from the sources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from koldioxidbudget.schema import GAS_CO2, SECTORS, Tables
+
+SOURCES = Path(
+    os.environ.get("KOLDIOXIDBUDGET_SOURCES")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
+
+
+def make_tables(
+    *,
+    gas: str = GAS_CO2,
+    levels: dict[str, list[float]] | None = None,
+    years: tuple[int, ...] = (1990, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022),
+    population: dict[str, int] | None = None,
+    cement: dict[str, float] | None = None,
+) -> Tables:
+    """A minimal edition: three municipalities in two counties.
+
+    ``levels[code]`` gives the municipality's total per year; it is split over sectors
+    60 % transporter, 30 % industri, 10 % jordbruk.
+    """
+    levels = levels or {
+        "0101": [100.0, 80.0, 78.0, 76.0, 74.0, 72.0, 70.0, 68.0, 66.0],
+        "0102": [50.0, 40.0, 40.0, 40.0, 40.0, 40.0, 40.0, 40.0, 40.0],
+        "0201": [200.0, 150.0, 145.0, 140.0, 135.0, 130.0, 125.0, 120.0, 115.0],
+    }
+    population = population or {"0101": 1000, "0102": 3000, "0201": 1000}
+    areas = pd.DataFrame(
+        [
+            ("0101", "Alfa", "kommun", "01", "Alfa kommun"),
+            ("0102", "Beta", "kommun", "01", "Beta kommun"),
+            ("0201", "Gamma", "kommun", "02", "Gamma kommun"),
+            ("01", "Ettans län", "lan", "01", "Ettans län"),
+            ("02", "Tvåans län", "lan", "02", "Tvåans län"),
+            ("00", "Sverige", "riket", "00", "Sverige"),
+        ],
+        columns=["code", "name", "level", "lan_code", "official_name"],
+    )
+    split = {"transporter": 0.6, "industri": 0.3, "jordbruk": 0.1}
+    rows = []
+    for code, vals in levels.items():
+        for y, v in zip(years, vals, strict=True):
+            for s in SECTORS:
+                rows.append((code, y, s, v * split.get(s, 0.0)))
+    em = pd.DataFrame(rows, columns=["code", "year", "sector", "emissions_t"])
+    lan = {"0101": "01", "0102": "01", "0201": "02"}
+    agg = (
+        em.assign(code=em["code"].map(lan))
+        .groupby(["code", "year", "sector"], as_index=False)["emissions_t"]
+        .sum()
+    )
+    nat = (
+        em.assign(code="00")
+        .groupby(["code", "year", "sector"], as_index=False)["emissions_t"]
+        .sum()
+    )
+    emissions = pd.concat([em, agg, nat], ignore_index=True)
+    pop_rows = []
+    for y in range(2015, 2026):
+        for c, p in population.items():
+            pop_rows.append((c, y, p))
+        for lc in ("01", "02"):
+            pop_rows.append((lc, y, sum(p for c, p in population.items() if lan[c] == lc)))
+        pop_rows.append(("00", y, sum(population.values())))
+    gb = pd.DataFrame(
+        [
+            ("AR6_WG1_SPM2", 2020, t, p, v, "test")
+            for t, vals in (
+                (1.5, (900, 650, 500, 400, 300)),
+                (1.7, (1450, 1050, 850, 700, 550)),
+                (2.0, (2300, 1700, 1350, 1150, 900)),
+            )
+            for p, v in zip((17, 33, 50, 67, 83), vals, strict=True)
+        ],
+        columns=[
+            "source_id",
+            "budget_from",
+            "temperature_c",
+            "probability_pct",
+            "budget_gt",
+            "verification",
+        ],
+    )
+    ge = pd.DataFrame(
+        [(y, 35_000.0, 5_000.0, 40.0) for y in range(2015, 2024)],
+        columns=["year", "world_fossil_mt", "world_luc_mt", "sweden_fossil_mt"],
+    )
+    blocs = pd.DataFrame(
+        [
+            (y, e, v)
+            for y in range(2010, 2019)
+            for e, v in (("Sweden", 40.0), ("KP Annex B", 13_000.0), ("Non KP Annex B", 22_000.0))
+        ],
+        columns=["year", "entity", "emissions_mt"],
+    )
+    fac = pd.DataFrame(
+        [(c, "Cement", "cement", y, v) for c, v in (cement or {}).items() for y in (2015, 2022)],
+        columns=["code", "facility", "kind", "year", "emissions_t"],
+    )
+    return Tables(
+        edition_id="test-edition",
+        gas=gas,
+        release="test",
+        areas=areas,
+        emissions=emissions,
+        population=pd.DataFrame(pop_rows, columns=["code", "year", "population"]),
+        global_budgets=gb,
+        global_emissions=ge,
+        blocs=blocs,
+        facilities=fac,
+    )
+
+
+@pytest.fixture
+def tiny() -> Tables:
+    return make_tables()
+
+
+@pytest.fixture(scope="session")
+def editions_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Editions built once per test session from the real source files."""
+    if not (SOURCES / "regions" / "municipalities.csv").is_file():
+        pytest.skip(f"no official source files at {SOURCES} (set KOLDIOXIDBUDGET_SOURCES)")
+    from koldioxidbudget.edition import build_editions
+
+    root = tmp_path_factory.mktemp("editions")
+    build_editions(sources=SOURCES, into=root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def real(editions_root: Path) -> Tables:
+    """The newest real CO2 edition."""
+    from koldioxidbudget.edition import load_edition
+
+    return load_edition(None, into=editions_root)
