@@ -7,7 +7,7 @@ import csv
 import json
 import logging
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -24,13 +24,13 @@ data_app = typer.Typer(help="Official data: build, list and show editions.", no_
 app.add_typer(data_app, name="data")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     sv = "sv"
     en = "en"
 

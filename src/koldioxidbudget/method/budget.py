@@ -56,7 +56,7 @@ class Step:
 
 def fractional_year_to_date(t: float) -> _dt.date:
     """1 January of ``floor(t)`` plus the fraction of that year, as a calendar date."""
-    year = int(math.floor(t))
+    year = math.floor(t)
     start = _dt.date(year, 1, 1)
     days = (_dt.date(year + 1, 1, 1) - start).days
     return start + _dt.timedelta(days=min(days - 1, int((t - year) * days)))
@@ -446,7 +446,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         )
 
     years_left = rem / e0 if e0 > 0 and rem > 0 else (0.0 if rem <= 0 else None)
-    exhaustion_year = int(math.floor(as_of + years_left)) if years_left is not None else None
+    exhaustion_year = math.floor(as_of + years_left) if years_left is not None else None
     a, b = float(run.area_trend.intercept[i]), float(run.area_trend.slope[i])
     te = trend_exhaustion(intercept=a, slope=b, start=float(as_of), budget=rem)
     tz = trend_zero_year(a, b)

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks: ``python -m bench`` (``make bench``) prints medians of several runs."""
