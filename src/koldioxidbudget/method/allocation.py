@@ -71,7 +71,7 @@ def _grandfathering(inv: Inventory, params: Parameters, years: tuple[int, ...]) 
     total = e.sum()
     if total <= 0:
         raise ParameterError("Grandfathering needs emissions in the base years; all are zero.")
-    return e / total
+    return np.asarray(e / total, dtype=np.float64)
 
 
 def _per_capita(inv: Inventory, params: Parameters) -> tuple[Array, int]:

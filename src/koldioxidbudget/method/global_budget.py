@@ -39,8 +39,10 @@ def global_cells(tables: Tables, source_id: str | None = None) -> list[tuple[str
     if source_id is not None:
         gb = gb[gb["source_id"] == source_id]
     return [
-        (str(r.source_id), float(r.temperature_c), int(r.probability_pct))
-        for r in gb.itertuples(index=False)
+        (str(s), float(t), int(p))
+        for s, t, p in zip(
+            gb["source_id"].tolist(), gb["temperature_c"].tolist(), gb["probability_pct"].tolist(), strict=True
+        )
     ]
 
 

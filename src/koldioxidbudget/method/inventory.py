@@ -99,12 +99,12 @@ class Inventory:
                     f"set national_preliminary_t={year}:<tonnes>, or use nowcast=ols."
                 )
             base = self.total_t[:, -1]
-            return base * prelim[year] / base.sum()
+            return np.asarray(base * (prelim[year] / float(base.sum())), dtype=np.float64)
         return np.maximum(self.trend.at(year), 0.0)
 
     def per_area(self, municipal: Array) -> Array:
         """Aggregate a municipal vector/matrix (first axis municipalities) to every area."""
-        return self.aggregate @ municipal
+        return np.asarray(self.aggregate @ municipal, dtype=np.float64)
 
     def population_of(self, year: int) -> tuple[Array, int]:
         """Population of every area (in ``area_codes`` order) for ``year`` or the closest earlier."""

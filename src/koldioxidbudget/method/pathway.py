@@ -49,14 +49,14 @@ class Convention:
     rate: Callable[[Array, Array, int], Array]
 
 
-def _safe(e0: Array, b: Array) -> tuple[Array, Array, Array]:
+def _safe(e0: Array, b: Array) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
     e0 = np.asarray(e0, dtype=float)
     b = np.asarray(b, dtype=float)
     exhausted = b <= 0
     return e0, np.where(exhausted, 1.0, b), exhausted
 
 
-def _finish(r: Array, e0: Array, exhausted: Array) -> Array:
+def _finish(r: Array, e0: Array, exhausted: npt.NDArray[np.bool_]) -> Array:
     r = np.where(exhausted, 1.0, r)
     return np.where((e0 <= 0) & ~exhausted, 0.0, r)
 
