@@ -78,7 +78,7 @@ class Parameters:
     cement_deduction_gt: float = 40.0
     developing_growth: float = 0.02
     developing_peak_year: int = 2025
-    developing_decline: float = 0.10
+    developing_decline: float = 0.055
     grandfathering_reference_years: tuple[int, int] = (2014, 2018)
     # L: the local share
     allocation: Allocation = "grandfathering"
