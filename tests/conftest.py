@@ -144,3 +144,47 @@ def real(editions_root: Path) -> Tables:
     from koldioxidbudget.edition import load_edition
 
     return load_edition(None, into=editions_root)
+
+
+def write_tiny_edition(
+    root: Path, tables: Tables | None = None, *, edition_id: str = "co2-test-00000000"
+) -> Path:
+    """Write a tiny edition to ``root`` as ``data build`` would (for CLI and API tests)."""
+    from koldioxidbudget.edition import write_edition
+
+    t = tables or make_tables()
+    frames = {
+        "areas": t.areas,
+        "emissions": t.emissions,
+        "subsectors": t.subsectors,
+        "population": t.population,
+        "global_budgets": t.global_budgets,
+        "global_emissions": t.global_emissions,
+        "blocs": t.blocs,
+        "facilities": t.facilities,
+    }
+    years = t.data_years
+    manifest = {
+        "id": edition_id,
+        "gas": t.gas,
+        "release": "test",
+        "publisher": "test",
+        "data_years": years,
+        "last_data_year": years[-1],
+        "format_version": "1",
+        "method_version": "test",
+        "built_at": "2026-01-01T00:00:00+00:00",
+        "unallocated_t": {},
+        "inputs": [],
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    return write_edition(frames, manifest, into=root)
+
+
+@pytest.fixture
+def tiny_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with one tiny CO2 edition, set as KOLDIOXIDBUDGET_EDITIONS."""
+    root = tmp_path / "editions"
+    write_tiny_edition(root)
+    monkeypatch.setenv("KOLDIOXIDBUDGET_EDITIONS", str(root))
+    return root

@@ -34,6 +34,7 @@ __all__ = [
     "FORMAT_VERSION",
     "EditionInfo",
     "build_editions",
+    "write_edition",
     "editions_dir",
     "list_editions",
     "load_edition",
@@ -326,28 +327,41 @@ def build_editions(
             ],
             "tables": {},
         }
-        tmp = dest / f".tmp-{eid}-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir()
-        try:
-            for name, df in tables.items():
-                data = _to_csv_bytes(df, name)
-                (tmp / f"{name}.csv").write_bytes(data)
-                manifest["tables"][name] = {
-                    "file": f"{name}.csv",
-                    "rows": len(df),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-            (tmp / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8"
-            )
-            os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        write_edition(tables, manifest, into=dest)
         built.append(_info(final))
     return built
+
+
+def write_edition(tables: dict[str, pd.DataFrame], manifest: dict[str, Any], *, into: Path) -> Path:
+    """Write ``tables`` and ``manifest`` as edition ``manifest['id']`` under ``into``, atomically.
+
+    Files go to a temporary sibling directory that is renamed into place at the end, so readers
+    never see a half-written edition; on any failure the temporary directory is removed.
+    """
+    eid = manifest["id"]
+    final = into / eid
+    tmp = into / f".tmp-{eid}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    manifest = dict(manifest, tables={})
+    try:
+        for name, df in tables.items():
+            data = _to_csv_bytes(df, name)
+            (tmp / f"{name}.csv").write_bytes(data)
+            manifest["tables"][name] = {
+                "file": f"{name}.csv",
+                "rows": len(df),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8"
+        )
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
 
 
 _PUBLISHERS = {
