@@ -34,12 +34,12 @@ __all__ = [
     "FORMAT_VERSION",
     "EditionInfo",
     "build_editions",
-    "write_edition",
     "editions_dir",
     "list_editions",
     "load_edition",
     "resolve_edition",
     "sources_dir",
+    "write_edition",
 ]
 
 log = logging.getLogger(__name__)

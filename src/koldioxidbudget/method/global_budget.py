@@ -41,7 +41,10 @@ def global_cells(tables: Tables, source_id: str | None = None) -> list[tuple[str
     return [
         (str(s), float(t), int(p))
         for s, t, p in zip(
-            gb["source_id"].tolist(), gb["temperature_c"].tolist(), gb["probability_pct"].tolist(), strict=True
+            gb["source_id"].tolist(),
+            gb["temperature_c"].tolist(),
+            gb["probability_pct"].tolist(),
+            strict=True,
         )
     ]
 
