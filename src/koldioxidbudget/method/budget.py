@@ -193,6 +193,7 @@ class BudgetRun:
     remaining_t: Array
     e0_t: Array
     e0_estimated: bool
+    e0_year: int
     rate: Array
     population: Array
     population_year: int
@@ -265,8 +266,20 @@ def compute_budgets(
         idx = [series_years.index(y) for y in range(as_of, t0)]
         remaining = budget + series[:, idx].sum(axis=1)
         spent_years = ()
-    e0 = series[:, series_years.index(as_of - 1)]
-    e0_est = bool(est[series_years.index(as_of - 1)])
+
+    trend_idx = [inv.data_years.index(y) for y in inv.trend_years]
+    area_trend = fit_trend(
+        years=list(inv.trend_years),
+        values=inv.per_area(inv.total_t[:, trend_idx]),
+        method=params.nowcast if params.nowcast in ("ols", "lad") else "ols",
+    )
+
+    if params.e0_basis == "trend-at-as-of":
+        e0 = np.maximum(area_trend.at(as_of), 0.0)
+        e0_year, e0_est = as_of, True
+    else:
+        e0 = series[:, series_years.index(as_of - 1)]
+        e0_year, e0_est = as_of - 1, bool(est[series_years.index(as_of - 1)])
 
     horizon_years = max(1, params.horizon_year - as_of + 1)
     rate = required_rate(
@@ -275,13 +288,6 @@ def compute_budgets(
         convention=params.convention,
         n_years=horizon_years,
         residual_fraction=params.residual_fraction,
-    )
-
-    trend_idx = [inv.data_years.index(y) for y in inv.trend_years]
-    area_trend = fit_trend(
-        years=list(inv.trend_years),
-        values=inv.per_area(inv.total_t[:, trend_idx]),
-        method=params.nowcast if params.nowcast in ("ols", "lad") else "ols",
     )
 
     areas = inv_area_table(tables, inv.area_codes)
@@ -339,7 +345,15 @@ def compute_budgets(
                 "estimated_years": [y for y, e in zip(series_years, est, strict=True) if e],
             },
         ),
-        Step("pathway", {"convention": params.convention, "as_of": as_of, "e0_year": as_of - 1}),
+        Step(
+            "pathway",
+            {
+                "convention": params.convention,
+                "as_of": as_of,
+                "e0_year": e0_year,
+                "e0_basis": params.e0_basis,
+            },
+        ),
     )
     run = BudgetRun(
         edition=tables.edition_id,
@@ -357,6 +371,7 @@ def compute_budgets(
         remaining_t=remaining,
         e0_t=e0,
         e0_estimated=e0_est,
+        e0_year=e0_year,
         rate=rate,
         population=pop_all,
         population_year=pop_year,
@@ -546,7 +561,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         remaining_t=rem,
         remaining_as_of=as_of,
         e0_t=e0,
-        e0_year=as_of - 1,
+        e0_year=run.e0_year,
         e0_estimated=run.e0_estimated,
         rate=rate,
         rate_convention=p.convention,

@@ -197,10 +197,7 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
                 f"National facility {f.name!r} names municipality code {f.code!r}, which does not exist."
             )
         deduct[codes.index(f.code), :] += f.emissions_t
-    ind = SECTORS.index("industri")
-    before = sector[:, :, ind].copy()
-    sector[:, :, ind] = np.maximum(before - deduct, 0.0)
-    excluded = before - sector[:, :, ind]
+    sector, excluded = _deduct(sector, deduct, SECTORS.index("industri"))
     total = sector.sum(axis=2)
 
     trend_years = tuple(y for y in years if y >= params.trend_from)
@@ -232,6 +229,25 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
         area_codes=area_codes,
         aggregate=agg,
     )
+
+
+def _deduct(sector: Array, deduct: Array, ind: int) -> tuple[Array, Array]:
+    """Deduct ``deduct`` (municipalities × years) from the municipal totals, taking it from the
+    "Industri" sector first and any excess pro rata from the other sectors (the facility reports
+    and SMHI's sector split come from different sources: for Gotland 2020–2022 the cement plant's
+    process CO2 exceeds SMHI's Industri sector). Totals never go below zero.
+    """
+    out = sector.copy()
+    from_ind = np.minimum(out[:, :, ind], deduct)
+    out[:, :, ind] -= from_ind
+    excess = deduct - from_ind
+    rest = out.sum(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(
+            rest > 0, np.maximum(rest - excess, 0.0) / np.where(rest > 0, rest, 1.0), 1.0
+        )
+    out *= factor[:, :, None]
+    return out, sector.sum(axis=2) - out.sum(axis=2)
 
 
 def _facility_matrix(

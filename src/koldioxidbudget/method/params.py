@@ -29,6 +29,7 @@ NationalMode = Literal["preset", "computed"]
 Allocation = Literal["grandfathering", "per-capita", "blend", "contraction-convergence"]
 InternationalTransport = Literal["overhead", "per-capita"]
 Nowcast = Literal["ols", "lad", "national-scaling"]
+E0Basis = Literal["last-year", "trend-at-as-of"]
 BaseYears = Literal["last-3", "last-1", "last-5", "trend-window", "custom"]
 
 
@@ -95,6 +96,7 @@ class Parameters:
     trend_from: int = 2015
     national_preliminary_t: tuple[tuple[int, float], ...] = ()
     # P: pathway
+    e0_basis: E0Basis = "last-year"
     convention: Convention = "A"
     horizon_year: int = 2050
     residual_fraction: float = 0.0
@@ -157,6 +159,7 @@ FIELD_DOCS: dict[str, str] = {
     "nowcast": "Years after the last data year: OLS or LAD trend, or national-scaling with preliminary national figures.",
     "trend_from": "First year of the trend window (the window ends at the last data year).",
     "national_preliminary_t": "National preliminary totals (year, t) for national-scaling nowcasts.",
+    "e0_basis": "Starting level E0: 'last-year' (emissions of the year before as_of, actual or nowcast) or 'trend-at-as-of' (the trend line's value in as_of, as Klimatkollen 2024).",
     "convention": "Rate convention: A (discrete, first year cut), B (continuous), C (discrete, first year at E0), D (finite horizon).",
     "horizon_year": "Convention D: the year by which the budget is used up; also the end of cumulative comparisons.",
     "residual_fraction": "Convention D: residual emissions kept each year, as a fraction of E0.",
@@ -374,6 +377,7 @@ _register(
         exclude_cement=True,
         international_transport="overhead",
         nowcast="ols",
+        e0_basis="trend-at-as-of",
         convention="B",
         as_of=2024,
     )
