@@ -108,6 +108,7 @@ class AreaResult:
     population_year: int
     budget_per_capita_t: float
     emissions_per_capita_t: float
+    per_capita_context: dict[str, dict[str, Any]]
     exhausted: bool
     infeasible: bool
     last_data_year: int
@@ -157,6 +158,7 @@ class AreaResult:
             "population_year": self.population_year,
             "budget_per_capita_t": self.budget_per_capita_t,
             "emissions_per_capita_t": self.emissions_per_capita_t,
+            "per_capita_context": self.per_capita_context,
             "exhausted": self.exhausted,
             "infeasible": self.infeasible,
             "last_data_year": self.last_data_year,
@@ -184,6 +186,7 @@ class BudgetRun:
     allocation: Allocation
     inventory: Inventory
     area_trend: Trend
+    area_trends: dict[str, Trend]
     codes: tuple[str, ...]
     names: tuple[str, ...]
     levels: tuple[str, ...]
@@ -268,11 +271,12 @@ def compute_budgets(
         spent_years = ()
 
     trend_idx = [inv.data_years.index(y) for y in inv.trend_years]
-    area_trend = fit_trend(
-        years=list(inv.trend_years),
-        values=inv.per_area(inv.total_t[:, trend_idx]),
-        method=params.nowcast if params.nowcast in ("ols", "lad") else "ols",
-    )
+    trend_values = inv.per_area(inv.total_t[:, trend_idx])
+    trends = {
+        m: fit_trend(years=list(inv.trend_years), values=trend_values, method=m)
+        for m in ("ols", "lad")
+    }
+    area_trend = trends[params.nowcast if params.nowcast in ("ols", "lad") else "ols"]
 
     if params.e0_basis == "trend-at-as-of":
         e0 = np.maximum(area_trend.at(as_of), 0.0)
@@ -362,6 +366,7 @@ def compute_budgets(
         allocation=alloc,
         inventory=inv,
         area_trend=area_trend,
+        area_trends=trends,
         codes=inv.area_codes,
         names=tuple(areas[c][0] for c in inv.area_codes),
         levels=tuple(areas[c][1] for c in inv.area_codes),
@@ -488,6 +493,9 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         local_targets=p.local_targets,
     )
     years = list(range(as_of, end + 1))
+    for m, tr in run.area_trends.items():  # the current trend by both fits, for comparison
+        ai, bi = float(tr.intercept[i]), float(tr.slope[i])
+        refs[f"trend-{m}"] = [max(0.0, ai + bi * y) for y in years]
     n_h = p.horizon_year - as_of + 1
     references = {k: tuple(zip(years, v, strict=True)) for k, v in refs.items()}
     cumulative = {k: float(sum(v[:n_h])) for k, v in refs.items()}
@@ -534,6 +542,16 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         )
 
     pop = float(run.population[i])
+    context = {}
+    for key, code in (("lan", run.lan_codes[i]), ("riket", run.codes[-1])):
+        j = run.codes.index(code)
+        pj = float(run.population[j])
+        context[key] = {
+            "code": code,
+            "name": run.names[j],
+            "budget_per_capita_t": float(run.budget_t[j]) / pj if pj > 0 else 0.0,
+            "emissions_per_capita_t": float(run.e0_t[j]) / pj if pj > 0 else 0.0,
+        }
     warnings = []
     if run.e0_estimated:
         warnings.append("e0-estimated")
@@ -582,6 +600,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         population_year=run.population_year,
         budget_per_capita_t=float(run.budget_t[i]) / pop if pop > 0 else 0.0,
         emissions_per_capita_t=e0 / pop if pop > 0 else 0.0,
+        per_capita_context=context,
         exhausted=exhausted,
         infeasible=exhausted or rate > p.infeasible_rate,
         last_data_year=inv.last_data_year,
