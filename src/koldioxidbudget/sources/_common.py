@@ -1,0 +1,507 @@
+"""Helpers every reader shares: reading a CSV as text, checking its header, parsing numbers, codes
+and area references, and pointing an error at the exact cell.
+
+Frames handled here keep the source row number as their index (the CSV line number, header =
+line 1; the Excel row number as Excel shows it). Frames that mix rows from several files or that
+were reshaped (one row per cell) carry the location in columns instead: ``_file``, ``_row`` and
+``_col``; :func:`error_at` reads those when they are present.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SourceError, did_you_mean
+
+__all__ = [
+    "LEVEL_NAMES",
+    "check_area_codes",
+    "check_area_names",
+    "check_codes",
+    "check_header",
+    "check_known",
+    "check_not_empty",
+    "check_not_negative",
+    "check_unique",
+    "error_at",
+    "is_year",
+    "map_values",
+    "parse_numbers",
+    "read_csv_table",
+    "tolerance",
+]
+
+log = logging.getLogger(__name__)
+
+#: How the tidy files name the levels, mapped to the ``areas`` table's levels.
+LEVEL_NAMES: dict[str, str] = {"municipality": "kommun", "county": "lan", "national": "riket"}
+
+_YEAR = re.compile(r"^(1[89]|2[0-9])[0-9]{2}$")
+_LINE = re.compile(r"line (\d+)")
+
+
+def is_year(text: object) -> bool:
+    """Whether a header cell is a four-digit year (1800–2999)."""
+    return bool(_YEAR.match(str(text).strip()))
+
+
+def map_values(values: pd.Series, mapping: dict[Any, Any]) -> pd.Series:
+    """``values.map(mapping)`` (NaN where unmapped), looking each distinct value up only once."""
+    codes, uniques = pd.factorize(values)
+    looked_up = np.array([mapping.get(u, np.nan) for u in uniques] + [np.nan], dtype=object)
+    return pd.Series(looked_up[codes], index=values.index, dtype=object)
+
+
+def tolerance(value: Any) -> Any:
+    """The tolerance sums are checked with: 1e-6 relative or 1 t absolute, whichever is larger."""
+    return np.maximum(1e-6 * np.abs(value), 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# locating errors
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return bool(np.isnan(value))
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _first(mask: Any) -> int | None:
+    arr = np.asarray(mask, dtype=bool)
+    if not arr.any():
+        return None
+    return int(arr.argmax())
+
+
+def error_at(
+    frame: pd.DataFrame,
+    pos: int,
+    message: str,
+    *,
+    file: str | Path | None = None,
+    sheet: str | None = None,
+    column: str | None = None,
+    value: object = None,
+    hint: str | None = None,
+) -> SourceError:
+    """A :class:`SourceError` pointing at row position ``pos`` of ``frame``.
+
+    The row is ``frame["_row"]`` when present, else the frame's index; the file is
+    ``frame["_file"]`` when present, else ``file``; the column is ``column``, else ``frame["_col"]``.
+    """
+    row = frame["_row"].iat[pos] if "_row" in frame.columns else frame.index[pos]
+    where = frame["_file"].iat[pos] if "_file" in frame.columns else file
+    if column is None and "_col" in frame.columns:
+        column = str(frame["_col"].iat[pos])
+    if where is None:
+        raise TypeError("error_at needs a file")  # a programming error, not a user's
+    return SourceError(
+        message, file=where, sheet=sheet, row=int(row), column=column, value=value, hint=hint
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def read_csv_table(
+    path: str | Path,
+    *,
+    columns: Sequence[str],
+    extra_ok: Callable[[str], bool] | None = None,
+) -> pd.DataFrame:
+    """Read a UTF-8 CSV with every cell as stripped text, indexed by line number (data from 2).
+
+    The header must hold exactly ``columns`` (any order); further columns are allowed only when
+    ``extra_ok(name)`` is true (e.g. year columns of a wide table). Entirely blank lines are
+    dropped. Raises :class:`SourceError` for a missing, unreadable or malformed file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(
+            "File not found",
+            file=path,
+            hint="Check the path, or point KOLDIOXIDBUDGET_SOURCES at the folder with the official files",
+        )
+    try:
+        raw = pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+        )
+    except pd.errors.EmptyDataError as e:
+        raise SourceError("The file is empty", file=path, hint="Download or export it again") from e
+    except UnicodeDecodeError as e:
+        raise SourceError(
+            "The file is not UTF-8 text",
+            file=path,
+            hint="Save it as UTF-8 CSV (comma-separated, '.' as decimal point)",
+        ) from e
+    except pd.errors.ParserError as e:
+        m = _LINE.search(str(e))
+        raise SourceError(
+            f"The CSV cannot be parsed: {e}",
+            file=path,
+            row=int(m.group(1)) if m else None,
+            hint="Every line must have as many comma-separated fields as the header; quote text that contains commas",
+        ) from e
+    header = [str(h).strip() for h in raw.iloc[0]]
+    check_header(header, columns, file=path, extra_ok=extra_ok)
+    body = raw.iloc[1:]
+    body.columns = pd.Index(header)
+    # line numbers: header is line 1; quoted cells may span several lines
+    newlines = sum((body[c].str.count("\n") for c in header), start=pd.Series(0, index=body.index))
+    lines = 2 + np.arange(len(body)) + np.concatenate([[0], np.cumsum(newlines.to_numpy())[:-1]])
+    body = body.apply(lambda s: s.str.strip())
+    body.index = pd.Index(lines[: len(body)], name="line")
+    blank = (body == "").all(axis=1)
+    return body[~blank]
+
+
+def check_header(
+    found: Sequence[str],
+    expected: Sequence[str],
+    *,
+    file: str | Path,
+    sheet: str | None = None,
+    row: int = 1,
+    extra_ok: Callable[[str], bool] | None = None,
+) -> None:
+    """Refuse a header that lacks an expected column, repeats one, or has an unexpected one."""
+    want = ", ".join(expected)
+    seen: set[str] = set()
+    for name in found:
+        if name in seen and name:
+            raise SourceError(
+                f"Column {name!r} appears twice in the header",
+                file=file,
+                sheet=sheet,
+                row=row,
+                column=name,
+                hint=f"Expected the columns {want}",
+            )
+        seen.add(name)
+    missing = [c for c in expected if c not in seen]
+    if missing:
+        raise SourceError(
+            f"Missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=missing[0],
+            hint=f"Expected the columns {want}; is this the right file?",
+        )
+    extra = [c for c in found if c not in expected and not (extra_ok and extra_ok(c))]
+    if extra:
+        raise SourceError(
+            f"Unexpected column {extra[0]!r}",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=extra[0],
+            hint=f"Expected the columns {want}"
+            + (" and year columns" if extra_ok else "")
+            + "; remove the column or use the publisher's original layout",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# cells
+
+
+def check_not_empty(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    file: str | Path | None = None,
+    sheet: str | None = None,
+) -> None:
+    """Refuse an empty cell in any of ``columns`` (first one in row order)."""
+    cols = list(columns)
+    empty = frame[cols].eq("").to_numpy()
+    pos = _first(empty.any(axis=1))
+    if pos is None:
+        return
+    col = cols[int(empty[pos].argmax())]
+    raise error_at(
+        frame,
+        pos,
+        "Empty cell",
+        file=file,
+        sheet=sheet,
+        column=col,
+        hint=f"Every row needs a value in {col!r}; fill it in or delete the row",
+    )
+
+
+def parse_numbers(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    file: str | Path | None = None,
+    sheet: str | None = None,
+    integer: bool = False,
+    allow_empty: bool = False,
+) -> pd.DataFrame:
+    """The cells of ``columns`` as numbers (float64, or int64 when ``integer``).
+
+    Text such as ``"12 3x"``, ``"-"``, ``"1,5"`` or a non-finite value is refused with the cell's
+    row, column and text. Empty cells are refused too unless ``allow_empty`` (then they are NaN;
+    ``integer`` columns cannot allow empty cells).
+    """
+    cols = list(columns)
+    values = pd.DataFrame(
+        {c: np.asarray(pd.to_numeric(frame[c], errors="coerce"), dtype="float64") for c in cols},
+        index=frame.index,
+    )
+    bad = ~np.isfinite(values.to_numpy())
+    if bad.any():
+        empty = np.zeros_like(bad)
+        for j, col in enumerate(cols):
+            idx = np.flatnonzero(bad[:, j])
+            if idx.size:
+                empty[idx, j] = [_is_blank(v) for v in frame[col].iloc[idx]]
+        offending = bad & ~empty if allow_empty and not integer else bad
+        pos = _first(offending.any(axis=1))
+        if pos is not None:
+            c = int(offending[pos].argmax())
+            if empty[pos, c]:
+                raise error_at(
+                    frame,
+                    pos,
+                    "Empty number cell",
+                    file=file,
+                    sheet=sheet,
+                    column=cols[c],
+                    hint="Fill in the number (0 if there were none) or delete the row",
+                )
+            raise error_at(
+                frame,
+                pos,
+                "Text in a number cell",
+                file=file,
+                sheet=sheet,
+                column=cols[c],
+                value=frame[cols[c]].iat[pos],
+                hint="Write plain numbers with '.' as decimal point and no spaces or thousands separators",
+            )
+    if integer:
+        arr = values.to_numpy()
+        frac = arr != np.floor(arr)
+        pos = _first(frac.any(axis=1))
+        if pos is not None:
+            c = int(frac[pos].argmax())
+            raise error_at(
+                frame,
+                pos,
+                "Not a whole number",
+                file=file,
+                sheet=sheet,
+                column=cols[c],
+                value=frame[cols[c]].iat[pos],
+                hint="This column holds whole numbers (years, counts, per cents)",
+            )
+        return values.astype("int64")
+    return values
+
+
+def check_not_negative(
+    frame: pd.DataFrame,
+    values: pd.Series,
+    *,
+    what: str,
+    file: str | Path | None = None,
+    sheet: str | None = None,
+    column: str | None = None,
+) -> None:
+    """Refuse a negative number in ``values`` (aligned with ``frame``)."""
+    pos = _first(values.to_numpy() < 0)
+    if pos is not None:
+        raise error_at(
+            frame,
+            pos,
+            f"Negative {what}",
+            file=file,
+            sheet=sheet,
+            column=column,
+            value=float(values.iat[pos]),
+            hint=f"{what[0].upper()}{what[1:]} cannot be below zero; check the cell against the publisher's file",
+        )
+
+
+def check_codes(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    digits: int,
+    what: str,
+    file: str | Path | None = None,
+    forbidden: Iterable[str] = (),
+) -> None:
+    """Refuse a code in ``column`` that is not exactly ``digits`` digits (or is ``forbidden``)."""
+    codes = frame[column]
+    ok = codes.str.fullmatch(rf"[0-9]{{{digits}}}") & ~codes.isin(list(forbidden))
+    pos = _first(~ok.to_numpy(dtype=bool, na_value=False))
+    if pos is not None:
+        raise error_at(
+            frame,
+            pos,
+            f"Malformed {what}",
+            file=file,
+            column=column,
+            value=codes.iat[pos],
+            hint=f"A {what} is {digits} digits with leading zeros kept (e.g. {'0114' if digits == 4 else '01'}); "
+            "a spreadsheet may have turned it into a number",
+        )
+
+
+def check_unique(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    what: str,
+    file: str | Path | None = None,
+    sheet: str | None = None,
+    column: str | None = None,
+) -> None:
+    """Refuse a repeated key; the error points at the second occurrence and names the first.
+
+    The error names ``column`` (default: the first key) and the repeated key as its value.
+    """
+    src = frame
+    dup = src.duplicated(list(keys), keep=False).to_numpy()
+    if not dup.any():
+        return
+    second = src.duplicated(list(keys), keep="first").to_numpy()
+    pos = _first(second)
+    assert pos is not None
+    key = tuple(src[k].iat[pos] for k in keys)
+    same = (src[list(keys)] == pd.Series(key, index=list(keys))).all(axis=1).to_numpy()
+    first = _first(same)
+    assert first is not None
+    first_row = frame["_row"].iat[first] if "_row" in frame.columns else frame.index[first]
+    label = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True))
+    raise error_at(
+        frame,
+        pos,
+        f"Duplicate {what} ({label})",
+        file=file,
+        sheet=sheet,
+        column=column or keys[0],
+        value=key[0] if len(keys) == 1 else key,
+        hint=f"The same {what} is already on row {first_row}; keep one of them",
+    )
+
+
+def check_known(
+    frame: pd.DataFrame,
+    column: str,
+    valid: Iterable[str],
+    *,
+    what: str,
+    file: str | Path | None = None,
+    sheet: str | None = None,
+    hint: str | None = None,
+) -> None:
+    """Refuse a value of ``column`` that is not in ``valid``, suggesting the closest valid ones."""
+    valid = list(valid)
+    pos = _first(~frame[column].isin(valid).to_numpy())
+    if pos is not None:
+        value = frame[column].iat[pos]
+        raise error_at(
+            frame,
+            pos,
+            f"Unknown {what}",
+            file=file,
+            sheet=sheet,
+            column=column,
+            value=value,
+            hint=hint or did_you_mean(str(value), valid),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# areas
+
+
+def check_area_codes(
+    frame: pd.DataFrame,
+    codes: pd.Series,
+    levels: pd.Series,
+    *,
+    areas: pd.DataFrame,
+    code_column: pd.Series | str,
+    file: str | Path | None = None,
+) -> None:
+    """Refuse a code that is not in ``areas`` at the level the row says (``levels``: kommun/lan/riket).
+
+    ``code_column`` names the column each code came from (one name, or one per row).
+    """
+    got = map_values(codes, dict(zip(areas["code"], areas["level"], strict=True)))
+    bad = (got != levels).to_numpy(dtype=bool, na_value=True)
+    pos = _first(bad)
+    if pos is None:
+        return
+    code, level = codes.iat[pos], levels.iat[pos]
+    col = code_column if isinstance(code_column, str) else str(code_column.iat[pos])
+    if pd.isna(got.iat[pos]):
+        raise error_at(
+            frame,
+            pos,
+            f"Unknown area code (not a {level} in the SCB area list)",
+            file=file,
+            column=col,
+            value=code,
+            hint="Check the code against regions/municipalities.csv and regions/counties.csv; "
+            "the municipal division may have changed",
+        )
+    raise error_at(
+        frame,
+        pos,
+        f"Area code {code} is a {got.iat[pos]} in the SCB area list, but the row is a {level}",
+        file=file,
+        column=col,
+        value=code,
+        hint="The level and code columns disagree; fix the row",
+    )
+
+
+def check_area_names(
+    frame: pd.DataFrame,
+    codes: pd.Series,
+    names: pd.Series,
+    *,
+    areas: pd.DataFrame,
+    name_column: pd.Series | str,
+    file: str | Path | None = None,
+) -> None:
+    """Refuse a row whose area name differs from the SCB name of its (known) code."""
+    official = map_values(codes, dict(zip(areas["code"], areas["name"], strict=True)))
+    bad = (official != names).to_numpy(dtype=bool, na_value=True)
+    pos = _first(bad)
+    if pos is None:
+        return
+    col = name_column if isinstance(name_column, str) else str(name_column.iat[pos])
+    raise error_at(
+        frame,
+        pos,
+        f"Area name does not match its code {codes.iat[pos]} ({official.iat[pos]!r} in the SCB area list)",
+        file=file,
+        column=col,
+        value=names.iat[pos],
+        hint="The columns may be shifted or the file edited; fix the row or export the file again",
+    )
