@@ -14,6 +14,7 @@ Where editions live: ``$KOLDIOXIDBUDGET_EDITIONS``, else ``$XDG_DATA_HOME/koldio
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import io
 import json
@@ -135,7 +136,7 @@ class _Release:
     release: str
     publisher: str
     files: tuple[Path, ...]
-    read: Callable[[pd.DataFrame], Any]
+    read: Callable[..., Any]  # called as read(areas=...)
 
 
 def _sha256(path: Path) -> str:
@@ -179,7 +180,7 @@ def _discover_releases(src: Path) -> list[_Release]:
             release,
             "SMHI Nationella emissionsdatabasen (Länsrapport)",
             (x,),
-            lambda areas, x=x: smhi.read_smhi_excel(x, areas=areas),
+            functools.partial(smhi.read_smhi_excel, x),
         )
     co2_csv = em / "smhi_rus" / "co2_by_sector_subsector_all_levels_vintage2024.csv"
     if co2_csv.is_file() and (GAS_CO2, "2024-04-18") not in found:
@@ -286,7 +287,7 @@ def build_editions(
             continue
         if progress:
             progress(eid)
-        release = rel.read(areas)
+        release = rel.read(areas=areas)
         tables = dict(shared_tables, emissions=release.emissions, subsectors=release.subsectors)
         years = sorted(int(y) for y in release.emissions["year"].unique())
         manifest: dict[str, Any] = {
@@ -338,7 +339,7 @@ def write_edition(tables: dict[str, pd.DataFrame], manifest: dict[str, Any], *, 
     Files go to a temporary sibling directory that is renamed into place at the end, so readers
     never see a half-written edition; on any failure the temporary directory is removed.
     """
-    eid = manifest["id"]
+    eid = str(manifest["id"])
     final = into / eid
     tmp = into / f".tmp-{eid}-{os.getpid()}"
     if tmp.exists():
