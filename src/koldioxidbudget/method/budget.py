@@ -9,7 +9,9 @@ delay, sectors and ledger. Pure: no I/O, no clock (``as_of`` is a parameter).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import functools
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -26,7 +28,7 @@ from .national import NationalBudget, national_budget
 from .params import Parameters
 from .pathway import annual_path, near_zero_year, required_rate
 from .scenarios import DelayCase, TargetCheck, cost_of_delay, reference_paths, target_check
-from .trend import Trend, fit_trend, trend_exhaustion, trend_zero_year
+from .trend import Trend, trend_exhaustion, trend_zero_year
 
 __all__ = [
     "METHOD_VERSION",
@@ -205,7 +207,21 @@ class BudgetRun:
     series_t: Array
     series_estimated: tuple[bool, ...]
     steps: tuple[Step, ...]
-    adopted: BudgetRun | None = None
+    adoption_tables: Tables | None = None
+
+    @functools.cached_property
+    def adopted(self) -> BudgetRun | None:
+        """The run as of the budget start (the path agreed at adoption), for the ledger.
+
+        Computed on first use from the adoption edition (default: this run's edition).
+        """
+        t0 = self.national.budget_from
+        if self.params.as_of <= t0 or self.adoption_tables is None:
+            return None
+        p = dataclasses.replace(
+            self.params, as_of=t0, horizon_year=max(self.params.horizon_year, t0 + 1)
+        )
+        return compute_budgets(tables=self.adoption_tables, params=p)
 
     @property
     def as_of(self) -> int:
@@ -270,12 +286,7 @@ def compute_budgets(
         remaining = budget + series[:, idx].sum(axis=1)
         spent_years = ()
 
-    trend_idx = [inv.data_years.index(y) for y in inv.trend_years]
-    trend_values = inv.per_area(inv.total_t[:, trend_idx])
-    trends = {
-        m: fit_trend(years=list(inv.trend_years), values=trend_values, method=m)
-        for m in ("ols", "lad")
-    }
+    trends = inv.area_trends
     area_trend = trends[params.nowcast if params.nowcast in ("ols", "lad") else "ols"]
 
     if params.e0_basis == "trend-at-as-of":
@@ -294,7 +305,6 @@ def compute_budgets(
         residual_fraction=params.residual_fraction,
     )
 
-    areas = inv_area_table(tables, inv.area_codes)
     steps = (
         Step(
             "global-budget",
@@ -368,9 +378,9 @@ def compute_budgets(
         area_trend=area_trend,
         area_trends=trends,
         codes=inv.area_codes,
-        names=tuple(areas[c][0] for c in inv.area_codes),
-        levels=tuple(areas[c][1] for c in inv.area_codes),
-        lan_codes=tuple(areas[c][2] for c in inv.area_codes),
+        names=inv.area_names,
+        levels=inv.area_levels,
+        lan_codes=inv.area_lan_codes,
         budget_t=budget,
         share=budget / nat.allocated_t,
         remaining_t=remaining,
@@ -385,26 +395,9 @@ def compute_budgets(
         series_t=series,
         series_estimated=tuple(bool(x) for x in est),
         steps=steps,
+        adoption_tables=adoption_tables or tables,
     )
-    if as_of > t0:
-        adopt_tables = adoption_tables or tables
-        import dataclasses
-
-        adopted = compute_budgets(
-            tables=adopt_tables,
-            params=dataclasses.replace(
-                params, as_of=t0, horizon_year=max(params.horizon_year, t0 + 1)
-            ),
-        )
-        run = dataclasses.replace(run, adopted=adopted)
     return run
-
-
-def inv_area_table(tables: Tables, codes: tuple[str, ...]) -> dict[str, tuple[str, str, str]]:
-    a = tables.areas.set_index("code")
-    return {
-        c: (str(a.at[c, "name"]), str(a.at[c, "level"]), str(a.at[c, "lan_code"])) for c in codes
-    }
 
 
 def _recent_change(hist: list[tuple[int, float]]) -> float | None:

@@ -7,9 +7,8 @@ backwards (``t1 < t0``) adds the emissions back. No negative emissions or remova
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-
-import pandas as pd
 
 from ..errors import ParameterError
 from ..schema import Tables
@@ -49,56 +48,86 @@ def global_cells(tables: Tables, source_id: str | None = None) -> list[tuple[str
     ]
 
 
-def _cell(tables: Tables, source_id: str, temperature_c: float, probability_pct: int) -> pd.Series:
-    gb = tables.global_budgets
-    src = gb[gb["source_id"] == source_id]
-    if src.empty:
-        valid = ", ".join(sorted(gb["source_id"].unique()))
-        raise ParameterError(f"Unknown global_source {source_id!r}. Valid values: {valid}")
-    row = src[
-        (abs(src["temperature_c"] - temperature_c) < 1e-9)
-        & (src["probability_pct"] == probability_pct)
-    ]
-    if row.empty:
-        cells = ", ".join(
-            f"{t:g} °C/{p} %"
-            for t, p in zip(src["temperature_c"], src["probability_pct"], strict=True)
-        )
+@dataclass(frozen=True)
+class _Lookup:
+    cells: dict[tuple[str, float, int], tuple[int, float, str]]
+    sources: tuple[str, ...]
+    emissions_mt: dict[int, float]
+
+
+_LOOKUPS: weakref.WeakKeyDictionary[Tables, _Lookup] = weakref.WeakKeyDictionary()
+
+
+def _lookup(tables: Tables) -> _Lookup:
+    """The published cells and global emissions as dicts (built once per loaded edition)."""
+    found = _LOOKUPS.get(tables)
+    if found is None:
+        gb = tables.global_budgets
+        cells = {
+            (str(s), round(float(t), 3), int(p)): (int(f), float(v), str(ver))
+            for s, t, p, f, v, ver in zip(
+                gb["source_id"],
+                gb["temperature_c"],
+                gb["probability_pct"],
+                gb["budget_from"],
+                gb["budget_gt"],
+                gb["verification"],
+                strict=True,
+            )
+        }
+        ge = tables.global_emissions
+        em = {
+            int(y): float(a) + float(b)
+            for y, a, b in zip(ge["year"], ge["world_fossil_mt"], ge["world_luc_mt"], strict=True)
+        }
+        found = _Lookup(cells, tuple(sorted({k[0] for k in cells})), em)
+        _LOOKUPS[tables] = found
+    return found
+
+
+def _cell(
+    look: _Lookup, source_id: str, temperature_c: float, probability_pct: int
+) -> tuple[int, float, str]:
+    if source_id not in look.sources:
         raise ParameterError(
-            f"{source_id} publishes no budget for {temperature_c:g} °C at {probability_pct} %. "
-            f"Available: {cells}"
+            f"Unknown global_source {source_id!r}. Valid values: {', '.join(look.sources)}"
         )
-    return row.iloc[0]
+    key = (source_id, round(float(temperature_c), 3), int(probability_pct))
+    if key not in look.cells:
+        cells = ", ".join(f"{t:g} °C/{p} %" for s, t, p in sorted(look.cells) if s == source_id)
+        raise ParameterError(
+            f"{source_id} publishes no budget for {temperature_c:g} °C at {probability_pct} %. Available: {cells}"
+        )
+    return look.cells[key]
 
 
 def global_budget(
     *, tables: Tables, source_id: str, temperature_c: float, probability_pct: int, year: int
 ) -> GlobalBudget:
     """The published cell, rolled forward (or back) to 1 January of ``year``."""
-    row = _cell(tables, source_id, temperature_c, probability_pct)
-    start = int(row["budget_from"])
-    ge = tables.global_emissions.set_index("year")
-    total = ge["world_fossil_mt"] + ge["world_luc_mt"]
-    last = int(total.index.max())
+    look = _lookup(tables)
+    start, published, verification = _cell(look, source_id, temperature_c, probability_pct)
+    total = look.emissions_mt
+    last = max(total)
     used = 0.0
     extrapolated: list[int] = []
     lo, hi, sign = (start, year, 1.0) if year >= start else (year, start, -1.0)
     for t in range(lo, hi):
-        if t in total.index:
-            used += float(total.loc[t])
+        if t in total:
+            used += total[t]
         else:
-            used += float(total.loc[last])
+            used += total[last]
             extrapolated.append(t)
     used_gt = sign * used / 1000.0
     return GlobalBudget(
         source_id=source_id,
         temperature_c=float(temperature_c),
         probability_pct=int(probability_pct),
-        published_gt=float(row["budget_gt"]),
+        published_gt=published,
         published_from=start,
         year=year,
-        remaining_gt=float(row["budget_gt"]) - used_gt,
+        remaining_gt=published - used_gt,
         emissions_used_gt=used_gt,
         extrapolated_years=tuple(extrapolated),
-        verification=str(row["verification"]),
+        verification=verification,
     )

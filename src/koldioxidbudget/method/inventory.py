@@ -53,12 +53,17 @@ class Inventory:
     excluded_t: Array
     trend: Trend
     trend_years: tuple[int, ...]
+    #: OLS and LAD trends of every area's own total (counties and Sweden fitted on their sums)
+    area_trends: dict[str, Trend]
     nowcast: str
     preliminary: tuple[tuple[int, float], ...]
-    population: pd.DataFrame
+    population_by_year: dict[int, Array]
     county_codes: tuple[str, ...]
     #: aggregation matrix: rows = every area (municipalities, then counties, then Sweden)
     area_codes: tuple[str, ...]
+    area_names: tuple[str, ...]
+    area_levels: tuple[str, ...]
+    area_lan_codes: tuple[str, ...]
     aggregate: Array
 
     @property
@@ -108,18 +113,10 @@ class Inventory:
 
     def population_of(self, year: int) -> tuple[Array, int]:
         """Population of every area (in ``area_codes`` order) for ``year`` or the closest earlier."""
-        years = sorted(self.population["year"].unique())
+        years = sorted(self.population_by_year)
         usable = [y for y in years if y <= year] or years[:1]
-        y = int(usable[-1])
-        pop = self.population[self.population["year"] == y].set_index("code")["population"]
-        missing = [c for c in self.codes if c not in pop.index]
-        if missing:
-            raise EditionError(
-                f"Population {y} is missing for {len(missing)} municipalities (e.g. {missing[0]}); "
-                "rebuild the edition with a complete SCB population file."
-            )
-        mun = pop.reindex(list(self.codes)).to_numpy(dtype=float)
-        return self.per_area(mun), y
+        y = usable[-1]
+        return self.population_by_year[y], y
 
 
 def require_co2(tables: Tables) -> None:
@@ -175,15 +172,12 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
     em = tables.emissions
     em = em[em["code"].isin(codes)]
     years = tuple(sorted(int(y) for y in em["year"].unique()))
-    cube = (
-        em.pivot_table(
-            index="code", columns=["year", "sector"], values="emissions_t", aggfunc="sum"
-        )
-        .reindex(index=list(codes), columns=pd.MultiIndex.from_product([years, SECTORS]))
-        .fillna(0.0)
-        .to_numpy(dtype=float)
-        .reshape(len(codes), len(years), len(SECTORS))
-    )
+    cube = np.zeros((len(codes), len(years), len(SECTORS)))
+    ki = pd.Index(codes).get_indexer(pd.Index(em["code"]))
+    yi = pd.Index(years).get_indexer(pd.Index(em["year"]))
+    si = pd.Index(SECTORS).get_indexer(pd.Index(em["sector"]))
+    ok = si >= 0  # sectors outside SMHI's nine main sectors are not part of the inventory
+    np.add.at(cube, (ki[ok], yi[ok], si[ok]), em["emissions_t"].to_numpy(dtype=float)[ok])
     gross = cube.sum(axis=2)
     keep = np.array([s not in params.exclude_sectors for s in SECTORS], dtype=float)
     sector = cube * keep[None, None, :]
@@ -211,6 +205,12 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
     for j, c in enumerate(counties):
         agg[len(codes) + j, :] = [1.0 if lan == c else 0.0 for lan in lan_of]
     agg[-1, :] = 1.0
+    names = {
+        str(c): (n, lv, lc)
+        for c, n, lv, lc in zip(
+            areas["code"], areas["name"], areas["level"], areas["lan_code"], strict=True
+        )
+    }
 
     return Inventory(
         codes=codes,
@@ -222,13 +222,43 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
         excluded_t=excluded,
         trend=trend,
         trend_years=trend_years,
+        area_trends={
+            m: fit_trend(years=list(trend_years), values=agg @ total[:, idx], method=m)
+            for m in ("ols", "lad")
+        },
         nowcast=params.nowcast,
         preliminary=params.national_preliminary_t,
-        population=tables.population,
+        population_by_year=_population(tables.population, codes, agg),
         county_codes=counties,
         area_codes=area_codes,
+        area_names=tuple(str(names[c][0]) for c in area_codes),
+        area_levels=tuple(str(names[c][1]) for c in area_codes),
+        area_lan_codes=tuple(str(names[c][2]) for c in area_codes),
         aggregate=agg,
     )
+
+
+def _population(population: pd.DataFrame, codes: tuple[str, ...], agg: Array) -> dict[int, Array]:
+    """Population of every area per year (municipal figures aggregated like emissions); only
+    years in which every municipality has a figure."""
+    ki = pd.Index(codes).get_indexer(pd.Index(population["code"]))
+    ok = ki >= 0
+    years = np.asarray(population["year"].to_numpy()[ok], dtype=np.int64)
+    first = int(years.min()) if len(years) else 0
+    yi = years - first
+    wide = np.full((len(codes), int(yi.max()) + 1 if len(yi) else 0), np.nan)
+    wide[ki[ok], yi] = population["population"].to_numpy(dtype=float)[ok]
+    out: dict[int, Array] = {}
+    for j in range(wide.shape[1]):
+        col = wide[:, j]
+        if not np.isnan(col).any():
+            out[first + j] = np.asarray(agg @ col, dtype=np.float64)
+    if not out:
+        raise EditionError(
+            "No year has a population figure for every municipality; rebuild the edition with a "
+            "complete SCB population file."
+        )
+    return out
 
 
 def _deduct(sector: Array, deduct: Array, ind: int) -> tuple[Array, Array]:

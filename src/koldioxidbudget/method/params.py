@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_type_hints
 
@@ -184,12 +185,20 @@ def preset(name: str) -> Parameters:
     return p
 
 
+@functools.cache
+def _allowed_values() -> dict[str, tuple[Any, ...]]:
+    """For each Literal-typed field, its allowed values (read once from the type hints)."""
+    out = {}
+    for name, hint in get_type_hints(Parameters).items():
+        if getattr(hint, "__origin__", None) is Literal:
+            out[name] = get_args(hint)
+    return out
+
+
 def _validate(p: Parameters) -> None:
-    hints = get_type_hints(Parameters)
+    allowed_by_field = _allowed_values()
     for f in dataclasses.fields(p):
-        allowed = (
-            get_args(hints[f.name]) if getattr(hints[f.name], "__origin__", None) is Literal else ()
-        )
+        allowed = allowed_by_field.get(f.name, ())
         value = getattr(p, f.name)
         if allowed and value not in allowed:
             raise ParameterError(
