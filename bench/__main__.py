@@ -92,6 +92,12 @@ def main() -> None:
         med, _ = _median(cold, args.runs)
         rows.append(("cold 'koldioxidbudget budget uppsala'", med, 1.0, "s"))
 
+        # the yearly update: fetch + build from a local mirror, and data diff (bench/update.py)
+        from bench.update import update_rows
+        from koldioxidbudget.edition import sources_dir
+
+        rows += update_rows(Path(tmp) / "update", sources=sources_dir(), runs=3)
+
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark':<{width}}  {'median':>9}  {'target':>7}  {'ratio':>6}")
     for name, med, target, unit in rows:

@@ -221,6 +221,152 @@ def data_show(
     )
 
 
+@data_app.command("fetch")
+def data_fetch(
+    into: Annotated[
+        str | None,
+        typer.Option(
+            help="Source folder to download into (default: $KOLDIOXIDBUDGET_SOURCES, else "
+            "~/.local/share/koldioxidbudget/sources)."
+        ),
+    ] = None,
+    from_mirror: Annotated[
+        str | None,
+        typer.Option(help="Download from a mirror serving <URL>/<publisher host>/<path>."),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these: smhi-co2, smhi-ghg, scb-regions, scb-population, gcb-national."
+        ),
+    ] = None,
+    seed_from: Annotated[
+        str | None,
+        typer.Option(help="Copy build inputs no publisher serves from this source folder."),
+    ] = None,
+    gcb_year: Annotated[
+        int | None, typer.Option(help="Global Carbon Budget release year (default: newest).")
+    ] = None,
+    timeout: Annotated[float | None, typer.Option(help="Read timeout per request, s.")] = None,
+    retries: Annotated[int | None, typer.Option(help="Retries per file.")] = None,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
+) -> None:
+    """Download the publishers' current files (SMHI, SCB, Global Carbon Project)."""
+    from .sources.fetch import FetchSettings, default_into, fetch_sources
+    from .story import fmt
+    from .story.i18n import t
+
+    overrides: dict[str, object] = {}
+    if gcb_year is not None:
+        overrides["gcb_year"] = gcb_year
+    if timeout is not None:
+        overrides["read_timeout_s"] = timeout
+    if retries is not None:
+        overrides["retries"] = retries
+    settings = FetchSettings.from_env(mirror=from_mirror, **overrides)
+    target = into or str(default_into())
+    res = fetch_sources(
+        target,
+        settings=settings,
+        only=only,
+        seed_from=seed_from,
+        progress=lambda r: typer.echo(t("diff.fetch.remote", lang.value, remote=r), err=True),
+    )
+    for f in res.files:
+        size = f"{fmt.number(f.bytes / 1e6, lang.value, decimals=1)} MB"
+        typer.echo(
+            t(f"diff.fetch.{f.status}", lang.value, path=f.path, size=size, archived=f.archived_as)
+        )
+    for remote, error in res.errors.items():
+        typer.echo(t("diff.fetch.failed", lang.value, remote=remote, error=error), err=True)
+    for path in res.missing:
+        typer.echo(t("diff.fetch.missing", lang.value, path=path), err=True)
+    if not res.missing:
+        typer.echo(t("diff.fetch.next", lang.value, into=target))
+    if res.errors:
+        sys.exit(1)
+
+
+@data_app.command("diff")
+def data_diff(
+    old: Annotated[str, typer.Argument(help="Old edition: id, prefix or 'previous'.")],
+    new: Annotated[str, typer.Argument(help="New edition: id, prefix or 'current'.")],
+    area: Annotated[
+        list[str] | None, typer.Argument(help="Areas (names or codes); default every area.")
+    ] = None,
+    preset: Annotated[str | None, typer.Option(help="Preset of the new side.")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Parameter of the new side: key=value.")
+    ] = None,
+    old_preset: Annotated[
+        str | None, typer.Option(help="Preset of the old side (default: the new side's).")
+    ] = None,
+    old_set: Annotated[
+        list[str] | None, typer.Option(help="Parameter of the old side: key=value.")
+    ] = None,
+    fmt_: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
+    into: Annotated[str | None, typer.Option(help="Editions folder.")] = None,
+) -> None:
+    """Why every area's budget, remaining budget and required cut changed between two editions
+    (or two parameter sets), cause by cause."""
+    from .diff import diff_report
+    from .method.params import parameters_from
+
+    params = parameters_from(preset, _parse_sets(set_))
+    old_params = None
+    if old_preset or old_set:
+        old_params = parameters_from(old_preset or preset, _parse_sets(old_set))
+    doc = diff_report(
+        old, new, areas=area, params=params, old_params=old_params, into=into, lang=lang.value
+    )
+    if fmt_ is Format.json:
+        typer.echo(json.dumps(doc["json"], ensure_ascii=False, indent=1))
+    elif fmt_ is Format.csv:
+        _write_csv(doc["rows"])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console()
+        console.print(doc["intro"], highlight=False)
+        table = Table(*doc["header"])
+        for cells in doc["cells"]:
+            table.add_row(*cells)
+        console.print(table)
+        if area:
+            for line in doc["sentences"]:
+                console.print(line, highlight=False)
+
+
+@data_app.command("check")
+def data_check(
+    edition: Annotated[
+        str | None, typer.Argument(help="Edition id or prefix (default: the current CO2 one).")
+    ] = None,
+    recheck: Annotated[
+        bool, typer.Option(help="Run the checks again instead of showing the stored report.")
+    ] = False,
+    into: Annotated[str | None, typer.Option(help="Editions folder.")] = None,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
+) -> None:
+    """Show an edition's data checks (hard ones keep it from becoming current); exit 1 if it fails."""
+    from .edition import current_editions
+    from .edition_checks import report_for
+    from .story.i18n import t
+
+    report = report_for(edition, into=into, recheck=recheck)
+    key = "diff.check.passed" if report.passed else "diff.check.failed"
+    typer.echo(t(key, lang.value, id=report.edition))
+    for f in report.findings:
+        label = t(f"diff.check.severity.{f.severity}", lang.value)
+        typer.echo(f"[{label}] {f.message(lang.value)}")
+    for gas, eid in sorted(current_editions(into).items()):
+        typer.echo(t("diff.check.current", lang.value, gas=gas, id=eid))
+    if not report.passed:
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point: user mistakes print one line and exit 1 (data) or 2 (usage)."""
     try:

@@ -7,6 +7,11 @@ table bytes. A build writes into a temporary sibling directory and renames it in
 interrupted build never leaves a half edition behind (temporary directories start with ``.tmp-``
 and are never listed). Loading never touches the network.
 
+Every build runs the guards of ``edition_checks`` and stores their report in the edition as
+``checks.json``. The *current* edition of a gas is the newest one whose report passed; it is
+recorded in ``<editions>/current.json``, replaced atomically after each build, so a build that
+fails a hard check, or is interrupted at any point, leaves the previous edition current.
+
 Where editions live: ``$KOLDIOXIDBUDGET_EDITIONS``, else ``$XDG_DATA_HOME/koldioxidbudget/editions``
 (``~/.local/share/koldioxidbudget/editions``). Where sources live: ``$KOLDIOXIDBUDGET_SOURCES``.
 """
@@ -32,9 +37,11 @@ from .errors import EditionError
 from .schema import COLUMNS, GAS_CO2, Tables
 
 __all__ = [
+    "CURRENT_FILE",
     "FORMAT_VERSION",
     "EditionInfo",
     "build_editions",
+    "current_editions",
     "editions_dir",
     "list_editions",
     "load_edition",
@@ -47,6 +54,9 @@ log = logging.getLogger(__name__)
 
 #: Version of the table format; part of every edition id.
 FORMAT_VERSION = "1"
+
+#: The pointer file naming each gas's current edition (``{"CO2": id, ...}``).
+CURRENT_FILE = "current.json"
 
 _DTYPES: dict[str, dict[str, Any]] = {
     "areas": {"code": str, "name": str, "level": str, "lan_code": str, "official_name": str},
@@ -260,6 +270,7 @@ def build_editions(
     src = sources_dir(sources)
     dest = editions_dir(into)
     dest.mkdir(parents=True, exist_ok=True)
+    _remove_stale_tmp(dest)
     common = _common_inputs(src)
     hashes = {k: _sha256(p) for k, p in common.items()}
     areas = rd.read_areas(common["municipalities"], common["counties"])
@@ -328,13 +339,86 @@ def build_editions(
             ],
             "tables": {},
         }
-        write_edition(tables, manifest, into=dest)
+        report = _check(eid, rel.gas, rel.release, tables, dest)
+        write_edition(tables, manifest, into=dest, extra_files={"checks.json": report.to_json()})
+        if not report.passed:
+            log.warning("edition %s fails the hard checks; it does not become current", eid)
+        _update_current(dest)
         built.append(_info(final))
+    _update_current(dest)  # also after a build that only found editions already built
     return built
 
 
-def write_edition(tables: dict[str, pd.DataFrame], manifest: dict[str, Any], *, into: Path) -> Path:
+def _check(eid: str, gas: str, release: str, tables: dict[str, pd.DataFrame], dest: Path) -> Any:
+    """The guards' report on a new edition, against the edition it replaces (the newest passing
+    edition of the same gas whose release is not newer)."""
+    from .edition_checks import check_edition, passed
+
+    new = Tables(edition_id=eid, gas=gas, release=release, **tables)
+    before = [
+        e
+        for e in list_editions(dest)
+        if e.gas == gas and e.release <= release and e.id != eid and passed(e.path)
+    ]
+    previous = load_edition(before[-1].id, gas=None, into=dest) if before else None
+    return check_edition(new, previous=previous)
+
+
+def _remove_stale_tmp(dest: Path) -> None:
+    """Remove temporary directories of builds that died (their process no longer exists)."""
+    for p in dest.glob(".tmp-*"):
+        pid = p.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def current_editions(into: str | Path | None = None) -> dict[str, str]:
+    """The current edition id per gas, as the pointer file records it (empty if none)."""
+    f = editions_dir(into) / CURRENT_FILE
+    try:
+        data = json.loads(f.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    cur = data.get("current", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in cur.items()} if isinstance(cur, dict) else {}
+
+
+def _update_current(dest: Path) -> None:
+    """Point each gas at its newest edition that passed the checks (written atomically)."""
+    from .edition_checks import passed
+
+    current: dict[str, str] = {}
+    for e in list_editions(dest):  # oldest release first, so the newest passing one wins
+        if passed(e.path):
+            current[e.gas] = e.id
+    doc = {
+        "current": current,
+        "updated_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+    }
+    tmp = dest / f".{CURRENT_FILE}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, indent=2) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, dest / CURRENT_FILE)
+
+
+def write_edition(
+    tables: dict[str, pd.DataFrame],
+    manifest: dict[str, Any],
+    *,
+    into: Path,
+    extra_files: dict[str, bytes] | None = None,
+) -> Path:
     """Write ``tables`` and ``manifest`` as edition ``manifest['id']`` under ``into``, atomically.
+
+    ``extra_files`` (name → bytes, e.g. the checks report) are written into the edition too.
 
     Files go to a temporary sibling directory that is renamed into place at the end, so readers
     never see a half-written edition; on any failure the temporary directory is removed.
@@ -355,6 +439,8 @@ def write_edition(tables: dict[str, pd.DataFrame], manifest: dict[str, Any], *, 
                 "rows": len(df),
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
+        for name, data in (extra_files or {}).items():
+            (tmp / name).write_bytes(data)
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8"
         )
@@ -407,7 +493,8 @@ def resolve_edition(
     edition: str | None = None, *, gas: str | None = GAS_CO2, into: str | Path | None = None
 ) -> EditionInfo:
     """The edition ``edition`` names (an id or a unique prefix such as ``co2-2024-04-18``), or,
-    when None, the newest edition holding ``gas``."""
+    when None, the current edition holding ``gas`` (any gas when ``gas`` is None): the one the
+    pointer file names, else the newest edition that passed the checks."""
     eds = list_editions(into)
     if not eds:
         raise EditionError(
@@ -421,7 +508,7 @@ def resolve_edition(
                 f"No edition holds {gas}; built editions: {', '.join(e.id for e in eds)}. "
                 f"Add an SMHI export for {gas} to the sources and run 'koldioxidbudget data build'."
             )
-        return fit[-1]
+        return _current(fit, into)
     exact = [e for e in eds if e.id == edition]
     if exact:
         return exact[0]
@@ -431,6 +518,23 @@ def resolve_edition(
             f"No edition {edition!r}. Built editions: {', '.join(e.id for e in eds)}"
         )
     return pref[-1]
+
+
+def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
+    """Among ``fit`` (oldest first): the newest one the pointer names, else the newest passing."""
+    from .edition_checks import passed
+
+    pointed = set(current_editions(into).values())
+    named = [e for e in fit if e.id in pointed]
+    if named:
+        return named[-1]
+    ok = [e for e in fit if passed(e.path)]
+    if not ok:
+        raise EditionError(
+            f"No edition of {fit[-1].gas} passed the data checks ({', '.join(e.id for e in fit)}); "
+            "see 'koldioxidbudget data check <id>', fix the sources and rebuild."
+        )
+    return ok[-1]
 
 
 _LOADED: dict[tuple[str, bool], Tables] = {}

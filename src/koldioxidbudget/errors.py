@@ -4,6 +4,7 @@
 
     KoldioxidbudgetError            anything a user can fix (bad input, unknown id, missing data)
     ├── SourceError                 a source file is malformed: file, sheet, row, column, value
+    ├── FetchError                  a publisher's file could not be downloaded (sources/fetch.py)
     ├── EditionError                an edition is missing, incomplete or inconsistent
     ├── ParameterError              a parameter value, preset or rule id is not valid
     └── AreaNotFound                an area name or code matches nothing (carries suggestions)
