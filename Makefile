@@ -8,9 +8,11 @@ BIN    := $(VENV)/bin
 # Official source files: $KOLDIOXIDBUDGET_SOURCES, else ../shared/data when it exists.
 KOLDIOXIDBUDGET_SOURCES ?= $(wildcard $(abspath ../shared/data))
 KOLDIOXIDBUDGET_EDITIONS ?= $(CURDIR)/build/editions
-export KOLDIOXIDBUDGET_SOURCES KOLDIOXIDBUDGET_EDITIONS
+# the visualiser's built site, served at / by 'koldioxidbudget serve' when the folder exists
+KOLDIOXIDBUDGET_SITE ?= $(CURDIR)/build/site
+export KOLDIOXIDBUDGET_SOURCES KOLDIOXIDBUDGET_EDITIONS KOLDIOXIDBUDGET_SITE
 
-.PHONY: demo test bench lint format editions clean
+.PHONY: demo test bench bench-load lint format editions clean browsers
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,9 @@ demo: editions
 	$(BIN)/koldioxidbudget data list
 	$(BIN)/koldioxidbudget budget uppsala
 	$(BIN)/koldioxidbudget budget uppsala --preset uppsala-2024-1.5
+	$(BIN)/koldioxidbudget site build
+	@echo "Serving on http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/api/v1/docs); Ctrl-C stops."
+	$(BIN)/koldioxidbudget serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
@@ -35,11 +40,19 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: lint
+# the browser tests drive Debian's Chromium (Playwright cannot download browsers here)
+browsers:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: lint browsers
 	$(BIN)/pytest
 
 bench: editions
 	$(BIN)/python -m bench
+
+# the API under load: 200 concurrent clients for 30 s on loopback (bench/load.py)
+bench-load: editions
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

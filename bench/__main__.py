@@ -92,11 +92,31 @@ def main() -> None:
         med, _ = _median(cold, args.runs)
         rows.append(("cold 'koldioxidbudget budget uppsala'", med, 1.0, "s"))
 
+        # the API under load (bench/load.py; 'make bench-load' runs the full 30 s)
+        from bench import load
+
+        os.environ["KOLDIOXIDBUDGET_EDITIONS"] = str(root)
+        f = load.main(["--seconds", "10", "--json"])
+        rows.append(
+            (
+                f"API /budget p99, {f['clients']} clients × 10 s ({f['throughput_rps']} req/s, "
+                f"{f['errors']} errors)",
+                f["p99_ms"] / 1e3,
+                0.05,
+                "s",
+            )
+        )
+
         # the yearly update: fetch + build from a local mirror, and data diff (bench/update.py)
         from bench.update import update_rows
         from koldioxidbudget.edition import sources_dir
 
         rows += update_rows(Path(tmp) / "update", sources=sources_dir(), runs=3)
+
+        # the report: one municipality warm, and every area in parallel (bench/report.py)
+        from bench.report import report_rows
+
+        rows += report_rows(root, out=Path(tmp) / "reports", runs=args.runs)
 
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark':<{width}}  {'median':>9}  {'target':>7}  {'ratio':>6}")

@@ -160,6 +160,71 @@ def budget(
             )
 
 
+@app.command()
+def report(
+    area: Annotated[
+        str | None,
+        typer.Argument(help="Name or code: 'uppsala', '0380', 'Stockholms län', 'Sverige'."),
+    ] = None,
+    all_areas: Annotated[
+        bool, typer.Option("--all", help="Every municipality, county and Sweden, in parallel.")
+    ] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.sv,
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated: pdf, html or pdf,html.")
+    ] = "pdf,html",
+    preset: Annotated[
+        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Customer profile (TOML): cover, foreword, targets.")
+    ] = None,
+    out: Annotated[str, typer.Option(help="Folder to write the reports to.")] = ".",
+    edition: Annotated[
+        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
+    ] = None,
+    single_file: Annotated[
+        bool, typer.Option("--single-file", help="HTML with the fonts embedded (one file).")
+    ] = False,
+    workers: Annotated[int, typer.Option(help="Processes for --all.")] = 2,
+) -> None:
+    """Write an area's report as print PDF (PDF/UA-1) and accessible HTML."""
+    from .errors import ParameterError
+    from .render import ReportJob, write_report, write_reports_all
+
+    if not area and not all_areas:
+        raise ParameterError("Name an area (e.g. 'koldioxidbudget report uppsala') or use --all.")
+    job = ReportJob(
+        lang=lang.value,
+        formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+        preset=preset,
+        overrides=tuple(_parse_sets(set_).items()),
+        profile=profile,
+        edition=edition,
+        self_contained=single_file,
+    )
+    if not all_areas:
+        for p in write_report(area or "", job, out_dir=out):
+            typer.echo(str(p))
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=False) as bar:
+        task = bar.add_task("report --all", total=None)
+
+        def tick(done: int, total: int, code: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"report {code}")
+
+        paths = write_reports_all(job, out_dir=out, workers=workers, progress=tick)
+    from .story.i18n import t
+
+    typer.echo(t("render.written", lang.value, n=len(paths), folder=out))
+
+
 @data_app.command("build")
 def data_build(
     sources: Annotated[
@@ -365,6 +430,125 @@ def data_check(
         typer.echo(t("diff.check.current", lang.value, gas=gas, id=eid))
     if not report.passed:
         sys.exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (about one per core).")] = 1,
+    editions: Annotated[
+        str | None, typer.Option(help="Editions folder (default: $KOLDIOXIDBUDGET_EDITIONS).")
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(help="Built static site to serve at / (default: $KOLDIOXIDBUDGET_SITE)."),
+    ] = None,
+    frame_ancestors: Annotated[
+        str | None,
+        typer.Option(
+            help="Who may embed the pages: CSP sources, e.g. \"'self' https://www.uppsala.se\" (default *)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the JSON API (/api/v1, docs at /api/v1/docs), open data, reports and the site."""
+    import dataclasses
+    from pathlib import Path
+
+    from .web import Settings
+    from .web import serve as run_server
+
+    s = Settings.from_env()
+    changes: dict[str, object] = {}
+    if editions:
+        changes["editions"] = Path(editions)
+    if site:
+        changes["site"] = Path(site)
+    if frame_ancestors:
+        changes["frame_ancestors"] = frame_ancestors
+    s = dataclasses.replace(s, **changes)  # type: ignore[arg-type]
+    if workers < 1:
+        from .errors import ParameterError
+
+        raise ParameterError(f"--workers must be at least 1, got {workers}.")
+    run_server(s, host=host, port=port, workers=workers)
+
+
+site_app = typer.Typer(help="The visualiser: a static site for every area.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("build")
+def site_build(
+    out: Annotated[
+        str | None,
+        typer.Option(help="Folder to write (default: $KOLDIOXIDBUDGET_SITE, else build/site)."),
+    ] = None,
+    edition: Annotated[
+        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
+    ] = None,
+) -> None:
+    """Write the static visualiser site for every area (any web server can host it)."""
+    import os
+
+    from .story.i18n import t
+    from .web.site import build_site
+
+    target = out or os.environ.get("KOLDIOXIDBUDGET_SITE") or "build/site"
+    r = build_site(target, edition=edition, preset=preset, overrides=_parse_sets(set_))
+    typer.echo(
+        t(
+            "site.cli_built",
+            "sv",
+            areas=r.areas,
+            pages=r.pages,
+            out=r.out,
+            seconds=f"{r.seconds:.1f}",
+        )
+    )
+
+
+@site_app.command("export")
+def site_export(
+    area: Annotated[str, typer.Argument(help="Name or code: 'uppsala', '0380', 'Sverige'.")],
+    out: Annotated[
+        str | None, typer.Option(help="File or folder to write (default: current folder).")
+    ] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the page.")] = Lang.sv,
+    presentation: Annotated[
+        bool, typer.Option("--presentation", help="The presentation mode instead of the page.")
+    ] = False,
+    edition: Annotated[
+        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
+    ] = None,
+) -> None:
+    """Write one area as a single self-contained HTML file that works offline (file://)."""
+    from .web.site import export_area
+
+    path = export_area(
+        area,
+        out,
+        lang=lang.value,
+        edition=edition,
+        preset=preset,
+        overrides=_parse_sets(set_),
+        presentation=presentation,
+    )
+    typer.echo(str(path))
 
 
 def main() -> None:

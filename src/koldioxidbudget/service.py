@@ -98,4 +98,8 @@ CSV_FIELDS = (
 
 def csv_rows(results: list[AreaResult]) -> list[dict[str, Any]]:
     """One flat row per area (the scalar fields of the JSON contract)."""
-    return [{k: r.to_dict()[k] for k in CSV_FIELDS} for r in results]
+    rows = []
+    for r in results:
+        d = r.to_dict()  # once per area, not once per field
+        rows.append({k: d[k] for k in CSV_FIELDS})
+    return rows

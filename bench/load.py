@@ -1,0 +1,276 @@
+"""``python -m bench.load``: the API under load, on loopback only, bounded in time.
+
+Starts ``koldioxidbudget serve`` (uvicorn, ``--workers``) on 127.0.0.1 on a free port, then runs
+``--clients`` concurrent clients for ``--seconds``: each keeps one HTTP/1.1 keep-alive connection
+and asks ``/api/v1/areas/{code}/budget`` for a random area (all 312) with custom parameters — a
+person at the visualiser changing zero, one or two settings from a preset's defaults
+(temperature/probability cell, rate convention, allocation rule, base years, preset) — then
+thinks for ``--think`` seconds (uniform, default 0.5–1.5 s; ``--think 0`` saturates the server).
+Reports throughput, latency percentiles, errors and the server's memory (RSS of every server
+process) at the start and end of the run. The load generator is plain asyncio over raw sockets,
+so it costs little of the machine it shares with the server.
+
+Editions come from ``$KOLDIOXIDBUDGET_EDITIONS`` (``make bench-load`` builds them first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+HOST = "127.0.0.1"  # never anything else: load only ever goes to this machine's loopback
+
+CELLS = [(t, p) for t in ("1.5", "1.7", "2.0") for p in ("17", "33", "50", "67", "83")]
+CHOICES: dict[str, list[dict[str, str]]] = {
+    "cell": [{"temperature_c": t, "probability_pct": p} for t, p in CELLS],
+    "convention": [{"convention": c} for c in "ABCD"],
+    "allocation": [
+        {"allocation": a}
+        for a in ("grandfathering", "per-capita", "blend", "contraction-convergence")
+    ],
+    "base_years": [{"base_years": b} for b in ("last-1", "last-3", "last-5", "trend-window")],
+    "preset": [{"preset": p} for p in ("uppsala-2024-1.5", "uppsala-2022-1.7", "uppsala-2022-1.5")],
+}
+
+
+def random_query(rng: random.Random) -> dict[str, str]:
+    """Zero, one or two settings changed from the defaults (20 % / 50 % / 30 %)."""
+    k = rng.choices((0, 1, 2), weights=(2, 5, 3))[0]
+    q: dict[str, str] = {}
+    for kind in rng.sample(list(CHOICES), k):
+        q.update(rng.choice(CHOICES[kind]))
+    return q
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
+) -> tuple[int, bytes]:
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept: application/json\r\n\r\n".encode()
+    )
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = 0
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        if k.strip().lower() == "content-length":
+            length = int(v.strip())
+    body = await reader.readexactly(length) if length else b""
+    return status, body
+
+
+async def _client(
+    n: int, port: int, codes: list[str], until: float, think: tuple[float, float], stats: Stats
+) -> None:
+    rng = random.Random(n)
+    await asyncio.sleep(rng.uniform(0, max(think[1], 0.05)))  # spread the starts
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        while time.perf_counter() < until:
+            q = random_query(rng)
+            path = f"/api/v1/areas/{rng.choice(codes)}/budget"
+            if q:
+                path += "?" + urllib.parse.urlencode(q)
+            t0 = time.perf_counter()
+            try:
+                status, _ = await asyncio.wait_for(_request(reader, writer, path), timeout=10)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
+                stats.errors.append(f"{type(e).__name__} {path}")
+                writer.close()
+                reader, writer = await asyncio.open_connection(HOST, port)
+                continue
+            stats.latencies.append(time.perf_counter() - t0)
+            stats.statuses[status] = stats.statuses.get(status, 0) + 1
+            if status != 200:
+                stats.errors.append(f"{status} {path}")
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
+    finally:
+        writer.close()
+
+
+def _rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, KiB (from /proc)."""
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, path: str) -> bytes:
+    with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as r:
+        return bytes(r.read())
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    code = (
+        "from koldioxidbudget.web import Settings; from koldioxidbudget.web.app import serve; "
+        f"serve(Settings.from_env(), host={HOST!r}, port={port}, workers={workers}, "
+        "log_level='warning', access_log=False)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            health = json.loads(_get(port, "/api/v1/health"))
+            if health["editions"]:
+                # every worker warms itself at start; give them all a chance to finish
+                for _ in range(4 * workers):
+                    _get(port, "/api/v1/areas/0380/budget")
+                return proc
+            raise SystemExit("the server has no edition: run 'make editions' first")
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("the server did not start within 60 s")
+
+
+async def run_load(
+    port: int, codes: list[str], *, clients: int, seconds: float, think: tuple[float, float]
+) -> tuple[Stats, float]:
+    stats = Stats()
+    t0 = time.perf_counter()
+    until = t0 + seconds
+    await asyncio.gather(*(_client(n, port, codes, until, think, stats) for n in range(clients)))
+    return stats, time.perf_counter() - t0
+
+
+async def _sample_rss(pid: int, every: float, out: list[float]) -> None:
+    while True:
+        out.append(_rss_kib(pid) / 1024)
+        await asyncio.sleep(every)
+
+
+async def _load_with_rss(
+    pid: int, port: int, codes: list[str], **kw: object
+) -> tuple[Stats, float, list[float]]:
+    samples: list[float] = []
+    sampler = asyncio.create_task(_sample_rss(pid, 5.0, samples))
+    try:
+        stats, elapsed = await run_load(port, codes, **kw)  # type: ignore[arg-type]
+    finally:
+        sampler.cancel()
+    return stats, elapsed, samples
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))]
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    ap = argparse.ArgumentParser(prog="python -m bench.load")
+    ap.add_argument("--clients", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    # one worker: this VM gives two busy processes about one core between them (measured),
+    # so a second worker only splits the caches; raise it on a machine with real cores
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"))
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args(argv)
+    if args.seconds > 600:
+        raise SystemExit("a load run is bounded: at most 600 s")
+
+    port = _free_port()
+    proc = start_server(port, args.workers)
+    try:
+        areas = json.loads(_get(port, "/api/v1/areas"))["areas"]
+        codes = [a["code"] for a in areas]
+        rss_start = _rss_kib(proc.pid)
+        try:
+            import uvloop
+
+            uvloop.install()
+        except ImportError:
+            pass
+        stats, elapsed, samples = asyncio.run(
+            _load_with_rss(
+                proc.pid,
+                port,
+                codes,
+                clients=args.clients,
+                seconds=args.seconds,
+                think=tuple(args.think),
+            )
+        )
+        rss_end = _rss_kib(proc.pid)
+        caches = json.loads(_get(port, "/api/v1/health"))["caches"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    lat = stats.latencies
+    figures = {
+        "clients": args.clients,
+        "seconds": round(elapsed, 1),
+        "workers": args.workers,
+        "requests": len(lat),
+        "throughput_rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(_pct(lat, 0.50) * 1e3, 1),
+        "p90_ms": round(_pct(lat, 0.90) * 1e3, 1),
+        "p99_ms": round(_pct(lat, 0.99) * 1e3, 1),
+        "max_ms": round(max(lat) * 1e3, 1) if lat else float("nan"),
+        "mean_ms": round(statistics.fmean(lat) * 1e3, 1) if lat else float("nan"),
+        "errors": len(stats.errors),
+        "rss_start_mib": round(rss_start / 1024, 1),
+        "rss_end_mib": round(rss_end / 1024, 1),
+        "rss_every_5s_mib": [round(x) for x in samples],
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print(
+            f"{args.clients} clients × {elapsed:.0f} s, {args.workers} workers, think "
+            f"{args.think[0]}–{args.think[1]} s: {figures['requests']} requests, "
+            f"{figures['throughput_rps']} req/s; latency p50 {figures['p50_ms']} ms, p90 "
+            f"{figures['p90_ms']} ms, p99 {figures['p99_ms']} ms, max {figures['max_ms']} ms; "
+            f"errors {figures['errors']}; server RSS {figures['rss_start_mib']} → "
+            f"{figures['rss_end_mib']} MiB, every 5 s {figures['rss_every_5s_mib']} (one worker's caches at the end: {caches['runs']['items']} runs, "
+            f"{caches['responses']['items']} responses)"
+        )
+        for e in stats.errors[:5]:
+            print("  error:", e)
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""Reports as files: Document → print PDF (Typst, PDF/UA-1) and accessible HTML (Jinja2), with
+the charts rendered once to SVG (vl-convert) and shared by both.
+
+``write_report`` writes one area's report; ``write_reports_all`` every municipality, county
+and Sweden in parallel processes. Both are what ``koldioxidbudget report`` calls. Files are
+named ``koldioxidbudget-<area-slug>-<budget year>[-<lang>].<pdf|html>`` (Swedish has no
+language suffix) and written to a temporary file first, then renamed, so a reader never sees a
+half-written report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import logging
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError
+
+__all__ = [
+    "FORMATS",
+    "ReportJob",
+    "output_name",
+    "render_charts",
+    "render_document",
+    "report_document",
+    "write_report",
+    "write_reports_all",
+]
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("pdf", "html")
+#: The temperature/probability cells of the sensitivity tables.
+SENSITIVITY_TEMPERATURES = (1.5, 1.7, 2.0)
+SENSITIVITY_PROBABILITIES = (33, 50, 67, 83)
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """Everything that decides a set of reports (picklable, for worker processes)."""
+
+    lang: str = "sv"
+    formats: tuple[str, ...] = FORMATS
+    preset: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
+    profile: str | None = None
+    edition: str | None = None
+    editions_dir: str | None = None
+    self_contained: bool = False
+
+    def __post_init__(self) -> None:
+        bad = [f for f in self.formats if f not in FORMATS]
+        if bad or not self.formats:
+            raise ParameterError(
+                f"Unknown report format {', '.join(bad) or '(none)'}. Valid values: pdf, html "
+                "(e.g. --format pdf,html)."
+            )
+        if self.lang not in ("sv", "en"):
+            raise ParameterError(f"Unknown language {self.lang!r}. Valid values: sv, en.")
+
+
+def output_name(slug: str, budget_from: int, lang: str, fmt: str) -> str:
+    """``koldioxidbudget-uppsala-2024.pdf``; other languages add ``-en``."""
+    suffix = "" if lang == "sv" else f"-{lang}"
+    return f"koldioxidbudget-{slug}-{budget_from}{suffix}.{fmt}"
+
+
+class _Context:
+    """The computed runs, edition and profile for one job (built once per process)."""
+
+    def __init__(self, job: ReportJob) -> None:
+        from ..edition import load_edition, resolve_edition
+        from ..method.budget import compute_budgets
+        from ..method.global_budget import global_cells
+        from ..method.params import LocalTarget, parameters_from
+        from ..profile import load_profile
+
+        self.job = job
+        self.profile = load_profile(job.profile) if job.profile else None
+        info = resolve_edition(job.edition, into=job.editions_dir)
+        self.tables = load_edition(info.id, into=job.editions_dir, subsectors=True)
+        self.manifest = info.manifest
+        overrides = dict(job.overrides)
+        params = parameters_from(job.preset, overrides)
+        adoption = None
+        if self.profile is not None:
+            if self.profile.local_targets:
+                params = dataclasses.replace(
+                    params,
+                    local_targets=tuple(
+                        LocalTarget(y, r, b) for y, r, b in self.profile.local_targets
+                    ),
+                )
+            if self.profile.adopted_edition:
+                adoption = load_edition(self.profile.adopted_edition, into=job.editions_dir)
+        self.run = compute_budgets(tables=self.tables, params=params, adoption_tables=adoption)
+        self.variant = None
+        if abs(params.temperature_c - 1.5) > 1e-9:
+            vp = "uppsala-2022-1.5" if params.national_budget_from == 2022 else "uppsala-2024-1.5"
+            vparams = dataclasses.replace(
+                parameters_from(vp, overrides),
+                as_of=params.as_of,
+                local_targets=params.local_targets,
+            )
+            self.variant = compute_budgets(tables=self.tables, params=vparams)
+        self.sensitivity = tuple(
+            compute_budgets(
+                tables=self.tables,
+                params=dataclasses.replace(params, temperature_c=temp, probability_pct=prob),
+            )
+            for src, temp, prob in global_cells(self.tables, params.global_source)
+            if temp in SENSITIVITY_TEMPERATURES and prob in SENSITIVITY_PROBABILITIES
+        )
+
+
+_CONTEXTS: dict[ReportJob, _Context] = {}
+
+
+def _context(job: ReportJob) -> _Context:
+    ctx = _CONTEXTS.get(job)
+    if ctx is None:
+        ctx = _CONTEXTS[job] = _Context(job)
+    return ctx
+
+
+def report_document(area: str, job: ReportJob) -> Any:
+    """The report's document model for ``area`` (a name or code) under ``job``."""
+    from ..areas import find_area
+    from ..story.report import build_report
+
+    ctx = _context(job)
+    code = find_area(ctx.tables.areas, area).code
+    return build_report(
+        ctx.run,
+        code,
+        lang=job.lang,
+        profile=ctx.profile,
+        variant_run=ctx.variant,
+        tables=ctx.tables,
+        manifest=ctx.manifest,
+        sensitivity=ctx.sensitivity,
+    )
+
+
+def render_charts(doc: Any) -> dict[str, str]:
+    """Every figure's SVG, by figure id (identical specs, such as the global chart every report
+    shares, are rendered once per process)."""
+    return {f.id: _chart(json.dumps(f.spec, sort_keys=True), doc.lang, f.id) for f in doc.figures()}
+
+
+@functools.lru_cache(maxsize=32)
+def _chart(spec_json: str, lang: str, id_prefix: str) -> str:
+    from .svg import chart_svg
+
+    return chart_svg(json.loads(spec_json), lang=lang, id_prefix=id_prefix)
+
+
+def render_document(
+    doc: Any, formats: Sequence[str] = FORMATS, *, self_contained: bool = False
+) -> dict[str, bytes]:
+    """The report in each format as bytes (charts rendered once for both)."""
+    svgs = render_charts(doc)
+    out: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from .pdf import render_pdf
+
+        out["pdf"] = render_pdf(doc, svgs)
+    if "html" in formats:
+        from .html import render_html
+
+        out["html"] = render_html(doc, svgs, self_contained=self_contained).encode("utf-8")
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _write(doc: Any, job: ReportJob, out_dir: Path) -> list[Path]:
+    files = render_document(doc, job.formats, self_contained=job.self_contained)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if "html" in files and not job.self_contained:
+        from .html import write_assets
+
+        write_assets(out_dir)
+    paths = []
+    for fmt_, data in files.items():
+        p = out_dir / output_name(doc.area_slug, doc.budget_from, doc.lang, fmt_)
+        _write_atomic(p, data)
+        paths.append(p)
+    return paths
+
+
+def write_report(
+    area: str, job: ReportJob | None = None, *, out_dir: str | Path = "."
+) -> list[Path]:
+    """Write ``area``'s report in ``job.formats`` to ``out_dir``; returns the paths written."""
+    job = job or ReportJob()
+    doc = report_document(area, job)
+    return _write(doc, job, Path(out_dir))
+
+
+def _worker(job: ReportJob, code: str, out_dir: str) -> list[str]:
+    doc = report_document(code, job)
+    return [str(p) for p in _write(doc, job, Path(out_dir))]
+
+
+def write_reports_all(
+    job: ReportJob | None = None,
+    *,
+    out_dir: str | Path = ".",
+    workers: int = 2,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Path]:
+    """Every municipality, county and Sweden, in ``workers`` processes.
+
+    ``progress(done, total, area_code)`` is called after each area (in this process).
+    """
+    job = job or ReportJob()
+    ctx = _context(job)  # validates the job and the profile before any worker starts
+    codes = list(ctx.run.codes)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if workers <= 1:
+        for i, code in enumerate(codes, 1):
+            written += [Path(p) for p in _worker(job, code, str(out))]
+            if progress:
+                progress(i, len(codes), code)
+        return written
+    import multiprocessing
+
+    # spawn, not fork: vl-convert and Typst keep runtime threads that a fork would not copy
+    mp = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp) as pool:
+        futures = {pool.submit(_worker, job, code, str(out)): code for code in codes}
+        for i, fut in enumerate(as_completed(futures), 1):
+            written += [Path(p) for p in fut.result()]
+            if progress:
+                progress(i, len(codes), futures[fut])
+    return written

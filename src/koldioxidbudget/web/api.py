@@ -1,0 +1,637 @@
+"""The HTTP API's routes (``/api/v1``): areas, budgets, reports, editions and open data.
+
+Each route parses the request, asks the ``Engine`` (web/engine.py) for a cached or computed
+answer, and responds with an ETag and a cache policy. Computations run in worker threads with
+a concurrency limit and a time limit; cached answers are sent straight from the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from ..areas import Area, find_area
+from ..edition import EditionInfo
+from ..errors import AreaNotFound, ParameterError
+from ..method.budget import METHOD_VERSION, AreaResult
+from ..method.params import DEFAULT_PRESET, Parameters, preset
+from ..schema import Tables
+from ..service import CSV_FIELDS, budget_document
+from . import opendata, reports
+from .engine import LRU, Engine, etag_for
+from .problems import Problem
+from .query import Query, allowed, names_in, openapi_query_parameters, parse_parameters, split_query
+from .responses import DAY, FOREVER, SHORT, cache_policy, dumps, not_modified, respond
+from .schemas import (
+    AreaDetail,
+    AreaList,
+    BudgetDocument,
+    EditionList,
+    Licence,
+    ProblemDetails,
+)
+
+__all__ = ["router"]
+
+T = TypeVar("T")
+PREFIX = "/api/v1"
+LEVELS = ("kommun", "lan", "riket")
+JSON = "application/json"
+
+router = APIRouter(prefix=PREFIX)
+
+
+def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    texts = {
+        304: "Not modified: the client's copy (If-None-Match) is current.",
+        400: "Unknown or repeated query parameter.",
+        404: "No such area or edition; suggestions where there are close matches.",
+        422: "A parameter value is not allowed; invalid-params says which and what is allowed.",
+        501: "Report rendering is not installed on this server.",
+        503: "No edition built yet, or the computation took too long.",
+    }
+    out: dict[int | str, dict[str, Any]] = {}
+    for c in codes:
+        if c == 304:
+            out[c] = {"description": texts[c]}
+        else:
+            out[c] = {"model": ProblemDetails, "description": texts[c]}
+    return out
+
+
+_CODE = Path(
+    description="Area code ('0380', '03', '00') or name ('uppsala', 'Stockholms län', 'Sverige').",
+    max_length=100,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+async def _offload(request: Request, fn: Callable[[], T], *, report: bool = False) -> T:
+    """Run ``fn`` in a worker thread under the concurrency and time limits."""
+    state = request.app.state
+    name = "report_limiter" if report else "compute_limiter"
+    limiter = getattr(state, name, None)
+    if limiter is None:  # an app run without its lifespan (e.g. a bare ASGI transport)
+        threads = state.settings.report_threads if report else state.settings.compute_threads
+        limiter = anyio.CapacityLimiter(threads)
+        setattr(state, name, limiter)
+    timeout = state.settings.report_timeout_s if report else state.settings.request_timeout_s
+    try:
+        with anyio.fail_after(timeout):
+            return await anyio.to_thread.run_sync(fn, limiter=limiter, abandon_on_cancel=True)
+    except TimeoutError:
+        raise Problem(
+            503,
+            "timeout",
+            f"The server gave up after {timeout:g} s. Try again in a moment.",
+            headers={"Retry-After": "5"},
+        ) from None
+
+
+_AREAS: LRU[tuple[str, str], Area | Problem] = LRU(max_items=4096)
+
+
+def _area(tables: Tables, query: str) -> Area:
+    """The area a path names, or 404 with suggestions (code, name, link)."""
+    key = (tables.edition_id, query)
+    hit = _AREAS.get(key)
+    if hit is None:
+        try:
+            hit = find_area(tables.areas, query)
+        except AreaNotFound as e:
+            codes = dict(zip(tables.areas["name"], tables.areas["code"], strict=True))
+            hit = Problem(
+                404,
+                "area-not-found",
+                str(e),
+                extra={
+                    "suggestions": [
+                        {"code": codes[n], "name": n, "href": f"{PREFIX}/areas/{codes[n]}"}
+                        for n in e.suggestions
+                        if n in codes
+                    ]
+                },
+            )
+        _AREAS.put(key, hit)
+    if isinstance(hit, Problem):
+        raise hit
+    return hit
+
+
+def _params(q: Query) -> Parameters:
+    return parse_parameters(q.preset, q.overrides)
+
+
+def _pinned(q: Query, info: EditionInfo) -> bool:
+    return q.edition == info.id
+
+
+def _explicit_time(q: Query) -> bool:
+    return any(k == "as_of" for k, _ in q.overrides) or q.preset in {"klimatkollen-2024"}
+
+
+def _compute_problem(e: ParameterError, q: Query) -> Problem:
+    given = dict(q.overrides)
+    return Problem(422, "invalid-parameter", str(e), invalid_params=names_in(str(e), given))
+
+
+def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
+    """A budget needs a published global budget cell: say which ones exist when it does not."""
+    from ..method.global_budget import global_cells
+
+    cells = global_cells(tables, params.global_source)
+    if not cells:
+        sources = sorted(set(tables.global_budgets["source_id"]))
+        raise Problem(
+            422,
+            "invalid-parameter",
+            f"Unknown global_source {params.global_source!r}.",
+            invalid_params=[
+                {"name": "global_source", "reason": "not in this edition", "allowed": sources}
+            ],
+        )
+    if not any(
+        abs(t - params.temperature_c) < 1e-9 and p == params.probability_pct for _s, t, p in cells
+    ):
+        available = sorted({f"{t:g}/{p}" for _s, t, p in cells})
+        raise Problem(
+            422,
+            "invalid-parameter",
+            f"{params.global_source} publishes no budget for {params.temperature_c:g} °C at "
+            f"{params.probability_pct} %. Choose one of the published temperature/probability pairs.",
+            invalid_params=[
+                {
+                    "name": "temperature_c",
+                    "reason": "no published budget for this temperature and probability",
+                    "allowed": available,
+                    "value": str(params.temperature_c),
+                },
+                {
+                    "name": "probability_pct",
+                    "reason": "no published budget for this temperature and probability",
+                    "allowed": available,
+                    "value": str(params.probability_pct),
+                },
+            ],
+        )
+
+
+def _run(eng: Engine, tables: Tables, params: Parameters, q: Query) -> Any:
+    _check_cell(tables, params, q)
+    try:
+        return eng.run(tables, params)
+    except ParameterError as e:
+        raise _compute_problem(e, q) from None
+
+
+def _links(code: str) -> dict[str, str]:
+    base = f"{PREFIX}/areas/{code}"
+    return {
+        "self": base,
+        "budget": f"{base}/budget",
+        "report_pdf": f"{base}/report.pdf",
+        "report_html": f"{base}/report.html",
+    }
+
+
+def _summary(r: AreaResult) -> dict[str, Any]:
+    d = r.to_dict()
+    out = {k: d[k] for k in CSV_FIELDS}
+    out["links"] = _links(r.code)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# areas
+
+
+@router.get(
+    "/areas",
+    summary="Every area with its key figures",
+    description="The 290 municipalities, 21 counties and Sweden with the key figures of a preset's "
+    "default parameters. Filter with level.",
+    response_model=AreaList,
+    responses=_problem_responses(304, 400, 422, 503),
+    operation_id="list-areas",
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "level",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(LEVELS)},
+                "description": "Only kommun, lan or riket.",
+            },
+            {
+                "name": "preset",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": sorted(allowed("preset"))},
+                "description": "Preset whose defaults give the key figures.",
+            },
+            {
+                "name": "edition",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 100},
+                "description": "Edition id or prefix (default: newest CO2 edition).",
+            },
+        ]
+    },
+)
+async def list_areas(request: Request) -> Response:
+    eng = _engine(request)
+    q = split_query(request.query_params.multi_items(), extras=("level",), fields=False)
+    level = q.extras.get("level")
+    if level is not None and level not in LEVELS:
+        raise Problem(
+            422,
+            "invalid-parameter",
+            f"level {level[:100]!r} is not one of {', '.join(LEVELS)}.",
+            invalid_params=[{"name": "level", "reason": "unknown level", "allowed": list(LEVELS)}],
+        )
+    info = eng.edition(q.edition)
+    params = preset(q.preset or DEFAULT_PRESET)
+    etag = etag_for("areas", info.id, params, level)
+    cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=False)
+    if not_modified(request, etag):
+        return respond(request, None, etag=etag, media_type=JSON, cache_control=cc)
+    tables = eng.tables(info)
+
+    def make() -> bytes:
+        run = _run(eng, tables, params, q)
+        rows = [_summary(r) for r in run.areas(level)]
+        return dumps(
+            {
+                "edition": info.id,
+                "method_version": METHOD_VERSION,
+                "preset": params.preset,
+                "as_of": params.as_of,
+                "areas": rows,
+            }
+        )
+
+    key = ("areas", info.id, params, level)
+    body = eng.responses.get(key) or await _offload(
+        request, lambda: eng.cached(eng.responses, key, make)
+    )
+    return respond(request, body, etag=etag, media_type=JSON, cache_control=cc)
+
+
+@router.get(
+    "/areas/{code}",
+    summary="One area with its key figures",
+    description="Key figures under a preset's default parameters, and links to the full budget "
+    "and the report. code may be a name.",
+    response_model=AreaDetail,
+    responses=_problem_responses(304, 400, 404, 422, 503),
+    operation_id="get-area",
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "preset",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": sorted(allowed("preset"))},
+                "description": "Preset whose defaults give the key figures.",
+            },
+            {
+                "name": "edition",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 100},
+                "description": "Edition id or prefix (default: newest CO2 edition).",
+            },
+        ]
+    },
+)
+async def get_area(request: Request, code: str = _CODE) -> Response:
+    eng = _engine(request)
+    q = split_query(request.query_params.multi_items(), fields=False)
+    info = eng.edition(q.edition)
+    tables = eng.tables(info)
+    area = _area(tables, code)
+    params = preset(q.preset or DEFAULT_PRESET)
+    etag = etag_for("area", info.id, params, area.code)
+    cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=False)
+    if not_modified(request, etag):
+        return respond(request, None, etag=etag, media_type=JSON, cache_control=cc)
+
+    def make() -> bytes:
+        run = _run(eng, tables, params, q)
+        return dumps(
+            {
+                "edition": info.id,
+                "method_version": METHOD_VERSION,
+                "preset": params.preset,
+                "as_of": params.as_of,
+                "area": _summary(run.area(area.code)),
+            }
+        )
+
+    key = ("area", info.id, params, area.code)
+    body = eng.responses.get(key) or await _offload(
+        request, lambda: eng.cached(eng.responses, key, make)
+    )
+    return respond(request, body, etag=etag, media_type=JSON, cache_control=cc)
+
+
+@router.get(
+    "/areas/{code}/budget",
+    summary="An area's full carbon budget for any parameters",
+    description="Computed on the fly: the same JSON contract as 'koldioxidbudget budget AREA "
+    "--format json' (docs/api.md). Every Parameters field is a query parameter, with the syntax "
+    "of the CLI's --set.",
+    response_model=BudgetDocument,
+    responses=_problem_responses(304, 400, 404, 422, 503),
+    operation_id="get-area-budget",
+    openapi_extra={"parameters": openapi_query_parameters()},
+)
+async def area_budget(request: Request, code: str = _CODE) -> Response:
+    eng = _engine(request)
+    q = split_query(request.query_params.multi_items())
+    info = eng.edition(q.edition)
+    tables = eng.tables(info)
+    area = _area(tables, code)
+    params = _params(q)
+    etag = etag_for("budget", info.id, params, area.code)
+    cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=_explicit_time(q))
+    if not_modified(request, etag):
+        return respond(request, None, etag=etag, media_type=JSON, cache_control=cc)
+    key = ("budget", info.id, params, area.code)
+    body = eng.responses.get(key)
+    if body is None:
+
+        def make() -> bytes:
+            run = _run(eng, tables, params, q)
+            return dumps(budget_document(run, [run.area(area.code)]))
+
+        body = await _offload(request, lambda: eng.cached(eng.responses, key, make))
+    return respond(request, body, etag=etag, media_type=JSON, cache_control=cc)
+
+
+@router.get(
+    "/areas/{code}/report.{fmt}",
+    summary="An area's report, rendered on demand",
+    description="The report (PDF or accessible HTML) for the given parameters and language, "
+    "cached by edition and parameters.",
+    responses={
+        200: {
+            "description": "The report.",
+            "content": {"application/pdf": {}, "text/html": {}},
+        },
+        **_problem_responses(304, 400, 404, 422, 501, 503),
+    },
+    operation_id="get-area-report",
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "lang",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(reports.LANGS)},
+                "description": "Language: sv (default) or en.",
+            },
+            *openapi_query_parameters(),
+        ]
+    },
+)
+async def area_report(
+    request: Request,
+    code: str = _CODE,
+    fmt: str = Path(description="pdf or html", json_schema_extra={"enum": list(reports.FORMATS)}),
+) -> Response:
+    if fmt not in reports.FORMATS:
+        raise Problem(
+            404,
+            "not-found",
+            f"No report format {fmt[:20]!r}; use report.pdf or report.html.",
+            invalid_params=[
+                {"name": "fmt", "reason": "unknown format", "allowed": list(reports.FORMATS)}
+            ],
+        )
+    eng = _engine(request)
+    q = split_query(request.query_params.multi_items(), extras=("lang",))
+    lang = q.extras.get("lang", "sv")
+    if lang not in reports.LANGS:
+        raise Problem(
+            422,
+            "invalid-parameter",
+            f"lang {lang[:20]!r} is not one of {', '.join(reports.LANGS)}.",
+            invalid_params=[
+                {"name": "lang", "reason": "unknown language", "allowed": list(reports.LANGS)}
+            ],
+        )
+    info = eng.edition(q.edition)
+    tables = eng.tables(info)
+    area = _area(tables, code)
+    params = _params(q)
+    render = reports.renderer()
+    etag = etag_for("report", info.id, params, area.code, lang, fmt)
+    cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=_explicit_time(q))
+    name = f"koldioxidbudget-{area.code}-{info.id}-{lang}.{fmt}"
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    media = reports.MEDIA_TYPES[fmt]
+    if not_modified(request, etag):
+        return respond(
+            request, None, etag=etag, media_type=media, cache_control=cc, headers=headers
+        )
+    key = ("report", info.id, params, area.code, lang, fmt)
+
+    def make() -> bytes:
+        run = _run(eng, tables, params, q)
+        return render(
+            run=run,
+            code=area.code,
+            lang=lang,
+            fmt=fmt,
+            preset=q.preset,
+            overrides=q.overrides,
+            edition=info.id,
+            editions_dir=eng.root,
+        )
+
+    body = eng.reports.get(key)
+    if body is None:
+        body = await _offload(request, lambda: eng.cached(eng.reports, key, make), report=True)
+    if fmt == "html":
+        from .security import html_csp, inline_hashes
+
+        scripts, styles = inline_hashes(body)
+        headers["Content-Security-Policy"] = html_csp(
+            request.app.state.settings.frame_ancestors, scripts=scripts, styles=styles
+        )
+    return respond(request, body, etag=etag, media_type=media, cache_control=cc, headers=headers)
+
+
+# ---------------------------------------------------------------------------------------------
+# editions and open data
+
+
+def _edition_summary(info: EditionInfo) -> dict[str, Any]:
+    m = info.manifest
+    base = f"{PREFIX}/editions/{info.id}"
+    return {
+        "id": info.id,
+        "gas": info.gas,
+        "release": info.release,
+        "publisher": m.get("publisher"),
+        "data_years": m.get("data_years", []),
+        "last_data_year": m.get("last_data_year"),
+        "method_version": m.get("method_version"),
+        "built_at": m.get("built_at", ""),
+        "links": {
+            "self": base,
+            "licence": f"{base}/licence",
+            "csv": f"{base}/download.csv",
+            "json": f"{base}/download.json",
+            "xlsx": f"{base}/download.xlsx",
+        },
+    }
+
+
+_EDITION = Path(
+    description="Edition id, or a unique prefix such as co2-2024-04-18.", max_length=100
+)
+
+
+@router.get(
+    "/editions",
+    summary="Every built edition",
+    response_model=EditionList,
+    responses=_problem_responses(304, 400),
+    operation_id="list-editions",
+)
+async def list_editions_route(request: Request) -> Response:
+    split_query(request.query_params.multi_items(), fields=False, preset=False, edition=False)
+    eds = _engine(request).editions()
+    etag = etag_for("editions", tuple(e.id for e in eds))
+    body = dumps({"editions": [_edition_summary(e) for e in eds]})
+    return respond(request, body, etag=etag, media_type=JSON, cache_control="public, max-age=60")
+
+
+def _edition_in_path(request: Request, edition: str) -> tuple[EditionInfo, str]:
+    split_query(request.query_params.multi_items(), fields=False, preset=False, edition=False)
+    info = _engine(request).edition(edition, gas=None, in_path=True)
+    return info, FOREVER if edition == info.id else SHORT
+
+
+@router.get(
+    "/editions/{edition}",
+    summary="An edition's manifest",
+    description="Every input file with its SHA-256, publisher and vintage; tables with row counts.",
+    response_model=dict[str, Any],
+    responses=_problem_responses(304, 400, 404, 503),
+    operation_id="get-edition",
+)
+async def get_edition(request: Request, edition: str = _EDITION) -> Response:
+    info, cc = _edition_in_path(request, edition)
+    body = dumps(dict(info.manifest, links=_edition_summary(info)["links"]))
+    return respond(
+        request, body, etag=etag_for("manifest", info.id), media_type=JSON, cache_control=cc
+    )
+
+
+@router.get(
+    "/editions/{edition}/licence",
+    summary="Licence and sources of an edition's data",
+    response_model=Licence,
+    responses=_problem_responses(304, 400, 404, 503),
+    operation_id="get-edition-licence",
+)
+async def get_licence(request: Request, edition: str = _EDITION) -> Response:
+    info, cc = _edition_in_path(request, edition)
+    body = dumps(opendata.licence_note(info))
+    return respond(
+        request, body, etag=etag_for("licence", info.id), media_type=JSON, cache_control=cc
+    )
+
+
+@router.get(
+    "/editions/{edition}/download.{fmt}",
+    summary="Bulk data of an edition: emissions, population and every area's budget",
+    description="csv: one long table (code, name, level, lan_code, variable, sector, year, value, "
+    "unit); json: the same tables with the licence; xlsx: sheets about, budgets, pathways, "
+    "emissions, population. Budgets use the preset (and any Parameters field) given.",
+    responses={
+        200: {
+            "description": "The data.",
+            "content": {"text/csv": {}, "application/json": {}, opendata.MEDIA_TYPES["xlsx"]: {}},
+        },
+        **_problem_responses(304, 400, 404, 422, 503),
+    },
+    operation_id="download-edition",
+    openapi_extra={"parameters": openapi_query_parameters(include_edition=False)},
+)
+async def download(
+    request: Request,
+    edition: str = _EDITION,
+    fmt: str = Path(
+        description="csv, json or xlsx", json_schema_extra={"enum": list(opendata.FORMATS)}
+    ),
+) -> Response:
+    if fmt not in opendata.FORMATS:
+        raise Problem(
+            404,
+            "not-found",
+            f"No download format {fmt[:20]!r}; use csv, json or xlsx.",
+            invalid_params=[
+                {"name": "fmt", "reason": "unknown format", "allowed": list(opendata.FORMATS)}
+            ],
+        )
+    eng = _engine(request)
+    q = split_query(request.query_params.multi_items(), edition=False)
+    info = eng.edition(edition, gas=None, in_path=True)
+    tables = eng.tables(info)
+    params = _params(q)
+    etag = etag_for("download", info.id, params, fmt)
+    pinned = edition == info.id
+    cc = cache_policy(pinned_edition=pinned, pinned_time=_explicit_time(q)) if pinned else SHORT
+    if cc == FOREVER and not _explicit_time(q):
+        cc = DAY
+    name = f"koldioxidbudget-{info.id}.{fmt}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Link": f'<{PREFIX}/editions/{info.id}/licence>; rel="license"',
+    }
+    media = opendata.MEDIA_TYPES[fmt]
+    if not_modified(request, etag):
+        return respond(
+            request, None, etag=etag, media_type=media, cache_control=cc, headers=headers
+        )
+    key = ("download", info.id, params, fmt)
+
+    def make() -> bytes:
+        run = _run(eng, tables, params, q)
+        return opendata.download_bytes(fmt, info, tables, run)
+
+    body = eng.downloads.get(key) or await _offload(
+        request, lambda: eng.cached(eng.downloads, key, make), report=True
+    )
+    return respond(request, body, etag=etag, media_type=media, cache_control=cc, headers=headers)
+
+
+@router.get(
+    "/health",
+    summary="Is the server up, and which editions does it have",
+    responses=_problem_responses(400),
+    operation_id="health",
+)
+async def health(request: Request) -> Response:
+    split_query(request.query_params.multi_items(), fields=False, preset=False, edition=False)
+    eng = _engine(request)
+    body = dumps(
+        {"status": "ok", "editions": [e.id for e in eng.editions()], "caches": eng.stats()}
+    )
+    return Response(body, media_type=JSON, headers={"Cache-Control": "no-store"})

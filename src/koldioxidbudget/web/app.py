@@ -1,0 +1,225 @@
+"""``create_app(settings)``: the FastAPI application — the JSON API under ``/api/v1``, its
+OpenAPI description and docs page, and the static site at ``/`` when one is built.
+
+``koldioxidbudget serve``, the tests and the benchmarks all build the app here. ``serve`` runs
+uvicorn with ``app_from_env`` as factory, so every worker process builds the same app from the
+``KOLDIOXIDBUDGET_*`` environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..method.params import parameters_from
+from .api import PREFIX, router
+from .docs import docs_page
+from .engine import Engine
+from .problems import MEDIA_TYPE, Problem, install_handlers
+from .responses import dumps
+from .security import SecurityMiddleware
+from .settings import Settings
+from .sitefiles import SiteFiles
+
+__all__ = ["app_from_env", "create_app", "serve"]
+
+log = logging.getLogger(__name__)
+
+OPENAPI_URL = f"{PREFIX}/openapi.json"
+DOCS_URL = f"{PREFIX}/docs"
+
+_DESCRIPTION = (
+    "Paris-aligned carbon budgets for every Swedish municipality, county and Sweden, computed "
+    "from official statistics (SMHI, SCB, IPCC, Global Carbon Project). Read-only, open to every "
+    "origin. Budgets are computed on the fly for any parameters; each edition's data can be "
+    "downloaded with its licence and sources."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    engine = Engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.compute_limiter = anyio.CapacityLimiter(settings.compute_threads)
+        app.state.report_limiter = anyio.CapacityLimiter(settings.report_threads)
+        if settings.warm:
+            await anyio.to_thread.run_sync(_warm, engine)
+        yield
+
+    app = FastAPI(
+        title="koldioxidbudget",
+        version="1",
+        description=_DESCRIPTION,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    # for apps used without lifespan (e.g. a bare ASGI transport); replaced at startup
+    app.state.compute_limiter = None
+    app.state.report_limiter = None
+    install_handlers(app)
+    app.include_router(router)
+
+    spec: dict[str, Any] = {}
+    docs: dict[str, tuple[bytes, str]] = {}
+
+    def openapi() -> dict[str, Any]:
+        if not spec:
+            spec.update(_openapi(app))
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def openapi_json(request: Request) -> Response:
+        _no_query(request)
+        return Response(
+            dumps(openapi()),
+            media_type="application/json",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    async def api_docs(request: Request) -> Response:
+        _no_query(request)
+        if not docs:
+            docs["page"] = docs_page(
+                openapi(), openapi_url=OPENAPI_URL, frame_ancestors=settings.frame_ancestors
+            )
+        html, csp = docs["page"]
+        return Response(
+            html,
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": csp, "Cache-Control": "public, max-age=300"},
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs_redirect() -> Response:
+        return RedirectResponse(DOCS_URL, status_code=308)
+
+    site = settings.site
+    if site is not None and site.is_dir():
+        app.mount("/", SiteFiles(directory=site, frame_ancestors=settings.frame_ancestors))
+    else:
+
+        @app.get("/", include_in_schema=False)
+        async def root() -> Response:
+            return RedirectResponse(DOCS_URL, status_code=307)
+
+    app.add_middleware(SecurityMiddleware, settings=settings)
+    return app
+
+
+def _no_query(request: Request) -> None:
+    if request.query_params:
+        raise Problem(400, "invalid-parameter", "This resource takes no query parameters.")
+
+
+def _warm(engine: Engine) -> None:
+    """Load the newest edition and compute the default budgets, so the first client is fast."""
+    from ..errors import KoldioxidbudgetError
+
+    try:
+        eds = engine.editions()
+        if not eds:
+            return
+        info = engine.edition(None)
+        engine.run(engine.tables(info), parameters_from())
+    except (KoldioxidbudgetError, Problem) as e:
+        log.warning("could not warm the engine: %s", e)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    doc["servers"] = [{"url": "/"}]
+    comps = doc.setdefault("components", {}).setdefault("schemas", {})
+    comps.pop("HTTPValidationError", None)
+    comps.pop("ValidationError", None)
+    for item in doc.get("paths", {}).values():
+        for op in item.values():
+            responses = op.get("responses", {})
+            if "422" in responses and "HTTPValidationError" in str(responses["422"]):
+                responses["422"] = {
+                    "description": "A parameter value is not allowed.",
+                    "content": {
+                        MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+                    },
+                }
+            for status, r in responses.items():
+                content = r.get("content")
+                if status[0] in "45" and content and "application/json" in content:
+                    r["content"] = {MEDIA_TYPE: content.pop("application/json")}
+            # every endpoint may also refuse a too-long URL or hit an internal error
+            responses.setdefault(
+                "414",
+                {
+                    "description": "URL too long.",
+                    "content": {
+                        MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+                    },
+                },
+            )
+            responses.setdefault(
+                "500",
+                {
+                    "description": "Internal error (a bug; the incident id matches the log).",
+                    "content": {
+                        MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+                    },
+                },
+            )
+    return doc
+
+
+def app_from_env() -> FastAPI:
+    """The uvicorn factory of ``koldioxidbudget serve`` (settings from the environment)."""
+    return create_app(Settings.from_env())
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> None:
+    """Run the server until interrupted (uvicorn; ``workers`` processes share the port)."""
+    import uvicorn
+
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "koldioxidbudget.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=access_log,
+        server_header=False,
+        proxy_headers=False,
+        timeout_keep_alive=5,
+        limit_concurrency=1000,
+        h11_max_incomplete_event_size=16 * 1024,
+    )

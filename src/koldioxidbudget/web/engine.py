@@ -1,0 +1,251 @@
+"""The server's state: editions, loaded tables and bounded in-memory caches.
+
+Editions are immutable, so anything computed from one (edition id + parameters) can be cached
+and revalidated by ETag. Every cache here is bounded (by items or bytes), so memory stays flat
+whatever parameters clients send; computations are de-duplicated when several requests need the
+same result at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ..edition import EditionInfo, editions_dir, list_editions, load_edition, resolve_edition
+from ..errors import EditionError
+from ..method.budget import METHOD_VERSION, BudgetRun, compute_budgets
+from ..method.params import Parameters
+from ..schema import GAS_CO2, Tables
+from .problems import Problem
+from .settings import Settings
+
+__all__ = ["LRU", "Engine", "etag_for"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+try:
+    from importlib.metadata import version as _version
+
+    _APP_VERSION = _version("koldioxidbudget")
+except Exception:  # pragma: no cover - not installed (running from a source tree)
+    _APP_VERSION = "0"
+
+
+def etag_for(*parts: object) -> str:
+    """A strong ETag for a response that is a pure function of ``parts`` (edition id, parameters,
+    area, format…) and of the method and package versions."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in (METHOD_VERSION, _APP_VERSION, *parts):
+        h.update(repr(p).encode())
+        h.update(b"\x00")
+    return f'"{h.hexdigest()}"'
+
+
+class LRU(Generic[K, V]):
+    """A thread-safe least-recently-used map bounded by item count and/or total size."""
+
+    def __init__(self, *, max_items: int | None = None, max_bytes: float | None = None) -> None:
+        self.max_items = max_items
+        self.max_bytes = max_bytes
+        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key: K, value: V, size: int = 1) -> None:
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            if self.max_bytes is not None and size > self.max_bytes:
+                return
+            self._data[key] = (value, size)
+            self._bytes += size
+            while (self.max_items is not None and len(self._data) > self.max_items) or (
+                self.max_bytes is not None and self._bytes > self.max_bytes
+            ):
+                _, (_, s) = self._data.popitem(last=False)
+                self._bytes -= s
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+
+def _inventory_key(p: Parameters) -> tuple[object, ...]:
+    # the parameters the engine's inventory memo depends on (method/inventory.py); one Tables
+    # view per key keeps that memo bounded: when a view leaves our LRU, its memo goes with it
+    return (
+        p.exclude_cement,
+        p.exclude_sectors,
+        p.national_facilities,
+        p.nowcast,
+        p.trend_from,
+        p.national_preliminary_t,
+    )
+
+
+_MB = 1024 * 1024
+
+
+class Engine:
+    """Editions, tables and caches for one server process (see the module docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root: Path = editions_dir(settings.editions)
+        self._lock = threading.Lock()
+        self._listing: tuple[int, list[EditionInfo]] = (-1, [])
+        self._resolved: LRU[tuple[int, str | None, str | None], EditionInfo] = LRU(max_items=256)
+        self._tables: dict[str, Tables] = {}
+        self._views: LRU[tuple[str, tuple[object, ...]], Tables] = LRU(
+            max_items=settings.inventory_cache_items
+        )
+        self.runs: LRU[tuple[str, Parameters], BudgetRun] = LRU(max_items=settings.run_cache_items)
+        self.responses: LRU[Hashable, bytes] = LRU(max_bytes=settings.response_cache_mb * _MB)
+        self.downloads: LRU[Hashable, bytes] = LRU(max_bytes=settings.download_cache_mb * _MB)
+        self.reports: LRU[Hashable, bytes] = LRU(max_bytes=settings.report_cache_mb * _MB)
+        # one computation per key at a time; output locks are always taken before run locks
+        self._run_stripes = [threading.Lock() for _ in range(64)]
+        self._out_stripes = [threading.Lock() for _ in range(64)]
+
+    # -- editions ---------------------------------------------------------------------------
+
+    def _mtime(self) -> int:
+        try:
+            return self.root.stat().st_mtime_ns
+        except OSError:
+            return -1
+
+    def editions(self) -> list[EditionInfo]:
+        """Every complete edition, oldest release first (re-listed when the folder changes)."""
+        m = self._mtime()
+        if self._listing[0] != m:
+            self._listing = (m, list_editions(self.root) if m != -1 else [])
+        return self._listing[1]
+
+    def edition(
+        self, query: str | None, *, gas: str | None = GAS_CO2, in_path: bool = False
+    ) -> EditionInfo:
+        """The edition an id or prefix names (default: the newest ``gas`` edition).
+
+        Unknown ids are a 404 in a path and a 422 naming ``edition`` in a query.
+        """
+        eds = self.editions()
+        if not eds:
+            raise Problem(
+                503,
+                "no-edition",
+                "This server has no data edition yet. Its operator builds one with "
+                "'koldioxidbudget data build'.",
+                headers={"Retry-After": "3600"},
+            )
+        key = (self._listing[0], query, gas)
+        hit = self._resolved.get(key)
+        if hit is not None:
+            return hit
+        try:
+            info = resolve_edition(query, gas=gas, into=self.root)
+        except EditionError as e:
+            if query is None:
+                raise Problem(503, "no-edition", str(e)) from None
+            ids = [x.id for x in eds]
+            if in_path:
+                raise Problem(404, "edition-not-found", str(e), extra={"editions": ids}) from None
+            raise Problem(
+                422,
+                "invalid-parameter",
+                str(e),
+                invalid_params=[
+                    {
+                        "name": "edition",
+                        "reason": "no such edition",
+                        "allowed": ids,
+                        "value": query[:100],
+                    }
+                ],
+            ) from None
+        self._resolved.put(key, info)
+        return info
+
+    def tables(self, info: EditionInfo) -> Tables:
+        t = self._tables.get(info.id)
+        if t is None:
+            with self._lock:
+                t = self._tables.get(info.id)
+                if t is None:
+                    t = load_edition(info.id, gas=None, into=self.root)
+                    self._tables[info.id] = t
+        return t
+
+    # -- computations -----------------------------------------------------------------------
+
+    def _view(self, tables: Tables, params: Parameters) -> Tables:
+        key = (tables.edition_id, _inventory_key(params))
+        view = self._views.get(key)
+        if view is None:
+            view = dataclasses.replace(tables)
+            self._views.put(key, view)
+        return view
+
+    def run(self, tables: Tables, params: Parameters) -> BudgetRun:
+        """Every area's budget under ``params`` (LRU-cached; one computation per key at a time)."""
+        key = (tables.edition_id, params)
+        hit = self.runs.get(key)
+        if hit is not None:
+            return hit
+        with self._run_stripes[hash(key) % 64]:
+            hit = self.runs.get(key)
+            if hit is not None:
+                return hit
+            run = compute_budgets(tables=self._view(tables, params), params=params)
+            self.runs.put(key, run)
+            return run
+
+    def cached(
+        self, cache: LRU[Hashable, bytes], key: Hashable, make: Callable[[], bytes]
+    ) -> bytes:
+        """``cache[key]``, made once by ``make`` when missing (concurrent callers wait for it).
+
+        ``make`` may call ``run`` but not ``cached`` (the lock order keeps this deadlock-free)."""
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        with self._out_stripes[hash(key) % 64]:
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
+            value = make()
+            cache.put(key, value, len(value))
+            return value
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            name: {"items": len(c), "bytes": c.nbytes, "hits": c.hits, "misses": c.misses}
+            for name, c in (
+                ("runs", self.runs),
+                ("responses", self.responses),
+                ("downloads", self.downloads),
+                ("reports", self.reports),
+            )
+        }

@@ -1,0 +1,173 @@
+"""Security headers and request limits, as one small ASGI middleware (no per-request objects).
+
+Every response gets ``X-Content-Type-Options: nosniff``, a ``Referrer-Policy`` and a
+Content-Security-Policy (a route may set its own, e.g. HTML pages with hashed inline scripts;
+otherwise the strictest policy, ``default-src 'none'``). ``frame-ancestors`` comes from the
+settings. CORS is open for reading (``GET``/``HEAD`` from any origin, no credentials); other
+methods are refused before routing. URLs longer than the limit get 414, request bodies larger
+than the limit 413. ``HEAD`` runs the ``GET`` route and drops the body.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from .problems import Problem, problem_response
+from .settings import Settings
+
+__all__ = ["SecurityMiddleware", "api_csp", "html_csp", "inline_hashes"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_EXPOSE = b"ETag, Link, Content-Disposition, Content-Length"
+
+
+def api_csp(frame_ancestors: str) -> str:
+    """The policy for everything that is not an HTML page: nothing may load, embedding per settings."""
+    return f"default-src 'none'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'none'"
+
+
+def html_csp(
+    frame_ancestors: str, *, scripts: tuple[str, ...] = (), styles: tuple[str, ...] = ()
+) -> str:
+    """The policy for HTML pages: scripts, styles, fonts and images from this server only, plus
+    inline ``<script>``/``<style>`` blocks whose SHA-256 hashes are listed; never ``eval``."""
+    s = " ".join(f"'sha256-{h}'" for h in scripts)
+    st = " ".join(f"'sha256-{h}'" for h in styles)
+    return (
+        "default-src 'none'; "
+        f"script-src 'self'{' ' + s if s else ''}; "
+        f"style-src 'self'{' ' + st if st else ''}; "
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+        "manifest-src 'self'; worker-src 'self' blob:; "
+        f"base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+
+
+_INLINE = re.compile(rb"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def inline_hashes(html: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """SHA-256 (base64) of every inline ``<script>`` and ``<style>`` body of an HTML page."""
+    scripts: list[str] = []
+    styles: list[str] = []
+    for m in _INLINE.finditer(html):
+        tag, attrs, body = m.group(1).lower(), m.group(2), m.group(3)
+        if tag == b"script" and re.search(rb"\bsrc\s*=", attrs, re.IGNORECASE):
+            continue
+        digest = base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
+        (scripts if tag == b"script" else styles).append(digest)
+    return tuple(dict.fromkeys(scripts)), tuple(dict.fromkeys(styles))
+
+
+class SecurityMiddleware:
+    """See the module docstring."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.csp = api_csp(settings.frame_ancestors).encode("latin-1")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        path = scope.get("path", "")
+        headers = dict(scope.get("headers") or ())
+        problem: Problem | None = None
+        if len(scope.get("raw_path") or path.encode()) + len(scope.get("query_string", b"")) > (
+            self.settings.max_url_bytes
+        ):
+            problem = Problem(
+                414,
+                "request-too-large",
+                f"The URL is longer than {self.settings.max_url_bytes} bytes.",
+            )
+        elif method not in _SAFE_METHODS:
+            problem = Problem(
+                405,
+                "method-not-allowed",
+                f"{method} is not allowed; the API is read-only (GET, HEAD, OPTIONS).",
+                headers={"Allow": "GET, HEAD, OPTIONS"},
+            )
+        elif b"transfer-encoding" in headers or _too_long(
+            headers.get(b"content-length"), self.settings.max_body_bytes
+        ):
+            problem = Problem(
+                413,
+                "request-too-large",
+                f"Requests may carry at most {self.settings.max_body_bytes} bytes of body.",
+            )
+        if problem is not None:
+            await self._send_with_headers(problem_response(problem, path), scope, receive, send)
+            return
+        if method == "OPTIONS":
+            await self._preflight(send)
+            return
+        head = method == "HEAD"
+        if head:
+            scope = dict(scope, method="GET")
+        await self.app(scope, receive, self._wrap(send, head))
+
+    async def _send_with_headers(
+        self, response: Any, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        await response(scope, receive, self._wrap(send, scope["method"] == "HEAD"))
+
+    def _wrap(self, send: Send, head: bool) -> Send:
+        csp = self.csp
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers") or [])
+                names = {k.lower() for k, _ in raw}
+                raw.append((b"x-content-type-options", b"nosniff"))
+                raw.append((b"referrer-policy", b"strict-origin-when-cross-origin"))
+                raw.append((b"access-control-allow-origin", b"*"))
+                raw.append((b"access-control-expose-headers", _EXPOSE))
+                raw.append((b"cross-origin-resource-policy", b"cross-origin"))
+                if b"content-security-policy" not in names:
+                    raw.append((b"content-security-policy", csp))
+                message = dict(message, headers=raw)
+            elif head and message["type"] == "http.response.body":
+                message = dict(message, body=b"")
+            await send(message)
+
+        return wrapped
+
+    async def _preflight(self, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 204,
+                "headers": [
+                    (b"access-control-allow-origin", b"*"),
+                    (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+                    (b"access-control-allow-headers", b"*"),
+                    (b"access-control-max-age", b"86400"),
+                    (b"allow", b"GET, HEAD, OPTIONS"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", self.csp),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _too_long(value: bytes | None, limit: int) -> bool:
+    if value is None:
+        return False
+    try:
+        return int(value) > limit
+    except ValueError:
+        return True

@@ -1,0 +1,99 @@
+"""Server settings: one frozen object, built in code (tests, benchmarks) or from the environment
+(``koldioxidbudget serve`` passes its options to every worker through ``KOLDIOXIDBUDGET_*``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ParameterError
+
+__all__ = ["Settings"]
+
+# one CSP source expression: *, 'self', 'none', or scheme://host[:port] with an optional *. prefix
+_SOURCE = re.compile(r"^(\*|'self'|'none'|https?:|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$")
+
+_ENV = {
+    "editions": "KOLDIOXIDBUDGET_EDITIONS",
+    "site": "KOLDIOXIDBUDGET_SITE",
+    "frame_ancestors": "KOLDIOXIDBUDGET_FRAME_ANCESTORS",
+    "request_timeout_s": "KOLDIOXIDBUDGET_REQUEST_TIMEOUT",
+    "report_timeout_s": "KOLDIOXIDBUDGET_REPORT_TIMEOUT",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a server needs to know; every field has a safe default.
+
+    ``editions``: the editions folder (default ``$KOLDIOXIDBUDGET_EDITIONS``, see ``edition.py``).
+    ``site``: a built static site served at ``/`` when the folder exists (optional).
+    ``frame_ancestors``: who may embed our pages in a frame, as CSP sources separated by spaces
+    (default ``*``: anyone, so municipalities can embed the visualiser; ``'self'`` or
+    ``'none'`` to forbid it).
+    The limits protect the server: URL length, request body, time per computation and per
+    report, how many computations and report renderings run at once per worker, and the sizes
+    of the in-memory caches (so memory stays flat whatever clients ask for).
+    """
+
+    editions: Path | None = None
+    site: Path | None = None
+    frame_ancestors: str = "*"
+    max_url_bytes: int = 4096
+    max_body_bytes: int = 1024
+    request_timeout_s: float = 10.0
+    report_timeout_s: float = 60.0
+    compute_threads: int = 4
+    report_threads: int = 2
+    run_cache_items: int = 64
+    inventory_cache_items: int = 16
+    response_cache_mb: float = 32.0
+    download_cache_mb: float = 96.0
+    report_cache_mb: float = 128.0
+    warm: bool = True
+
+    def __post_init__(self) -> None:
+        sources = self.frame_ancestors.split()
+        bad = [s for s in sources if not _SOURCE.match(s)]
+        if not sources or bad:
+            raise ParameterError(
+                f"frame_ancestors {self.frame_ancestors!r} is not a list of CSP sources "
+                f"(bad: {', '.join(bad) or 'empty'}). Use *, 'self', 'none' or origins such as "
+                "https://www.uppsala.se, separated by spaces."
+            )
+        if self.request_timeout_s <= 0 or self.report_timeout_s <= 0:
+            raise ParameterError("Time limits must be above 0 seconds.")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``KOLDIOXIDBUDGET_*`` variables (unset ones keep their defaults)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for name, var in _ENV.items():
+            raw = env.get(var)
+            if not raw:
+                continue
+            if name in ("editions", "site"):
+                values[name] = Path(raw)
+            elif name.endswith("_s"):
+                try:
+                    values[name] = float(raw)
+                except ValueError:
+                    raise ParameterError(f"{var}={raw!r} is not a number of seconds.") from None
+            else:
+                values[name] = raw
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that make ``from_env`` return these settings."""
+        out: dict[str, str] = {}
+        for name, var in _ENV.items():
+            value = getattr(self, name)
+            default = next(f.default for f in dataclasses.fields(self) if f.name == name)
+            if value is not None and value != default:
+                out[var] = str(value)
+        return out

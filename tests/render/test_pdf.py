@@ -1,0 +1,120 @@
+"""The print PDF: PDF/UA-1, tagged, outline, running header and page numbers, the engine's key
+figures in the extracted text, 35–55 pages for a municipality, under 3 MB."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from tests.render.conftest import Rendered
+
+
+def _reader(pdf: bytes) -> object:
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _text(pdf: bytes) -> str:
+    reader = _reader(pdf)
+    text = "\n".join(p.extract_text() or "" for p in reader.pages)  # type: ignore[attr-defined]
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub(r"-\n", "", text)  # hyphenation at line ends
+    return re.sub(r"\s+", " ", text)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("\u00a0", " "))
+
+
+def test_pdf_is_pdf_ua_1_tagged_with_title_and_language(uppsala: Rendered) -> None:
+    pdf = uppsala.pdf
+    assert pdf.startswith(b"%PDF-")
+    assert b"pdfuaid:part>1<" in pdf
+    assert b"/StructTreeRoot" in pdf
+    assert b"/MarkInfo" in pdf
+    reader = _reader(pdf)
+    meta = reader.metadata  # type: ignore[attr-defined]
+    assert meta.title == uppsala.doc.title
+    assert b"/Lang (sv)" in pdf or b"<dc:language><rdf:Bag><rdf:li>sv</rdf:li>" in pdf
+
+
+def test_pdf_has_outline_bookmarks(uppsala: Rendered) -> None:
+    reader = _reader(uppsala.pdf)
+    outline = reader.outline  # type: ignore[attr-defined]
+    titles = []
+
+    def walk(items: list[object]) -> None:
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                titles.append(str(it.title))  # type: ignore[attr-defined]
+
+    walk(outline)
+    chapter_titles = [s.title for s in uppsala.doc.sections]
+    for t in chapter_titles:
+        assert any(t in x for x in titles), t
+
+
+def test_pdf_page_count_and_size(uppsala: Rendered) -> None:
+    reader = _reader(uppsala.pdf)
+    n = len(reader.pages)  # type: ignore[attr-defined]
+    assert 35 <= n <= 55, n
+    assert len(uppsala.pdf) < 3 * 1024 * 1024
+
+
+def test_pdf_text_holds_the_engines_key_figures(uppsala: Rendered) -> None:
+    text = _text(uppsala.pdf)
+    kf = uppsala.doc.key_figures
+    for key in ("budget", "remaining", "rate", "rate_15", "delay_rate_1", "years_left"):
+        assert _norm(kf[key]) in text, (key, kf[key])
+    assert "Uppsala kommun" in text
+    assert "Sammanfattning för beslutsfattare" in text
+
+
+def test_pdf_has_running_header_and_page_numbers(uppsala: Rendered) -> None:
+    reader = _reader(uppsala.pdf)
+    header = _norm(uppsala.doc.labels["running_header"])
+    page10 = _norm(reader.pages[9].extract_text())  # type: ignore[attr-defined]
+    assert header in page10
+    assert re.search(r"Sida 10\b", page10)
+
+
+def test_pdf_uses_only_the_report_font(uppsala: Rendered) -> None:
+    reader = _reader(uppsala.pdf)
+    families: set[str] = set()
+
+    def fonts_of(res: object) -> None:
+        res = res.get_object() if hasattr(res, "get_object") else res
+        if not res:
+            return
+        for f in (res.get("/Font") or {}).values():  # type: ignore[union-attr]
+            families.add(str(f.get_object()["/BaseFont"]).split("+")[-1])
+        for x in (res.get("/XObject") or {}).values():  # type: ignore[union-attr]
+            fonts_of(x.get_object().get("/Resources"))
+
+    for page in reader.pages:  # type: ignore[attr-defined]
+        fonts_of(page.get("/Resources"))
+    assert families, "no fonts found"
+    assert all(f.startswith("SourceSansPro") for f in families), families
+
+
+def test_pdf_english_version(uppsala_en: Rendered) -> None:
+    text = _text(uppsala_en.pdf)
+    assert "Summary for decision makers" in text
+    assert _norm(uppsala_en.doc.key_figures["budget"]) in text
+    assert b"<rdf:li>en</rdf:li>" in uppsala_en.pdf
+
+
+def test_pdf_is_reproducible(uppsala: Rendered) -> None:
+    from koldioxidbudget.render.pdf import render_pdf
+
+    assert render_pdf(uppsala.doc, uppsala.svgs) == uppsala.pdf
+
+
+@pytest.mark.parametrize("pattern", [r"\{", r"\bNone\b", "TODO", r"\bnan\b", r"\(\s*\)"])
+def test_pdf_has_no_empty_slot(uppsala: Rendered, pattern: str) -> None:
+    assert not re.search(pattern, _text(uppsala.pdf))

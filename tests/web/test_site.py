@@ -1,0 +1,120 @@
+"""The site build without a browser: pages, assets and data, no inline script, every number
+from the engine, the cells offered, the offline export self-contained."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from koldioxidbudget.method.budget import compute_budgets
+from koldioxidbudget.method.params import PRESETS, parameters_from
+from koldioxidbudget.story import fmt
+from koldioxidbudget.web import assets
+from koldioxidbudget.web.site import build_site, export_area, rate_bin, years_bin
+from koldioxidbudget.web.sitedata import cells_for
+from koldioxidbudget.web.specs import templatise
+from tests.conftest import make_tables
+
+LEVELS = {
+    "0101": [v * 1e5 for v in (100.0, 80.0, 78.0, 76.0, 74.0, 72.0, 70.0, 68.0, 66.0)],
+    "0102": [v * 1e5 for v in (50.0, 40.0, 41.0, 40.0, 39.0, 40.0, 39.0, 38.0, 38.0)],
+    "0201": [v * 1e5 for v in (200.0, 150.0, 145.0, 140.0, 135.0, 130.0, 125.0, 120.0, 115.0)],
+}
+
+
+@pytest.fixture(scope="module")
+def tables():  # type: ignore[no-untyped-def]
+    return make_tables(levels=LEVELS)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, tables) -> Path:  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("s") / "site"
+    build_site(out, tables=tables, geo_dir=None)
+    return out
+
+
+def test_site_build_writes_every_page(site: Path) -> None:
+    for lang in ("sv", "en"):
+        assert (site / lang / "index.html").is_file()
+        for code in ("0101", "0102", "0201", "01", "02", "00"):
+            for sub in ("", "presentation/", "embed/"):
+                assert (site / lang / code / sub / "index.html").is_file()
+        for slug in ("om-data", "tillganglighet", "inbaddning"):
+            assert (site / lang / slug / "index.html").is_file()
+    assert (site / "assets" / "embed.js").is_file()
+    assert list((site / "assets").glob("vega.*.js"))
+    index = json.loads((site / "data" / "index.json").read_text("utf-8"))
+    assert set(index["areas"]) == {"0101", "0102", "0201", "01", "02", "00"}
+
+
+def test_site_pages_have_no_inline_script_or_handler(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        html = page.read_text("utf-8")
+        for m in re.finditer(r"<script\b([^>]*)>", html):
+            attrs = m.group(1)
+            assert "src=" in attrs or 'type="application/json"' in attrs, (page, attrs)
+        assert not re.search(r"\son[a-z]+=", html), page
+        assert "style=" not in html, page
+
+
+def test_site_static_key_figures_are_the_engines(site: Path, tables) -> None:  # type: ignore[no-untyped-def]
+    p = parameters_from(None)
+    r = compute_budgets(tables=tables, params=p).area("0101")
+    html = (site / "sv" / "0101" / "index.html").read_text("utf-8")
+    for value in (
+        fmt.tonnes(r.budget_t, "sv"),
+        fmt.tonnes(r.remaining_t, "sv"),
+        fmt.percent(r.rate, "sv"),
+    ):
+        assert f'<p class="tile-value">{value}</p>' in html
+    data_url = re.search(r'data-data="\.\./\.\./([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    data = json.loads((site / data_url).read_text("utf-8"))
+    assert data["cells"][data["default_cell"]]["rate"] == r.rate
+    assert data["e0_t"] == r.e0_t
+    assert data["cells"]["1.7-50"]["remaining_t"] == r.remaining_t
+
+
+def test_site_cells_use_the_preset_of_their_temperature(tables) -> None:  # type: ignore[no-untyped-def]
+    cells = cells_for(tables, parameters_from(None))
+    assert cells[0].id == "1.7-50"
+    assert len(cells) == 15
+    by = {c.id: c for c in cells}
+    assert by["1.5-50"].params.national_budget_t == PRESETS["uppsala-2024-1.5"].national_budget_t
+    assert by["2.0-67"].params.national_budget_t == PRESETS["uppsala-2024-1.7"].national_budget_t
+
+
+def test_site_map_classes() -> None:
+    p = parameters_from(None)
+    assert rate_bin(0.5, True, p) == 0
+    assert rate_bin(0.05, False, p) == 1
+    assert rate_bin(0.12, False, p) == 2
+    assert rate_bin(0.19, False, p) == 3
+    assert rate_bin(0.35, False, p) == 6
+    assert years_bin(None, False) == 5 and years_bin(1.0, False) == 1 and years_bin(9, False) == 5
+
+
+def test_site_templatise_names_every_inline_dataset() -> None:
+    spec = {"data": {"values": [1]}, "layer": [{"data": {"values": [2]}, "mark": "bar"}]}
+    tpl, names = templatise(spec)
+    assert names == ["d0", "d1"]
+    assert tpl["data"] == {"name": "d0"} and tpl["layer"][0]["data"] == {"name": "d1"}
+    assert spec["data"] == {"values": [1]}  # the original is untouched
+
+
+def test_site_inline_modules_join_without_imports() -> None:
+    js = assets.inline_modules("area.js")
+    assert "import " not in re.sub(r"await import\(", "", js)
+    assert not re.search(r"^export ", js, re.MULTILINE)
+    assert js.index("function requiredRate") < js.index("async function main")
+
+
+def test_site_export_is_one_file(tmp_path: Path, tables) -> None:  # type: ignore[no-untyped-def]
+    path = export_area("Alfa", tmp_path, tables=tables)
+    html = path.read_text("utf-8")
+    assert path.name == "koldioxidbudget-0101-sv.html"
+    assert 'id="kb-data"' in html and "vegaEmbed" in html and "@font-face" in html
+    assert not re.search(r'(src|href)="(?!data:|#|\.\./|presentation/)[^"]*\.(js|css|json)"', html)
