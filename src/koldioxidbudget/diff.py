@@ -41,6 +41,7 @@ __all__ = [
     "explain_change",
     "previous_edition",
     "sentence",
+    "t_title",
     "table_rows",
     "year_ranges",
 ]
@@ -301,6 +302,11 @@ def _rate_sentence(change: AreaChange, lang: str) -> str:
     head = t(key, lang, new=new, old=old, points=fmt.number(abs(headline), lang, decimals=1))
     parts = [(p.cause, r) for p, r in zip(q.parts, rounded, strict=True) if r != 0]
     return f"{head}: {_parts_text(change, parts, lang, 1)}{t('diff.end', lang)}"
+
+
+def t_title(lang: str = "sv") -> str:
+    """The section title "Vad har ändrats sedan förra utgåvan?" / "What has changed since …"."""
+    return t("diff.title", lang)
 
 
 def sentence(change: AreaChange, lang: str = "sv", quantity: Quantity = "budget") -> str:

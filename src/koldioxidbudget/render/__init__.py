@@ -110,6 +110,7 @@ class _Context:
                 local_targets=params.local_targets,
             )
             self.variant = compute_budgets(tables=self.tables, params=vparams)
+        self.previous, self.changes = _changes(info.id, self.tables, params, job.editions_dir)
         self.sensitivity = tuple(
             compute_budgets(
                 tables=self.tables,
@@ -118,6 +119,20 @@ class _Context:
             for src, temp, prob in global_cells(self.tables, params.global_source)
             if temp in SENSITIVITY_TEMPERATURES and prob in SENSITIVITY_PROBABILITIES
         )
+
+
+def _changes(
+    edition_id: str, tables: Any, params: Any, editions_dir: str | None
+) -> tuple[str | None, dict[str, Any]]:
+    """The previous edition's id and, per area, what changed since it (``diff.explain_all``)."""
+    from ..diff import explain_all, previous_edition
+    from ..edition import load_edition
+
+    prev = previous_edition(edition_id, into=editions_dir)
+    if prev is None:
+        return None, {}
+    old = load_edition(prev.id, into=editions_dir)
+    return prev.id, {c.code: c for c in explain_all(old, tables, params)}
 
 
 _CONTEXTS: dict[ReportJob, _Context] = {}
@@ -146,6 +161,8 @@ def report_document(area: str, job: ReportJob) -> Any:
         tables=ctx.tables,
         manifest=ctx.manifest,
         sensitivity=ctx.sensitivity,
+        change=ctx.changes.get(code),
+        previous_edition=ctx.previous,
     )
 
 

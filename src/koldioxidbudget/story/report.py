@@ -267,8 +267,13 @@ def build_report(
     tables: Tables | None = None,
     manifest: dict[str, Any] | None = None,
     sensitivity: Sequence[BudgetRun] = (),
+    change: Any = None,
+    previous_edition: str | None = None,
 ) -> Document:
     """The report for ``area_code`` as a document model.
+
+    ``change`` (``diff.AreaChange``) explains what moved since ``previous_edition``; without a
+    previous edition the follow-up chapter says this is the first.
 
     ``variant_run`` is the same computation at 1.5 °C (shown beside the headline); ``tables``
     (the edition) adds official names, the global budget table and subsectors; ``manifest``
@@ -289,6 +294,8 @@ def build_report(
         profile=profile,
         sensitivity=sensitivity,
     )
+    c.change = change
+    c.previous_edition = previous_edition
     ins = insights_for(r, variant=variant)
     sections: list[Section] = [
         _foreword(c),
@@ -2507,10 +2514,64 @@ def _follow_up(c: _Ctx) -> Section:
     else:
         blocks.append(_p(c.t("follow.no_rows", year=r.budget_from, as_of=r.remaining_as_of)))
     blocks += _ceilings(c)
+    blocks += _what_changed(c)
     blocks.append(_p(_strong(c.t("follow.governance_title"))))
     blocks.append(_p(c.t("follow.governance_intro")))
     blocks.append(BulletList(tuple(_p(c.t(f"follow.governance_{i}")) for i in range(1, 7))))
     return Section("follow-up", c.t("follow.title"), 1, tuple(blocks))
+
+
+def _what_changed(c: _Ctx) -> list[Block]:
+    """ "Vad har ändrats sedan förra utgåvan?": the change in budget, remaining budget and required
+    cut since the previous edition, attributed cause by cause (``diff``)."""
+    from .. import diff
+
+    blocks: list[Block] = [_p(_strong(diff.t_title(c.lang)))]
+    change = getattr(c, "change", None)
+    if change is None:
+        blocks.append(_p(c.t("follow.changes_first", edition=c.r.edition)))
+        return blocks
+    blocks.append(_p(c.t("follow.changes_intro", old=change.old_edition, new=change.new_edition)))
+    blocks.append(
+        BulletList(
+            tuple(_p(diff.sentence(change, c.lang, q)) for q in ("budget", "remaining", "rate"))
+        )
+    )
+    rows = [
+        (
+            c.t("follow.changes_budget"),
+            c.tonnes(change.budget.old),
+            c.tonnes(change.budget.new),
+            c.tonnes(change.budget.total),
+        ),
+        (
+            c.t("follow.changes_remaining"),
+            c.tonnes(change.remaining.old),
+            c.tonnes(change.remaining.new),
+            c.tonnes(change.remaining.total),
+        ),
+        (
+            c.t("follow.changes_rate"),
+            c.pct(change.rate.old),
+            c.pct(change.rate.new),
+            c.t("follow.changes_points", points=c.num(change.rate.total * 100, 1)),
+        ),
+    ]
+    blocks.append(
+        c.table(
+            "changes",
+            c.t("follow.changes_caption", area=c.area),
+            (
+                c.t("follow.changes_figure"),
+                c.t("follow.changes_old"),
+                c.t("follow.changes_new"),
+                c.t("follow.changes_change"),
+            ),
+            rows,
+            align=("left", "right", "right", "right"),
+        )
+    )
+    return blocks
 
 
 #: Years of annual ceilings listed one by one, then in five-year steps to the horizon.
