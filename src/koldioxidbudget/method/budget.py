@@ -102,6 +102,7 @@ class AreaResult:
     recent_change: float | None
     trend_method: str
     trend_slope_t: float
+    trend_intercept_t: float
     trend_exhaustion_date: _dt.date | None
     trend_zero_year: float | None
     near_zero_year: float | None
@@ -150,6 +151,7 @@ class AreaResult:
             "recent_change": self.recent_change,
             "trend_method": self.trend_method,
             "trend_slope_t": self.trend_slope_t,
+            "trend_intercept_t": self.trend_intercept_t,
             "trend_exhaustion_date": self.trend_exhaustion_date.isoformat()
             if self.trend_exhaustion_date
             else None,
@@ -583,7 +585,9 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         recent_change=_recent_change(data_hist),
         trend_method=run.area_trend.method,
         trend_slope_t=b,
-        trend_exhaustion_date=fractional_year_to_date(te) if te is not None else None,
+        trend_intercept_t=a,
+        # a trend that takes millennia to use the budget has no meaningful calendar date
+        trend_exhaustion_date=fractional_year_to_date(te) if te is not None and te < 9999 else None,
         trend_zero_year=tz,
         near_zero_year=near_zero_year(as_of=as_of, rate=rate, convention=p.convention)
         if rem > 0

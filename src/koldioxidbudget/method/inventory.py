@@ -134,6 +134,10 @@ _CACHE: weakref.WeakKeyDictionary[Tables, dict[tuple[object, ...], Inventory]] =
 )
 
 
+#: Inventories kept per loaded edition (one per combination of exclusions and nowcast settings).
+_MAX_PER_TABLES = 16
+
+
 def _key(params: Parameters) -> tuple[object, ...]:
     return (
         params.exclude_cement,
@@ -153,6 +157,8 @@ def local_inventory(*, tables: Tables, params: Parameters) -> Inventory:
     inv = per_tables.get(key)
     if inv is None:
         inv = _build(tables, params)
+        if len(per_tables) >= _MAX_PER_TABLES:  # bounded: drop the oldest variant
+            per_tables.pop(next(iter(per_tables)))
         per_tables[key] = inv
     return inv
 

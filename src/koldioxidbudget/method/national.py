@@ -131,6 +131,13 @@ def _computed(tables: Tables, params: Parameters, g: GlobalBudget) -> NationalBu
         )
     share = sum(se[y] for y in years) / sum(annex[y] for y in years)
     budget = developed * share * 1e9
+    if not budget > 0:  # also catches NaN
+        raise ParameterError(
+            f"The computed chain leaves no budget for developed countries: the energy budget "
+            f"({energy:.0f} Gt from {t0}) is not larger than the developing countries' pathway "
+            f"({developing:.0f} Gt). Choose a larger global budget (temperature or probability), "
+            "smaller deductions, or an earlier developing_peak_year / faster developing_decline."
+        )
     overhead = params.national_overhead_t * (budget / params.national_budget_t)
     return NationalBudget(
         mode="computed",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +47,7 @@ class Convention:
 
     id: str
     definition: str
-    rate: Callable[[Array, Array, int], Array]
+    rate: Callable[[Array, Array, Any], Array]
 
 
 def _safe(e0: Array, b: Array) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
@@ -76,15 +77,16 @@ def _rate_c(e0: Array, b: Array, n_years: int) -> Array:
     return _finish(np.minimum(e0 / bb, 1.0), e0, ex)
 
 
-def _sum_d(r: Array, e0: Array, n: int, rho: float) -> Array:
-    # Σ_{n=1..N} (1−r)^n, computed stably also for r → 0 (sum → N)
+def _sum_d(r: Array, e0: Array, n: Array | int, rho: float) -> Array:
+    # Σ_{n=1..N} (1−r)^n, computed stably also for r → 0 (sum → N); N may differ per element
     q = 1.0 - r
+    nn = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        geo = np.where(np.abs(r) < 1e-12, float(n), q * (1.0 - q**n) / np.where(r == 0, 1.0, r))
-    return e0 * (rho * n + (1.0 - rho) * geo)
+        geo = np.where(np.abs(r) < 1e-12, nn, q * (1.0 - q**nn) / np.where(r == 0, 1.0, r))
+    return np.asarray(e0 * (rho * nn + (1.0 - rho) * geo), dtype=np.float64)
 
 
-def rate_d(e0: Array, b: Array, n_years: int, residual_fraction: float = 0.0) -> Array:
+def rate_d(e0: Array, b: Array, n_years: Array | int, residual_fraction: float = 0.0) -> Array:
     """Convention D: the constant rate that uses ``B`` in ``n_years`` years, with a residual ``ρ·E0``.
 
     Solved by bisection on ``r ∈ [−1, 1]`` (``r < 0`` means the budget allows growth). If even
@@ -126,7 +128,12 @@ def _convention(cid: str) -> Convention:
 
 
 def required_rate(
-    *, e0: Array, budget: Array, convention: str, n_years: int = 25, residual_fraction: float = 0.0
+    *,
+    e0: Array,
+    budget: Array,
+    convention: str,
+    n_years: Array | int = 25,
+    residual_fraction: float = 0.0,
 ) -> Array:
     """The constant annual cut ``r`` (a fraction) that makes the pathway use exactly ``budget``.
 

@@ -150,19 +150,19 @@ def cost_of_delay(
         horizon_years=max(1, horizon_year - as_of + 1),
         residual_fraction=residual_fraction,
     )[0]
+    delays = np.arange(max_delay + 1)
+    budgets = np.asarray(remaining_t - delays * e0, dtype=np.float64)
+    rates = required_rate(
+        e0=np.full(len(delays), e0),
+        budget=budgets,
+        convention=convention,
+        n_years=np.maximum(1, horizon_year - as_of - delays + 1),
+        residual_fraction=residual_fraction,
+    )
     out = []
     for d in range(max_delay + 1):
-        b = remaining_t - d * e0
-        n_h = max(1, horizon_year - as_of - d + 1)
-        r = float(
-            required_rate(
-                e0=np.array([e0]),
-                budget=np.array([b]),
-                convention=convention,
-                n_years=n_h,
-                residual_fraction=residual_fraction,
-            )[0]
-        )
+        b = float(budgets[d])
+        r = float(rates[d])
         out.append(
             DelayCase(
                 delay_years=d,
