@@ -7,6 +7,7 @@ public JSON contract; they print nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from .areas import find_area
@@ -49,13 +50,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=256)
+def _parameters_dict(params: Parameters) -> dict[str, Any]:
+    return _jsonable(params)  # type: ignore[no-any-return]
+
+
 def budget_document(run: BudgetRun, results: list[AreaResult]) -> dict[str, Any]:
     """The JSON contract: ``{edition, method_version, parameters, national, steps, areas: [...]}``."""
     nat = run.national
     return {
         "edition": run.edition,
         "method_version": METHOD_VERSION,
-        "parameters": _jsonable(run.params),
+        "parameters": _parameters_dict(run.params),
         "national": {
             "mode": nat.mode,
             "budget_t": nat.budget_t,
