@@ -15,19 +15,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import ARGS, CHROMIUM
 from tests.render.conftest import Rendered, rendered_uppsala
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
