@@ -27,6 +27,7 @@ demo: editions
 	$(BIN)/koldioxidbudget data list
 	$(BIN)/koldioxidbudget budget uppsala
 	$(BIN)/koldioxidbudget budget uppsala --preset uppsala-2024-1.5
+	$(BIN)/koldioxidbudget report uppsala --out build/reports
 	$(BIN)/koldioxidbudget site build
 	@echo "Serving on http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/api/v1/docs); Ctrl-C stops."
 	$(BIN)/koldioxidbudget serve --host 127.0.0.1 --port 8000
