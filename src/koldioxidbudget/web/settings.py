@@ -49,7 +49,7 @@ class Settings:
     report_timeout_s: float = 60.0
     compute_threads: int = 4
     report_threads: int = 2
-    run_cache_items: int = 64
+    run_cache_items: int = 512
     inventory_cache_items: int = 16
     response_cache_mb: float = 32.0
     download_cache_mb: float = 96.0
