@@ -35,6 +35,14 @@ class Lang(StrEnum):
     en = "en"
 
 
+# options shared by the commands that compute budgets
+EditionOpt = Annotated[
+    str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
+]
+PresetOpt = Annotated[str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")]
 
 
@@ -112,16 +120,9 @@ def budget(
     all_areas: Annotated[
         bool, typer.Option("--all", help="Every municipality, county and Sweden.")
     ] = False,
-    preset: Annotated[
-        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
-    ] = None,
-    edition: Annotated[
-        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
-    ] = None,
+    preset: PresetOpt = None,
+    set_: SetOpt = None,
+    edition: EditionOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
     lang: Annotated[Lang, typer.Option(help="Language of the table.")] = Lang.sv,
 ) -> None:
@@ -173,20 +174,13 @@ def report(
     formats: Annotated[
         str, typer.Option("--format", help="Comma-separated: pdf, html or pdf,html.")
     ] = "pdf,html",
-    preset: Annotated[
-        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
-    ] = None,
+    preset: PresetOpt = None,
+    set_: SetOpt = None,
     profile: Annotated[
         str | None, typer.Option(help="Customer profile (TOML): cover, foreword, targets.")
     ] = None,
     out: Annotated[str, typer.Option(help="Folder to write the reports to.")] = ".",
-    edition: Annotated[
-        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
-    ] = None,
+    edition: EditionOpt = None,
     single_file: Annotated[
         bool, typer.Option("--single-file", help="HTML with the fonts embedded (one file).")
     ] = False,
@@ -484,16 +478,9 @@ def site_build(
         str | None,
         typer.Option(help="Folder to write (default: $KOLDIOXIDBUDGET_SITE, else build/site)."),
     ] = None,
-    edition: Annotated[
-        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
-    ] = None,
-    preset: Annotated[
-        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
-    ] = None,
+    edition: EditionOpt = None,
+    preset: PresetOpt = None,
+    set_: SetOpt = None,
 ) -> None:
     """Write the static visualiser site for every area (any web server can host it)."""
     import os
@@ -525,16 +512,9 @@ def site_export(
     presentation: Annotated[
         bool, typer.Option("--presentation", help="The presentation mode instead of the page.")
     ] = False,
-    edition: Annotated[
-        str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
-    ] = None,
-    preset: Annotated[
-        str | None, typer.Option(help="Preset id (default uppsala-2024-1.7).")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a parameter: key=value (repeatable)."),
-    ] = None,
+    edition: EditionOpt = None,
+    preset: PresetOpt = None,
+    set_: SetOpt = None,
 ) -> None:
     """Write one area as a single self-contained HTML file that works offline (file://)."""
     from .web.site import export_area
