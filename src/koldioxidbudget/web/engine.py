@@ -219,8 +219,13 @@ class Engine:
             if hit is not None:
                 return hit
             run = compute_budgets(tables=self._view(tables, params), params=params)
+            run.adopted  # noqa: B018 - the ledger's run, computed here rather than per request
             self.runs.put(key, run)
             return run
+
+    def computed_run(self, tables: Tables, params: Parameters) -> BudgetRun | None:
+        """The run for ``params`` if it is already computed (never computes)."""
+        return self.runs.get((tables.edition_id, params))
 
     def cached(
         self, cache: LRU[Hashable, bytes], key: Hashable, make: Callable[[], bytes]

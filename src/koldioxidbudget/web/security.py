@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -28,7 +29,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-_EXPOSE = b"ETag, Link, Content-Disposition, Content-Length"
+_EXPOSE = b"ETag, Link, Content-Disposition, Content-Length, Server-Timing"
 
 
 def api_csp(frame_ancestors: str) -> str:
@@ -117,14 +118,14 @@ class SecurityMiddleware:
         head = method == "HEAD"
         if head:
             scope = dict(scope, method="GET")
-        await self.app(scope, receive, self._wrap(send, head))
+        await self.app(scope, receive, self._wrap(send, head, time.perf_counter()))
 
     async def _send_with_headers(
         self, response: Any, scope: Scope, receive: Receive, send: Send
     ) -> None:
         await response(scope, receive, self._wrap(send, scope["method"] == "HEAD"))
 
-    def _wrap(self, send: Send, head: bool) -> Send:
+    def _wrap(self, send: Send, head: bool, started: float | None = None) -> Send:
         csp = self.csp
 
         async def wrapped(message: Message) -> None:
@@ -138,6 +139,10 @@ class SecurityMiddleware:
                 raw.append((b"cross-origin-resource-policy", b"cross-origin"))
                 if b"content-security-policy" not in names:
                     raw.append((b"content-security-policy", csp))
+                if started is not None:
+                    # the time this server spent on the request, for operators and load tests
+                    ms = (time.perf_counter() - started) * 1e3
+                    raw.append((b"server-timing", b"app;dur=%.1f" % ms))
                 message = dict(message, headers=raw)
             elif head and message["type"] == "http.response.body":
                 message = dict(message, body=b"")
