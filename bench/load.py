@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -141,25 +142,52 @@ def _get(port: int, path: str) -> bytes:
 
 def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     code = (
-        "from koldioxidbudget.web import Settings; from koldioxidbudget.web.app import serve; "
-        f"serve(Settings.from_env(), host={HOST!r}, port={port}, workers={workers}, "
+        "import dataclasses; from koldioxidbudget.web import Settings; "
+        "from koldioxidbudget.web.app import serve; "
+        "serve(dataclasses.replace(Settings.from_env(), report_processes=1), "
+        f"host={HOST!r}, port={port}, workers={workers}, "
         "log_level='warning', access_log=False)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        _wait_ready(port, workers)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc
+
+
+def _wait_ready(port: int, workers: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             health = json.loads(_get(port, "/api/v1/health"))
-            if health["editions"]:
-                # every worker warms itself at start; give them all a chance to finish
-                for _ in range(4 * workers):
-                    _get(port, "/api/v1/areas/0380/budget")
-                return proc
-            raise SystemExit("the server has no edition: run 'make editions' first")
+        except urllib.error.HTTPError as e:
+            if e.code == 503:
+                raise SystemExit(
+                    "the server has no edition: run 'make editions' first (or set "
+                    "KOLDIOXIDBUDGET_EDITIONS)"
+                ) from None
+            raise
         except OSError:
             time.sleep(0.2)
-    proc.terminate()
+            continue
+        if not health["editions"]:
+            raise SystemExit("the server has no edition: run 'make editions' first")
+        # every worker warms itself at start; give them all a chance to finish
+        for _ in range(4 * workers):
+            _get(port, "/api/v1/areas/0380/budget")
+        return
     raise SystemExit("the server did not start within 60 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 async def run_load(
@@ -197,17 +225,53 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
-def main(argv: list[str] | None = None) -> dict[str, float]:
+def _latency_figures(stats: Stats, elapsed: float) -> dict[str, float]:
+    lat = stats.latencies
+    return {
+        "requests": len(lat),
+        "throughput_rps": round(len(lat) / elapsed, 1) if elapsed else float("nan"),
+        "p50_ms": round(_pct(lat, 0.50) * 1e3, 1),
+        "p90_ms": round(_pct(lat, 0.90) * 1e3, 1),
+        "p99_ms": round(_pct(lat, 0.99) * 1e3, 1),
+        "max_ms": round(max(lat) * 1e3, 1) if lat else float("nan"),
+        "mean_ms": round(statistics.fmean(lat) * 1e3, 1) if lat else float("nan"),
+        "errors": len(stats.errors),
+    }
+
+
+def on_demand_reports(port: int, codes: list[str], n: int, seed: int = 7) -> dict[str, list[float]]:
+    """Seconds for report PDFs asked one at a time: ``n`` areas never rendered before, each with
+    custom parameters ("new area"), then the same areas with other parameters ("same area")."""
+    rng = random.Random(seed)
+    out: dict[str, list[float]] = {"new area": [], "same area": []}
+    picked = rng.sample(codes, n)
+    for kind in out:
+        for code in picked:
+            q = urllib.parse.urlencode({"lang": "sv", **random_query(rng)})
+            t0 = time.perf_counter()
+            body = _get(port, f"/api/v1/areas/{code}/report.pdf?{q}")
+            out[kind].append(time.perf_counter() - t0)
+            if not body.startswith(b"%PDF"):
+                raise SystemExit(f"the report of {code} is not a PDF")
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
     ap = argparse.ArgumentParser(prog="python -m bench.load")
     ap.add_argument("--clients", type=int, default=200)
-    ap.add_argument("--seconds", type=float, default=30.0)
-    # one worker: this VM gives two busy processes about one core between them (measured),
-    # so a second worker only splits the caches; raise it on a machine with real cores
+    ap.add_argument("--seconds", type=float, default=30.0, help="the measured run")
+    ap.add_argument(
+        "--warmup",
+        type=float,
+        default=20.0,
+        help="the same load before the measured run, reported apart (caches fill)",
+    )
     ap.add_argument("--workers", type=int, default=2)  # one per core of this 2-core machine
     ap.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"))
+    ap.add_argument("--reports", type=int, default=6, help="on-demand PDFs timed after the load")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
-    if args.seconds > 600:
+    if args.seconds + args.warmup > 600:
         raise SystemExit("a load run is bounded: at most 600 s")
 
     port = _free_port()
@@ -215,59 +279,66 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     try:
         areas = json.loads(_get(port, "/api/v1/areas"))["areas"]
         codes = [a["code"] for a in areas]
-        rss_start = _rss_kib(proc.pid)
+        rss_boot = _rss_kib(proc.pid)
         try:
             import uvloop
 
             uvloop.install()
         except ImportError:
             pass
-        stats, elapsed, samples = asyncio.run(
-            _load_with_rss(
-                proc.pid,
-                port,
-                codes,
-                clients=args.clients,
-                seconds=args.seconds,
-                think=tuple(args.think),
+        load = dict(clients=args.clients, think=tuple(args.think))
+        warm_stats, warm_elapsed, warm_rss = (Stats(), 0.0, [])
+        if args.warmup > 0:
+            warm_stats, warm_elapsed, warm_rss = asyncio.run(
+                _load_with_rss(proc.pid, port, codes, seconds=args.warmup, **load)
             )
+        rss_start = _rss_kib(proc.pid)
+        stats, elapsed, samples = asyncio.run(
+            _load_with_rss(proc.pid, port, codes, seconds=args.seconds, **load)
         )
         rss_end = _rss_kib(proc.pid)
         caches = json.loads(_get(port, "/api/v1/health"))["caches"]
+        reports = on_demand_reports(port, codes, args.reports) if args.reports else {}
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_server(proc)
 
-    lat = stats.latencies
-    figures = {
+    figures: dict[str, object] = {
         "clients": args.clients,
-        "seconds": round(elapsed, 1),
         "workers": args.workers,
-        "requests": len(lat),
-        "throughput_rps": round(len(lat) / elapsed, 1),
-        "p50_ms": round(_pct(lat, 0.50) * 1e3, 1),
-        "p90_ms": round(_pct(lat, 0.90) * 1e3, 1),
-        "p99_ms": round(_pct(lat, 0.99) * 1e3, 1),
-        "max_ms": round(max(lat) * 1e3, 1) if lat else float("nan"),
-        "mean_ms": round(statistics.fmean(lat) * 1e3, 1) if lat else float("nan"),
-        "errors": len(stats.errors),
+        "seconds": round(elapsed, 1),
+        **_latency_figures(stats, elapsed),
+        "warmup_seconds": round(warm_elapsed, 1),
+        "warmup": _latency_figures(warm_stats, warm_elapsed),
+        "rss_boot_mib": round(rss_boot / 1024, 1),
         "rss_start_mib": round(rss_start / 1024, 1),
         "rss_end_mib": round(rss_end / 1024, 1),
-        "rss_every_5s_mib": [round(x) for x in samples],
+        "rss_every_5s_mib": [round(x) for x in warm_rss + samples],
+        "report_pdf_s": {k: [round(x, 2) for x in v] for k, v in reports.items()},
+        "report_pdf_median_s": {k: round(statistics.median(v), 2) for k, v in reports.items()},
     }
     if args.json:
         print(json.dumps(figures))
     else:
+        w = figures["warmup"]
+        assert isinstance(w, dict)
         print(
-            f"{args.clients} clients × {elapsed:.0f} s, {args.workers} workers, think "
-            f"{args.think[0]}–{args.think[1]} s: {figures['requests']} requests, "
-            f"{figures['throughput_rps']} req/s; latency p50 {figures['p50_ms']} ms, p90 "
-            f"{figures['p90_ms']} ms, p99 {figures['p99_ms']} ms, max {figures['max_ms']} ms; "
-            f"errors {figures['errors']}; server RSS {figures['rss_start_mib']} → "
-            f"{figures['rss_end_mib']} MiB, every 5 s {figures['rss_every_5s_mib']} (one worker's caches at the end: {caches['runs']['items']} runs, "
-            f"{caches['responses']['items']} responses)"
+            f"{args.clients} clients, {args.workers} workers, think {args.think[0]}–"
+            f"{args.think[1]} s; measured {elapsed:.0f} s after {warm_elapsed:.0f} s of warm-up: "
+            f"{figures['requests']} requests, {figures['throughput_rps']} req/s; latency p50 "
+            f"{figures['p50_ms']} ms, p90 {figures['p90_ms']} ms, p99 {figures['p99_ms']} ms, "
+            f"max {figures['max_ms']} ms; errors {figures['errors']}\n"
+            f"  warm-up (cold caches): p50 {w['p50_ms']} ms, p99 {w['p99_ms']} ms, max "
+            f"{w['max_ms']} ms, errors {w['errors']}\n"
+            f"  server RSS {figures['rss_boot_mib']} MiB at start, {figures['rss_start_mib']} → "
+            f"{figures['rss_end_mib']} MiB over the measured run; every 5 s "
+            f"{figures['rss_every_5s_mib']}\n"
+            f"  one worker's caches: {caches['runs']['items']} runs "
+            f"({caches['runs']['bytes'] / 2**20:.0f} MiB), {caches['responses']['items']} "
+            f"responses ({caches['responses']['bytes'] / 2**20:.0f} MiB)\n"
+            f"  on-demand PDF, seconds: {figures['report_pdf_s']}; medians "
+            f"{figures['report_pdf_median_s']}"
         )
-        for e in stats.errors[:5]:
+        for e in (warm_stats.errors + stats.errors)[:5]:
             print("  error:", e)
     return figures
 

@@ -431,6 +431,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (about one per core).")] = 1,
+    report_processes: Annotated[
+        int,
+        typer.Option(
+            help="Processes per worker that render reports on demand (0: in the worker).",
+            min=0,
+            max=16,
+        ),
+    ] = 1,
     editions: Annotated[
         str | None, typer.Option(help="Editions folder (default: $KOLDIOXIDBUDGET_EDITIONS).")
     ] = None,
@@ -453,7 +461,7 @@ def serve(
     from .web import serve as run_server
 
     s = Settings.from_env()
-    changes: dict[str, object] = {}
+    changes: dict[str, object] = {"report_processes": report_processes}
     if editions:
         changes["editions"] = Path(editions)
     if site:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,22 +198,8 @@ def test_budget_same_etag_for_name_and_code(client: TestClient) -> None:
 # -- reports ----------------------------------------------------------------------------------
 
 
-def _has_renderer() -> bool:
-    from koldioxidbudget.web import reports
-    from koldioxidbudget.web.problems import Problem
-
-    try:
-        reports.renderer()
-    except Problem:
-        return False
-    return True
-
-
 def test_report_on_demand(client: TestClient) -> None:
     r = client.get("/api/v1/areas/0101/report.pdf", params={"lang": "en", "convention": "B"})
-    if not _has_renderer():
-        assert "not installed" in problem(r, 501)["detail"]
-        return
     assert r.status_code == 200, r.text
     assert r.content.startswith(b"%PDF") and r.headers["content-type"] == "application/pdf"
     assert 'filename="koldioxidbudget-0101-' in r.headers["content-disposition"]
@@ -228,19 +215,36 @@ def test_report_on_demand(client: TestClient) -> None:
     assert "unsafe" not in csp and "script-src 'self';" in csp and "<script" not in h.text
 
 
-def test_report_without_renderer_is_501(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+def test_report_through_renderer_processes(
+    client: TestClient, make_client: Callable[..., TestClient]
 ) -> None:
-    import importlib.util as iu
+    """With report_processes the server's report is the same file, made in another process."""
+    pooled = make_client(report_processes=1)
+    q = {"lang": "sv", "temperature_c": "2.0"}
+    a = pooled.get("/api/v1/areas/0101/report.pdf", params=q)
+    assert a.status_code == 200 and a.content.startswith(b"%PDF")
+    assert a.content == client.get("/api/v1/areas/0101/report.pdf", params=q).content
+    assert pooled.app.state.engine.render_pool is not None  # type: ignore[attr-defined]
 
-    real = iu.find_spec
-    monkeypatch.setattr(
-        iu,
-        "find_spec",
-        lambda name, *a: None if name == "koldioxidbudget.render" else real(name, *a),
-    )
-    doc = problem(client.get("/api/v1/areas/0102/report.pdf", params={"as_of": "2027"}), 501)
-    assert doc["type"].endswith("not-implemented") and "not installed" in doc["detail"]
+
+def test_server_timing(client: TestClient) -> None:
+    r = client.get("/api/v1/areas/0101/budget", params={"convention": "C"})
+    name, _, dur = r.headers["server-timing"].partition(";dur=")
+    assert name == "app" and 0 < float(dur) < 10_000
+    assert "Server-Timing" in r.headers["access-control-expose-headers"]
+
+
+def test_answers_from_a_cached_run_equal_computed_ones(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """One area's answer is made inline when its run is cached: the bytes must not differ."""
+    c = make_client()
+    q = {"convention": "D", "temperature_c": "1.5"}
+    first = c.get("/api/v1/areas/0101/budget", params=q)  # computes the run (worker thread)
+    inline = c.get("/api/v1/areas/0102/budget", params=q)  # run cached: made inline
+    fresh = make_client().get("/api/v1/areas/0102/budget", params=q)
+    assert first.status_code == inline.status_code == 200
+    assert inline.content == fresh.content
 
 
 def test_report_errors(client: TestClient) -> None:

@@ -44,10 +44,14 @@ def test_frame_ancestors_rejects_anything_but_sources(bad: str) -> None:
 
 
 def test_settings_from_env_round_trip(tmp_path: Path) -> None:
-    s = Settings(editions=tmp_path, frame_ancestors="'none'", request_timeout_s=3.0)
+    s = Settings(
+        editions=tmp_path, frame_ancestors="'none'", request_timeout_s=3.0, report_processes=2
+    )
     assert Settings.from_env(s.to_env()) == s
     with pytest.raises(ParameterError, match="not a number of seconds"):
         Settings.from_env({"KOLDIOXIDBUDGET_REQUEST_TIMEOUT": "soon"})
+    with pytest.raises(ParameterError, match="whole number from 0 to 16"):
+        Settings.from_env({"KOLDIOXIDBUDGET_REPORT_PROCESSES": "-1"})
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

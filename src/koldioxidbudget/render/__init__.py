@@ -15,6 +15,8 @@ import functools
 import json
 import logging
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -135,13 +137,23 @@ def _changes(
     return prev.id, {c.code: c for c in explain_all(old, tables, params)}
 
 
-_CONTEXTS: dict[ReportJob, _Context] = {}
+#: how many jobs' contexts a process keeps (a server asked for many parameter sets stays bounded)
+CONTEXT_CACHE_SIZE = 16
+_CONTEXTS: OrderedDict[ReportJob, _Context] = OrderedDict()
+_CONTEXTS_LOCK = threading.Lock()
 
 
 def _context(job: ReportJob) -> _Context:
-    ctx = _CONTEXTS.get(job)
-    if ctx is None:
-        ctx = _CONTEXTS[job] = _Context(job)
+    """The context of ``job``, shared by every language and format of the same parameters; the
+    ``CONTEXT_CACHE_SIZE`` most recently used are kept."""
+    key = dataclasses.replace(job, lang="sv", formats=FORMATS, self_contained=False)
+    with _CONTEXTS_LOCK:
+        ctx = _CONTEXTS.get(key)
+        if ctx is None:
+            ctx = _CONTEXTS[key] = _Context(key)
+        _CONTEXTS.move_to_end(key)
+        while len(_CONTEXTS) > CONTEXT_CACHE_SIZE:
+            _CONTEXTS.popitem(last=False)
     return ctx
 
 
@@ -166,13 +178,17 @@ def report_document(area: str, job: ReportJob) -> Any:
     )
 
 
-def render_charts(doc: Any) -> dict[str, str]:
+def render_charts(doc: Any, known: dict[str, str] | None = None) -> dict[str, str]:
     """Every figure's SVG, by figure id (identical specs, such as the global chart every report
-    shares, are rendered once per process)."""
-    return {f.id: _chart(json.dumps(f.spec, sort_keys=True), doc.lang, f.id) for f in doc.figures()}
+    shares, are rendered once per process). ``known`` SVGs are used as they are."""
+    known = known or {}
+    return {
+        f.id: known.get(f.id) or _chart(json.dumps(f.spec, sort_keys=True), doc.lang, f.id)
+        for f in doc.figures()
+    }
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=256)  # ~20 KB each; charts that do not change with the parameters
 def _chart(spec_json: str, lang: str, id_prefix: str) -> str:
     from .svg import chart_svg
 
@@ -180,19 +196,24 @@ def _chart(spec_json: str, lang: str, id_prefix: str) -> str:
 
 
 def render_document(
-    doc: Any, formats: Sequence[str] = FORMATS, *, self_contained: bool = False
+    doc: Any,
+    formats: Sequence[str] = FORMATS,
+    *,
+    self_contained: bool = False,
+    svgs: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """The report in each format as bytes (charts rendered once for both)."""
-    svgs = render_charts(doc)
+    """The report in each format as bytes (charts rendered once for both; ``svgs`` are charts
+    already converted, by figure id)."""
+    charts = render_charts(doc, svgs)
     out: dict[str, bytes] = {}
     if "pdf" in formats:
         from .pdf import render_pdf
 
-        out["pdf"] = render_pdf(doc, svgs)
+        out["pdf"] = render_pdf(doc, charts)
     if "html" in formats:
         from .html import render_html
 
-        out["html"] = render_html(doc, svgs, self_contained=self_contained).encode("utf-8")
+        out["html"] = render_html(doc, charts, self_contained=self_contained).encode("utf-8")
     return out
 
 

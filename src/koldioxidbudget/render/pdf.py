@@ -29,7 +29,7 @@ from ..story.document import (
 )
 from .svg import font_dir
 
-__all__ = ["document_json", "render_pdf"]
+__all__ = ["document_json", "render_pdf", "warm_typst"]
 
 
 @cache
@@ -40,6 +40,12 @@ def _compiler() -> Any:
         include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())]
     )
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
+
+
+def warm_typst() -> None:
+    """Load the fonts and lay out one line, so the first report does not pay for it."""
+    with tempfile.TemporaryDirectory(prefix="koldioxidbudget-typst-") as tmp:
+        _compiler().compile(input=b'#set text(font: "Source Sans Pro")\nKoldioxidbudget', root=tmp)
 
 
 @cache

@@ -51,7 +51,6 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "Unknown or repeated query parameter.",
         404: "No such area or edition; suggestions where there are close matches.",
         422: "A parameter value is not allowed; invalid-params says which and what is allowed.",
-        501: "Report rendering is not installed on this server.",
         503: "No edition built yet, or the computation took too long.",
     }
     out: dict[int | str, dict[str, Any]] = {}
@@ -419,7 +418,7 @@ async def area_budget(request: Request, code: str = _CODE) -> Response:
             "description": "The report.",
             "content": {"application/pdf": {}, "text/html": {}},
         },
-        **_problem_responses(304, 400, 404, 422, 501, 503),
+        **_problem_responses(304, 400, 404, 422, 503),
     },
     operation_id="get-area-report",
     openapi_extra={
@@ -465,7 +464,6 @@ async def area_report(
     tables = eng.tables(info)
     area = _area(tables, code)
     params = _params(q)
-    render = reports.renderer()
     etag = etag_for("report", info.id, params, area.code, lang, fmt)
     cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=_explicit_time(q))
     name = f"koldioxidbudget-{area.code}-{info.id}-{lang}.{fmt}"
@@ -478,9 +476,8 @@ async def area_report(
     key = ("report", info.id, params, area.code, lang, fmt)
 
     def make() -> bytes:
-        run = _run(eng, tables, params, q)
-        return render(
-            run=run,
+        _run(eng, tables, params, q)  # the parameters' problems as 422s before any rendering
+        return reports.render_report(
             code=area.code,
             lang=lang,
             fmt=fmt,
@@ -488,6 +485,7 @@ async def area_report(
             overrides=q.overrides,
             edition=info.id,
             editions_dir=eng.root,
+            pool=eng.render_pool,
         )
 
     body = eng.reports.get(key)

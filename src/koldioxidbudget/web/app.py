@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,7 +59,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.warm:
             await anyio.to_thread.run_sync(_warm, engine)
         _freeze_heap()
-        yield
+        if settings.report_processes:
+            from ..render.pool import RenderPool
+
+            engine.render_pool = RenderPool(settings.report_processes)
+            # the renderers start and warm in their own processes: nothing here waits for them
+            threading.Thread(target=_warm_renderers, args=(engine,), daemon=True).start()
+        try:
+            yield
+        finally:
+            if engine.render_pool is not None:
+                engine.render_pool.close()
+                engine.render_pool = None
 
     app = FastAPI(
         title="koldioxidbudget",
@@ -144,6 +156,24 @@ def _warm(engine: Engine) -> None:
         engine.run(engine.tables(info), parameters_from())
     except (KoldioxidbudgetError, Problem) as e:
         log.warning("could not warm the engine: %s", e)
+
+
+def _warm_renderers(engine: Engine) -> None:
+    """Have the report renderers render one municipality's report (see ``RenderPool.warm``)."""
+    from ..errors import KoldioxidbudgetError
+    from ..render import ReportJob
+
+    pool = engine.render_pool
+    try:
+        info = engine.edition(None)
+        if pool is not None:
+            job = ReportJob(edition=info.id, editions_dir=str(engine.root), self_contained=True)
+            areas = engine.tables(info).areas
+            pool.warm(job, str(areas.loc[areas["level"] == "kommun", "code"].iloc[0]))
+    except (KoldioxidbudgetError, Problem) as e:
+        log.warning("could not warm the report renderers: %s", e)
+    except Exception:  # the server runs on without warm renderers; the log says why
+        log.exception("could not warm the report renderers")
 
 
 def _freeze_heap() -> None:

@@ -14,7 +14,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import numpy as np
 
 from ..edition import EditionInfo, editions_dir, list_editions, load_edition, resolve_edition
 from ..errors import EditionError
@@ -23,6 +25,9 @@ from ..method.params import Parameters
 from ..schema import GAS_CO2, Tables
 from .problems import Problem
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from ..render.pool import RenderPool
 
 __all__ = ["LRU", "Engine", "etag_for"]
 
@@ -108,6 +113,21 @@ def _inventory_key(p: Parameters) -> tuple[object, ...]:
 _MB = 1024 * 1024
 
 
+def run_nbytes(run: BudgetRun) -> int:
+    """About what ``run`` holds on its own (its arrays, its adopted run's, and ~4 KB of Python
+    objects each): the inventory and trends it shares with other runs are not counted."""
+    total = 0
+    for r in (run, run.adopted):
+        if r is None:
+            continue
+        total += 4096
+        for f in dataclasses.fields(r):
+            v = getattr(r, f.name)
+            if isinstance(v, np.ndarray):
+                total += v.nbytes
+    return total
+
+
 class Engine:
     """Editions, tables and caches for one server process (see the module docstring)."""
 
@@ -121,10 +141,14 @@ class Engine:
         self._views: LRU[tuple[str, tuple[object, ...]], Tables] = LRU(
             max_items=settings.inventory_cache_items
         )
-        self.runs: LRU[tuple[str, Parameters], BudgetRun] = LRU(max_items=settings.run_cache_items)
+        self.runs: LRU[tuple[str, Parameters], BudgetRun] = LRU(
+            max_bytes=settings.run_cache_mb * _MB
+        )
         self.responses: LRU[Hashable, bytes] = LRU(max_bytes=settings.response_cache_mb * _MB)
         self.downloads: LRU[Hashable, bytes] = LRU(max_bytes=settings.download_cache_mb * _MB)
         self.reports: LRU[Hashable, bytes] = LRU(max_bytes=settings.report_cache_mb * _MB)
+        #: report renderer processes (``Settings.report_processes``), started with the app
+        self.render_pool: RenderPool | None = None
         # one computation per key at a time; output locks are always taken before run locks
         self._run_stripes = [threading.Lock() for _ in range(64)]
         self._out_stripes = [threading.Lock() for _ in range(64)]
@@ -220,7 +244,7 @@ class Engine:
                 return hit
             run = compute_budgets(tables=self._view(tables, params), params=params)
             run.adopted  # noqa: B018 - the ledger's run, computed here rather than per request
-            self.runs.put(key, run)
+            self.runs.put(key, run, run_nbytes(run))
             return run
 
     def computed_run(self, tables: Tables, params: Parameters) -> BudgetRun | None:

@@ -23,6 +23,7 @@ _ENV = {
     "frame_ancestors": "KOLDIOXIDBUDGET_FRAME_ANCESTORS",
     "request_timeout_s": "KOLDIOXIDBUDGET_REQUEST_TIMEOUT",
     "report_timeout_s": "KOLDIOXIDBUDGET_REPORT_TIMEOUT",
+    "report_processes": "KOLDIOXIDBUDGET_REPORT_PROCESSES",
 }
 
 
@@ -38,6 +39,9 @@ class Settings:
     The limits protect the server: URL length, request body, time per computation and per
     report, how many computations and report renderings run at once per worker, and the sizes
     of the in-memory caches (so memory stays flat whatever clients ask for).
+    ``warm``: load the newest edition and compute its default budgets at startup.
+    ``report_processes``: render reports in that many warm processes per worker
+    (``render.pool``: the API's event loop never waits for a renderer); 0 renders them in a thread of this process (tests). ``serve`` uses 1.
     """
 
     editions: Path | None = None
@@ -49,12 +53,13 @@ class Settings:
     report_timeout_s: float = 60.0
     compute_threads: int = 4
     report_threads: int = 2
-    run_cache_items: int = 512
+    run_cache_mb: float = 48.0
     inventory_cache_items: int = 16
     response_cache_mb: float = 32.0
     download_cache_mb: float = 96.0
     report_cache_mb: float = 128.0
     warm: bool = True
+    report_processes: int = 0
 
     def __post_init__(self) -> None:
         sources = self.frame_ancestors.split()
@@ -79,6 +84,10 @@ class Settings:
                 continue
             if name in ("editions", "site"):
                 values[name] = Path(raw)
+            elif name == "report_processes":
+                if not raw.isdigit() or int(raw) > 16:
+                    raise ParameterError(f"{var}={raw!r} must be a whole number from 0 to 16.")
+                values[name] = int(raw)
             elif name.endswith("_s"):
                 try:
                     values[name] = float(raw)
