@@ -96,10 +96,11 @@ def main() -> None:
         from bench import load
 
         os.environ["KOLDIOXIDBUDGET_EDITIONS"] = str(root)
-        f = load.main(["--seconds", "10", "--json"])
+        f = load.main(["--seconds", "10", "--warmup", "5", "--reports", "0", "--json"])
         rows.append(
             (
-                f"API /budget p99, {f['clients']} clients × 10 s ({f['throughput_rps']} req/s, "
+                f"API /budget p99, {f['clients']} clients × 10 s after 5 s "
+                f"({f['throughput_rps']} req/s, "
                 f"{f['errors']} errors)",
                 f["p99_ms"] / 1e3,
                 0.05,

@@ -1,5 +1,6 @@
-"""The server's renderer processes (render/pool.py): same bytes as rendering here, charts kept
-for the next report, a killed renderer replaced, no renderer left behind, contexts bounded."""
+"""The server's renderer processes (render/pool.py) and chart store (render/chartstore.py):
+same bytes as rendering here, a killed renderer replaced, no renderer left behind, contexts
+bounded, charts stored and prefilled so a report converts only what its parameters change."""
 
 from __future__ import annotations
 
@@ -30,8 +31,6 @@ def test_pool_renders_the_same_report(pool: RenderPool, editions_root: Path) -> 
     here = render_document(doc, ("pdf", "html"), self_contained=True)
     assert pool.render(doc, "pdf") == here["pdf"]  # fixed timestamp: byte for byte
     assert pool.render(doc, "html") == here["html"]
-    # every chart of the report is now kept in this process for the next one
-    assert len(pool._charts) == len(doc.figures())
 
 
 def test_pool_replaces_a_killed_renderer(editions_root: Path) -> None:
@@ -69,3 +68,57 @@ def test_report_contexts_are_bounded_and_shared_by_language(
     assert len(render._CONTEXTS) == 2  # three parameter sets, two kept; languages share one
     assert [dict(k.overrides)["convention"] for k in render._CONTEXTS] == ["B", "C"]
     render._CONTEXTS.clear()
+
+
+def test_chart_store_round_trip(tmp_path: Path) -> None:
+    from koldioxidbudget.render.chartstore import ChartStore
+
+    store = ChartStore(tmp_path / "charts")
+    assert store.get('{"mark": "bar"}', "sv", "a") is None
+    store.put('{"mark": "bar"}', "sv", "a", "<svg>a</svg>")
+    assert store.get('{"mark": "bar"}', "sv", "a") == "<svg>a</svg>"
+    assert store.get('{"mark": "bar"}', "en", "a") is None  # the language is part of the key
+    assert store.get('{"mark": "line"}', "sv", "a") is None
+    assert store.count() == 1
+    assert not list(tmp_path.rglob("*.tmp"))
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    ChartStore(blocked).put("{}", "sv", "a", "<svg/>")  # unwritable: skipped, no error
+
+
+def test_charts_come_from_the_store(tmp_path: Path, editions_root: Path) -> None:
+    import json
+
+    from koldioxidbudget.render import render_charts, use_chart_store
+    from koldioxidbudget.render.chartstore import ChartStore
+
+    doc = report_document("kiruna", _job(editions_root))
+    f = doc.figures()[0]
+    ChartStore(tmp_path).put(json.dumps(f.spec, sort_keys=True), doc.lang, f.id, "<svg>x</svg>")
+    use_chart_store(tmp_path)
+    try:
+        svgs = render_charts(doc)
+    finally:
+        use_chart_store(None)
+    assert svgs[f.id] == "<svg>x</svg>"
+    assert ChartStore(tmp_path).count() == len(doc.figures())  # the others were stored
+
+
+def test_prefill_leaves_only_parameter_charts_to_convert(
+    tmp_path: Path, editions_root: Path
+) -> None:
+    from koldioxidbudget.render.chartstore import ChartStore
+
+    store = ChartStore(tmp_path)
+    p = RenderPool(1, chart_store=tmp_path)
+    try:
+        job = _job(editions_root)
+        assert p.prefill(job, ["1480", "2584"]).result() == 2
+        assert p.prefilled(job) and p.prefill(job, ["1480"]).result() == 0  # once
+        before = store.count()
+        other = report_document("1480", _job(editions_root, overrides=(("convention", "B"),)))
+        assert p.render(other, "pdf").startswith(b"%PDF")
+        # history, sectors, per capita, trend and the global chart were already converted
+        assert 0 < store.count() - before <= len(other.figures()) - 8
+    finally:
+        p.close()

@@ -219,7 +219,7 @@ def test_report_through_renderer_processes(
     client: TestClient, make_client: Callable[..., TestClient]
 ) -> None:
     """With report_processes the server's report is the same file, made in another process."""
-    pooled = make_client(report_processes=1)
+    pooled = make_client(report_processes=1, prefill_charts=False)
     q = {"lang": "sv", "temperature_c": "2.0"}
     a = pooled.get("/api/v1/areas/0101/report.pdf", params=q)
     assert a.status_code == 200 and a.content.startswith(b"%PDF")

@@ -188,11 +188,31 @@ def render_charts(doc: Any, known: dict[str, str] | None = None) -> dict[str, st
     }
 
 
+#: converted charts on disk (``use_chart_store``; a server's renderers set it)
+_STORE: Any = None
+
+
+def use_chart_store(root: str | Path | None) -> None:
+    """Keep converted charts in ``root`` (``chartstore.ChartStore``) for this process; None
+    stops. Without a store, charts are kept in memory only (the 256 most recent)."""
+    global _STORE
+    from .chartstore import ChartStore
+
+    _STORE = ChartStore(root) if root is not None else None
+    _chart.cache_clear()
+
+
 @functools.lru_cache(maxsize=256)  # ~20 KB each; charts that do not change with the parameters
 def _chart(spec_json: str, lang: str, id_prefix: str) -> str:
     from .svg import chart_svg
 
-    return chart_svg(json.loads(spec_json), lang=lang, id_prefix=id_prefix)
+    store = _STORE
+    svg = store.get(spec_json, lang, id_prefix) if store is not None else None
+    if svg is None:
+        svg = chart_svg(json.loads(spec_json), lang=lang, id_prefix=id_prefix)
+        if store is not None:
+            store.put(spec_json, lang, id_prefix, svg)
+    return svg
 
 
 def render_document(

@@ -8,29 +8,28 @@ loop never waits for the renderers' Rust and JavaScript, holds none of their mem
 answering while they start. (Laying the PDF out with blank charts on the second core while the
 charts convert was tried: on two cores it was slower, 0.92 s against 0.73 s median.)
 
-Recently converted charts are kept in the asking process (by spec, language and figure id,
-bounded in bytes), so a second report of the same area, in the other format or with parameters
-that leave some charts unchanged, converts only the charts that differ.
+With a chart store (``chartstore.ChartStore``, shared by every process on the disk), converted
+charts are kept across reports and restarts, and ``prefill`` converts the charts of every
+area's report in one extra process at the lowest priority: most charts do not depend on the
+parameters, so a report of any area then converts only the few that do.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import multiprocessing
 import os
 import threading
 import time
-from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 __all__ = ["RenderPool"]
 
 log = logging.getLogger(__name__)
-
-_ChartKey = tuple[str, str, str]  # (spec JSON, language, figure id)
 
 
 def _watch_parent(parent: int) -> None:
@@ -40,10 +39,15 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, store: str | None, nice: int = 0) -> None:
     """Warm a new renderer: register the fonts, convert one chart, lay out one line."""
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if nice:
+        os.nice(nice)
+    from . import use_chart_store
     from .pdf import warm_typst
+
+    use_chart_store(store)
     from .svg import chart_svg
 
     chart_svg(
@@ -63,37 +67,83 @@ def _warm(job: Any, code: str) -> None:
     render_document(report_document(code, job), FORMATS, self_contained=True)
 
 
-def _render(
-    doc: Any, fmt: str, self_contained: bool, known: dict[str, str]
-) -> tuple[bytes, dict[str, str]]:
-    """In a renderer: ``doc`` as ``fmt``, and the charts it converted (for the asker's cache)."""
-    from . import render_charts, render_document
+def _render(doc: Any, fmt: str, self_contained: bool) -> bytes:
+    """In a renderer: ``doc`` as ``fmt``."""
+    from . import render_document
 
-    out = render_document(doc, (fmt,), self_contained=self_contained, svgs=known)
-    charts = render_charts(doc, known)  # this process's chart cache: converted just now
-    return out[fmt], {k: v for k, v in charts.items() if k not in known}
+    return render_document(doc, (fmt,), self_contained=self_contained)[fmt]
+
+
+def _prefill(job: Any, codes: list[str], marker: str) -> int:
+    """In the low-priority renderer: convert every chart of ``codes``' reports under ``job``
+    into the chart store; one process at a time (a lock file), once per ``marker``."""
+    import fcntl
+
+    from . import render_charts, report_document
+
+    done = Path(marker)
+    if done.exists():
+        return 0
+    done.parent.mkdir(parents=True, exist_ok=True)
+    with open(done.with_suffix(".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return 0  # another server process is filling the store
+        if done.exists():
+            return 0
+        for code in codes:
+            render_charts(report_document(code, job))
+        done.write_text(f"{len(codes)} areas\n", "utf-8")
+    return len(codes)
 
 
 class RenderPool:
     """``processes`` warm renderer processes (spawned, so no runtime threads are forked)."""
 
-    def __init__(self, processes: int = 1, *, chart_cache_mb: float = 16.0) -> None:
+    def __init__(
+        self,
+        processes: int = 1,
+        *,
+        chart_store: str | Path | None = None,
+    ) -> None:
         if processes < 1:
             raise ValueError("a render pool needs at least one process")
         self.processes = processes
+        self.chart_store = str(chart_store) if chart_store is not None else None
         self._executor = self._new_executor()
-        self._charts: OrderedDict[_ChartKey, str] = OrderedDict()
-        self._chart_bytes = 0
-        self._chart_limit = int(chart_cache_mb * 1024 * 1024)
+        self._background: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def _new_executor(self) -> ProcessPoolExecutor:
+    def _new_executor(self, processes: int | None = None, nice: int = 0) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.processes,
+            max_workers=processes or self.processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self.chart_store, nice),
         )
+
+    def prefill(self, job: Any, codes: list[str]) -> Future[int]:
+        """Convert the charts of every area in ``codes`` under ``job`` into the chart store, in
+        one extra process at the lowest priority (it uses only what the server leaves idle);
+        a report of any of these areas then converts only the charts its parameters change.
+        Done once per store, edition, language and parameters; the future gives the number of
+        areas converted (0 when already done or being done by another process)."""
+        if self.chart_store is None:
+            raise ValueError("prefill needs a chart store")
+        h = hashlib.blake2b(repr((job.edition, job.lang, job.preset, job.overrides)).encode())
+        marker = Path(self.chart_store) / f"prefilled-{h.hexdigest()[:16]}"
+        with self._lock:
+            if self._background is None:
+                self._background = self._new_executor(1, nice=19)
+            return self._background.submit(_prefill, job, codes, str(marker))
+
+    def prefilled(self, job: Any) -> bool:
+        """Whether the store holds ``job``'s charts for every area (``prefill`` has finished)."""
+        if self.chart_store is None:
+            return False
+        h = hashlib.blake2b(repr((job.edition, job.lang, job.preset, job.overrides)).encode())
+        return (Path(self.chart_store) / f"prefilled-{h.hexdigest()[:16]}").exists()
 
     def warm(self, job: Any, code: str) -> None:
         """Start the processes now and have each render ``code``'s report under ``job`` (a
@@ -116,31 +166,14 @@ class RenderPool:
             return self._render(doc, fmt, self_contained)
 
     def _render(self, doc: Any, fmt: str, self_contained: bool) -> bytes:
-        keys = {f.id: (json.dumps(f.spec, sort_keys=True), doc.lang, f.id) for f in doc.figures()}
-        with self._lock:
-            known = {fid: self._charts[k] for fid, k in keys.items() if k in self._charts}
-            for fid in known:
-                self._charts.move_to_end(keys[fid])
-        body, converted = self._executor.submit(_render, doc, fmt, self_contained, known).result()
-        for fid, svg in converted.items():
-            self._remember(keys[fid], svg)
-        return body
-
-    def _remember(self, key: _ChartKey, svg: str) -> None:
-        size = len(svg) + len(key[0])
-        with self._lock:
-            if key in self._charts or size > self._chart_limit:
-                return
-            self._charts[key] = svg
-            self._chart_bytes += size
-            while self._chart_bytes > self._chart_limit:
-                k, v = self._charts.popitem(last=False)
-                self._chart_bytes -= len(v) + len(k[0])
+        return self._executor.submit(_render, doc, fmt, self_contained).result()
 
     def close(self) -> None:
         """Stop the renderers now (a report being rendered is abandoned)."""
-        processes = list(getattr(self._executor, "_processes", {}).values())
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        executors = [e for e in (self._executor, self._background) if e is not None]
+        processes = [p for e in executors for p in getattr(e, "_processes", {}).values()]
+        for e in executors:
+            e.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             p.terminate()
         for p in processes:

@@ -658,6 +658,11 @@ async def health(request: Request) -> Response:
     split_query(request.query_params.multi_items(), fields=False, preset=False, edition=False)
     eng = _engine(request)
     body = dumps(
-        {"status": "ok", "editions": [e.id for e in eng.editions()], "caches": eng.stats()}
+        {
+            "status": "ok",
+            "editions": [e.id for e in eng.editions()],
+            "caches": eng.stats(),
+            "renderers": eng.renderers(),
+        }
     )
     return Response(body, media_type=JSON, headers={"Cache-Control": "no-store"})

@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.report_processes:
             from ..render.pool import RenderPool
 
-            engine.render_pool = RenderPool(settings.report_processes)
+            engine.render_pool = RenderPool(
+                settings.report_processes, chart_store=settings.chart_store(engine.root)
+            )
             # the renderers start and warm in their own processes: nothing here waits for them
             threading.Thread(target=_warm_renderers, args=(engine,), daemon=True).start()
         try:
@@ -159,17 +161,23 @@ def _warm(engine: Engine) -> None:
 
 
 def _warm_renderers(engine: Engine) -> None:
-    """Have the report renderers render one municipality's report (see ``RenderPool.warm``)."""
+    """Have the report renderers render one municipality's report (see ``RenderPool.warm``),
+    then fill the chart store for every area's Swedish report in the background
+    (``RenderPool.prefill``)."""
     from ..errors import KoldioxidbudgetError
     from ..render import ReportJob
 
     pool = engine.render_pool
     try:
         info = engine.edition(None)
-        if pool is not None:
-            job = ReportJob(edition=info.id, editions_dir=str(engine.root), self_contained=True)
-            areas = engine.tables(info).areas
-            pool.warm(job, str(areas.loc[areas["level"] == "kommun", "code"].iloc[0]))
+        if pool is None:
+            return
+        job = ReportJob(edition=info.id, editions_dir=str(engine.root), self_contained=True)
+        areas = engine.tables(info).areas
+        pool.warm(job, str(areas.loc[areas["level"] == "kommun", "code"].iloc[0]))
+        if engine.settings.prefill_charts and pool.chart_store is not None:
+            engine.prefill_job = job
+            pool.prefill(job, [str(c) for c in areas["code"]])
     except (KoldioxidbudgetError, Problem) as e:
         log.warning("could not warm the report renderers: %s", e)
     except Exception:  # the server runs on without warm renderers; the log says why

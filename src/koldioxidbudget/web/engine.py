@@ -149,6 +149,8 @@ class Engine:
         self.reports: LRU[Hashable, bytes] = LRU(max_bytes=settings.report_cache_mb * _MB)
         #: report renderer processes (``Settings.report_processes``), started with the app
         self.render_pool: RenderPool | None = None
+        #: the job whose charts the renderers prefill (for /health)
+        self.prefill_job: Any = None
         # one computation per key at a time; output locks are always taken before run locks
         self._run_stripes = [threading.Lock() for _ in range(64)]
         self._out_stripes = [threading.Lock() for _ in range(64)]
@@ -267,6 +269,18 @@ class Engine:
             value = make()
             cache.put(key, value, len(value))
             return value
+
+    def renderers(self) -> dict[str, Any]:
+        """The report renderers' state, for /health."""
+        pool = self.render_pool
+        if pool is None:
+            return {"processes": 0}
+        job = self.prefill_job
+        return {
+            "processes": pool.processes,
+            "chart_store": pool.chart_store is not None,
+            "prefilled": job is not None and pool.prefilled(job),
+        }
 
     def stats(self) -> dict[str, Any]:
         return {

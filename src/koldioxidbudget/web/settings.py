@@ -24,6 +24,7 @@ _ENV = {
     "request_timeout_s": "KOLDIOXIDBUDGET_REQUEST_TIMEOUT",
     "report_timeout_s": "KOLDIOXIDBUDGET_REPORT_TIMEOUT",
     "report_processes": "KOLDIOXIDBUDGET_REPORT_PROCESSES",
+    "cache_dir": "KOLDIOXIDBUDGET_CACHE",
 }
 
 
@@ -41,7 +42,11 @@ class Settings:
     of the in-memory caches (so memory stays flat whatever clients ask for).
     ``warm``: load the newest edition and compute its default budgets at startup.
     ``report_processes``: render reports in that many warm processes per worker
-    (``render.pool``: the API's event loop never waits for a renderer); 0 renders them in a thread of this process (tests). ``serve`` uses 1.
+    (``render.pool``: the API's event loop never waits for a renderer).
+    ``cache_dir``: where converted charts are kept (``<cache_dir>/charts``; default: a
+    ``cache`` folder beside the editions folder). ``prefill_charts``: have a low-priority
+    process convert every area's charts there after startup, so a report of any area converts
+    only the charts its parameters change; 0 renders them in a thread of this process (tests). ``serve`` uses 1.
     """
 
     editions: Path | None = None
@@ -60,6 +65,8 @@ class Settings:
     report_cache_mb: float = 128.0
     warm: bool = True
     report_processes: int = 0
+    cache_dir: Path | None = None
+    prefill_charts: bool = True
 
     def __post_init__(self) -> None:
         sources = self.frame_ancestors.split()
@@ -73,6 +80,10 @@ class Settings:
         if self.request_timeout_s <= 0 or self.report_timeout_s <= 0:
             raise ParameterError("Time limits must be above 0 seconds.")
 
+    def chart_store(self, editions_root: Path) -> Path:
+        """The folder of converted charts (see ``cache_dir``)."""
+        return (self.cache_dir or editions_root.parent / "cache") / "charts"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from ``KOLDIOXIDBUDGET_*`` variables (unset ones keep their defaults)."""
@@ -82,7 +93,7 @@ class Settings:
             raw = env.get(var)
             if not raw:
                 continue
-            if name in ("editions", "site"):
+            if name in ("editions", "site", "cache_dir"):
                 values[name] = Path(raw)
             elif name == "report_processes":
                 if not raw.isdigit() or int(raw) > 16:
