@@ -136,7 +136,17 @@ class RenderPool:
         with self._lock:
             if self._background is None:
                 self._background = self._new_executor(1, nice=19)
-            return self._background.submit(_prefill, job, codes, str(marker))
+            background = self._background
+            future = background.submit(_prefill, job, codes, str(marker))
+
+        def finished(_: Future[int]) -> None:  # give the process's memory back when done
+            with self._lock:
+                if self._background is background:
+                    self._background = None
+            background.shutdown(wait=False)
+
+        future.add_done_callback(finished)
+        return future
 
     def prefilled(self, job: Any) -> bool:
         """Whether the store holds ``job``'s charts for every area (``prefill`` has finished)."""
