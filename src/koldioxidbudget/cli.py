@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -61,7 +62,9 @@ def _parse_sets(values: list[str] | None) -> dict[str, str]:
     for item in values or []:
         if "=" not in item:
             raise ParameterError(
-                f"--set expects key=value, got {item!r} (e.g. --set convention=B)."
+                f"--set expects key=value, got {item!r} (e.g. --set convention=B).",
+                key="set_syntax",
+                item=item,
             )
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
@@ -131,7 +134,11 @@ def budget(
     from .service import budget_document, compute, csv_rows, results_for
 
     if not area and not all_areas:
-        raise ParameterError("Name an area (e.g. 'koldioxidbudget budget uppsala') or use --all.")
+        raise ParameterError(
+            "Name an area (e.g. 'koldioxidbudget budget uppsala') or use --all.",
+            key="name_an_area",
+            command="budget",
+        )
     run = compute(preset=preset, overrides=_parse_sets(set_), edition=edition)
     from .edition import load_edition
 
@@ -191,7 +198,11 @@ def report(
     from .render import ReportJob, write_report, write_reports_all
 
     if not area and not all_areas:
-        raise ParameterError("Name an area (e.g. 'koldioxidbudget report uppsala') or use --all.")
+        raise ParameterError(
+            "Name an area (e.g. 'koldioxidbudget report uppsala') or use --all.",
+            key="name_an_area",
+            command="report",
+        )
     job = ReportJob(
         lang=lang.value,
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
@@ -539,12 +550,23 @@ def site_export(
     typer.echo(str(path))
 
 
+def _message_language(argv: list[str]) -> str:
+    """The language of error messages: the command's --lang, else $KOLDIOXIDBUDGET_LANG, else
+    Swedish."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return os.environ.get("KOLDIOXIDBUDGET_LANG", "sv")
+
+
 def main() -> None:
     """Entry point: user mistakes print one line and exit 1 (data) or 2 (usage)."""
     try:
         app(standalone_mode=False)
     except KoldioxidbudgetError as e:
-        typer.echo(f"koldioxidbudget: {e}", err=True)
+        typer.echo(f"koldioxidbudget: {e.localized(_message_language(sys.argv[1:]))}", err=True)
         sys.exit(e.exit_code)
     except typer.Abort:
         sys.exit(130)

@@ -499,7 +499,9 @@ def resolve_edition(
     if not eds:
         raise EditionError(
             f"No edition in {editions_dir(into)}. Build one with 'koldioxidbudget data build' "
-            "(it reads KOLDIOXIDBUDGET_SOURCES)."
+            "(it reads KOLDIOXIDBUDGET_SOURCES).",
+            key="no_edition",
+            dir=str(editions_dir(into)),
         )
     if edition is None:
         fit = [e for e in eds if gas is None or e.gas == gas]
@@ -515,7 +517,10 @@ def resolve_edition(
     pref = [e for e in eds if e.id.startswith(edition)]
     if not pref:
         raise EditionError(
-            f"No edition {edition!r}. Built editions: {', '.join(e.id for e in eds)}"
+            f"No edition {edition!r}. Built editions: {', '.join(e.id for e in eds)}",
+            key="unknown_edition",
+            edition=edition,
+            built=", ".join(e.id for e in eds),
         )
     return pref[-1]
 

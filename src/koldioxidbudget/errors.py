@@ -12,6 +12,11 @@
 The CLI catches the root and prints one message (exit code 2 for usage errors, 1 for data
 errors); the API maps it to ``application/problem+json``. Real bugs are not in this tree and
 keep their traceback. Messages say what happened, why, and what to do.
+
+``str(error)`` is English (logs, the API). An error raised with ``key=`` and slots also has
+``localized(lang)``: the message ``errors.<key>`` of the text catalogues (Swedish first), which
+the CLI prints. A slot ``valid`` (a list of the allowed values, with ``value`` the one given)
+becomes the localised "did you mean … / valid values …" sentence as ``{hint}``.
 """
 
 from __future__ import annotations
@@ -34,6 +39,24 @@ class KoldioxidbudgetError(Exception):
     """Root of every error a user can act on."""
 
     exit_code = 1
+
+    def __init__(self, *args: object, key: str | None = None, **slots: object) -> None:
+        super().__init__(*args)
+        self.key = key
+        self.slots = slots
+
+    def localized(self, lang: str) -> str:
+        """The message in ``lang`` from the catalogues, or the English one when it has none."""
+        if self.key is None:
+            return str(self)
+        from .story.i18n import LANGUAGES, catalogue
+
+        if lang not in LANGUAGES or f"errors.{self.key}" not in catalogue(lang):
+            return str(self)
+        slots = dict(self.slots)
+        if "valid" in slots:
+            slots["hint"] = _hint(lang, str(slots.get("value", "")), slots["valid"])  # type: ignore[arg-type]
+        return catalogue(lang)[f"errors.{self.key}"].format(**slots)
 
 
 class SourceError(KoldioxidbudgetError):
@@ -94,7 +117,29 @@ class AreaNotFound(KoldioxidbudgetError):
             text += f". Did you mean: {', '.join(self.suggestions)}?"
         else:
             text += ". Run 'koldioxidbudget areas' to list every area."
-        super().__init__(text)
+        key = "area_not_found_suggest" if self.suggestions else "area_not_found"
+        super().__init__(text, key=key, query=query, suggestions=", ".join(self.suggestions))
+
+
+def _hint(lang: str, value: str, valid: Iterable[str]) -> str:
+    from .story.i18n import t
+
+    valid = sorted(valid)
+    close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
+    text = t("errors.valid_values", lang, valid=", ".join(valid))
+    if close:
+        text = (
+            t("errors.did_you_mean", lang, close=_or(lang, [repr(c) for c in close])) + " " + text
+        )
+    return text
+
+
+def _or(lang: str, items: list[str]) -> str:
+    from .story.i18n import t
+
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('errors.or', lang)} {items[-1]}"
 
 
 def did_you_mean(value: str, valid: Iterable[str]) -> str:

@@ -89,9 +89,12 @@ def test_cli_area_lookup(editions_root: Path, query: str, code: str) -> None:
 def test_cli_area_typo_suggests(editions_root: Path) -> None:
     res = cli("budget", "Upsala", env_editions=editions_root)
     assert res.returncode == 2
-    assert "No municipality, county or 'Sverige' matches 'Upsala'" in res.stderr
-    assert "Uppsala" in res.stderr
+    assert "Ingen kommun, inget län och inte 'Sverige' matchar 'Upsala'" in res.stderr
+    assert "Menade du: Uppsala" in res.stderr
     assert "Traceback" not in res.stderr
+    en = cli("budget", "Upsala", "--lang", "en", env_editions=editions_root)
+    assert "No municipality, county or 'Sverige' matches 'Upsala'" in en.stderr
+    assert "Did you mean: Uppsala" in en.stderr
 
 
 def test_cli_budget_table_swedish_and_english(editions_root: Path) -> None:
@@ -110,9 +113,14 @@ def test_cli_set_overrides_and_reports_them(editions_root: Path) -> None:
     a = json.loads(res.stdout)["areas"][0]
     assert a["rate_convention"] == "B"
     bad = cli("budget", "uppsala", "--set", "convention=E", env_editions=editions_root)
-    assert bad.returncode == 2 and "convention='E' is not allowed" in bad.stderr
+    assert bad.returncode == 2
+    assert "Värdet convention='E' är inte tillåtet. Giltiga värden: A, B, C, D" in bad.stderr
     bad = cli("budget", "uppsala", "--set", "conventon=B", env_editions=editions_root)
-    assert bad.returncode == 2 and "Did you mean 'convention'" in bad.stderr
+    assert bad.returncode == 2 and "Menade du 'convention'?" in bad.stderr
+    bad = cli("budget", "uppsala", "--set", "conventon=B", "--lang=en", env_editions=editions_root)
+    assert bad.returncode == 2 and "Did you mean 'convention'?" in bad.stderr
+    bad = cli("budget", "uppsala", "--set", "convention", env_editions=editions_root)
+    assert bad.returncode == 2 and "--set vill ha nyckel=värde" in bad.stderr
 
 
 def test_cli_all_areas_csv(editions_root: Path) -> None:

@@ -179,7 +179,12 @@ def preset(name: str) -> Parameters:
     try:
         p = PRESETS[name]
     except KeyError:
-        raise ParameterError(f"Unknown preset {name!r}. {did_you_mean(name, PRESETS)}") from None
+        raise ParameterError(
+            f"Unknown preset {name!r}. {did_you_mean(name, PRESETS)}",
+            key="unknown_preset",
+            value=name,
+            valid=list(PRESETS),
+        ) from None
     if name not in _PINNED_AS_OF:
         p = dataclasses.replace(p, as_of=_this_year())
     return p
@@ -203,7 +208,11 @@ def _validate(p: Parameters) -> None:
         if allowed and value not in allowed:
             raise ParameterError(
                 f"Parameter {f.name}={value!r} is not allowed. "
-                f"{did_you_mean(str(value), [str(a) for a in allowed])}"
+                f"{did_you_mean(str(value), [str(a) for a in allowed])}",
+                key="not_allowed",
+                name=f.name,
+                value=str(value),
+                valid=[str(a) for a in allowed],
             )
     checks = [
         (p.temperature_c > 0, "temperature_c must be above 0"),
@@ -277,7 +286,11 @@ def _parse_value(name: str, raw: str, current: Any) -> Any:
     except ValueError:
         raise ParameterError(
             f"Cannot read {raw!r} as a value for {name} (expected {type(current).__name__}; "
-            f"e.g. {name}={_example(current)})."
+            f"e.g. {name}={_example(current)}).",
+            key="cannot_read",
+            raw=raw,
+            name=name,
+            example=f"{name}={_example(current)}",
         ) from None
 
 
@@ -331,7 +344,10 @@ def parameters_from(
         name = key.strip().replace("-", "_")
         if name not in names or name == "preset":
             raise ParameterError(
-                f"Unknown parameter {key!r}. {did_you_mean(name, names - {'preset'})}"
+                f"Unknown parameter {key!r}. {did_you_mean(name, names - {'preset'})}",
+                key="unknown_parameter",
+                value=key,
+                valid=sorted(names - {"preset"}),
             )
         changes[name] = _parse_value(name, raw, getattr(base, name))
     return dataclasses.replace(base, **changes)
