@@ -58,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.report_limiter = anyio.CapacityLimiter(settings.report_threads)
         if settings.warm:
             await anyio.to_thread.run_sync(_warm, engine)
+            if settings.report_processes:
+                await anyio.to_thread.run_sync(_warm_report_document, engine)
         _freeze_heap()
         if settings.report_processes:
             from ..render.pool import RenderPool
@@ -158,6 +160,20 @@ def _warm(engine: Engine) -> None:
         engine.run(engine.tables(info), parameters_from())
     except (KoldioxidbudgetError, Problem) as e:
         log.warning("could not warm the engine: %s", e)
+
+
+def _warm_report_document(engine: Engine) -> None:
+    """Build one report's document before serving: this worker's first report then finds the
+    edition's subsectors loaded and the report's modules imported (about 1 s otherwise)."""
+    from ..errors import KoldioxidbudgetError
+    from ..render import ReportJob, report_document
+
+    try:
+        info = engine.edition(None)
+        job = ReportJob(edition=info.id, editions_dir=str(engine.root), self_contained=True)
+        report_document("00", job)
+    except (KoldioxidbudgetError, Problem) as e:
+        log.warning("could not prepare the report documents: %s", e)
 
 
 def _warm_renderers(engine: Engine) -> None:
