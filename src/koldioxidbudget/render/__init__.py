@@ -178,14 +178,10 @@ def report_document(area: str, job: ReportJob) -> Any:
     )
 
 
-def render_charts(doc: Any, known: dict[str, str] | None = None) -> dict[str, str]:
+def render_charts(doc: Any) -> dict[str, str]:
     """Every figure's SVG, by figure id (identical specs, such as the global chart every report
-    shares, are rendered once per process). ``known`` SVGs are used as they are."""
-    known = known or {}
-    return {
-        f.id: known.get(f.id) or _chart(json.dumps(f.spec, sort_keys=True), doc.lang, f.id)
-        for f in doc.figures()
-    }
+    shares, are rendered once per process; with a chart store, once per store)."""
+    return {f.id: _chart(json.dumps(f.spec, sort_keys=True), doc.lang, f.id) for f in doc.figures()}
 
 
 #: converted charts on disk (``use_chart_store``; a server's renderers set it)
@@ -220,11 +216,9 @@ def render_document(
     formats: Sequence[str] = FORMATS,
     *,
     self_contained: bool = False,
-    svgs: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """The report in each format as bytes (charts rendered once for both; ``svgs`` are charts
-    already converted, by figure id)."""
-    charts = render_charts(doc, svgs)
+    """The report in each format as bytes (charts rendered once for both)."""
+    charts = render_charts(doc)
     out: dict[str, bytes] = {}
     if "pdf" in formats:
         from .pdf import render_pdf

@@ -137,10 +137,9 @@ class RenderPool:
         a report of any of these areas then converts only the charts its parameters change.
         Done once per store, edition, language and parameters; the future gives the number of
         areas converted (0 when already done or being done by another process)."""
-        if self.chart_store is None:
+        marker = self._marker(job)
+        if marker is None:
             raise ValueError("prefill needs a chart store")
-        h = hashlib.blake2b(repr((job.edition, job.lang, job.preset, job.overrides)).encode())
-        marker = Path(self.chart_store) / f"prefilled-{h.hexdigest()[:16]}"
         with self._lock:
             if self._background is None:
                 self._background = self._new_executor(1, nice=19)
@@ -158,10 +157,15 @@ class RenderPool:
 
     def prefilled(self, job: Any) -> bool:
         """Whether the store holds ``job``'s charts for every area (``prefill`` has finished)."""
+        marker = self._marker(job)
+        return marker is not None and marker.exists()
+
+    def _marker(self, job: Any) -> Path | None:
+        """The file ``prefill`` writes when ``job``'s charts are all in the store."""
         if self.chart_store is None:
-            return False
+            return None
         h = hashlib.blake2b(repr((job.edition, job.lang, job.preset, job.overrides)).encode())
-        return (Path(self.chart_store) / f"prefilled-{h.hexdigest()[:16]}").exists()
+        return Path(self.chart_store) / f"prefilled-{h.hexdigest()[:16]}"
 
     def warm(self, job: Any, code: str) -> None:
         """Start the processes now and have each render ``code``'s report under ``job`` (a

@@ -244,6 +244,24 @@ def _summary(r: AreaResult) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # areas
 
+#: the query parameters of the key-figure routes (a preset's defaults, one edition)
+_KEY_FIGURE_PARAMETERS = [
+    {
+        "name": "preset",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": sorted(allowed("preset"))},
+        "description": "Preset whose defaults give the key figures.",
+    },
+    {
+        "name": "edition",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 100},
+        "description": "Edition id or prefix (default: newest CO2 edition).",
+    },
+]
+
 
 @router.get(
     "/areas",
@@ -262,20 +280,7 @@ def _summary(r: AreaResult) -> dict[str, Any]:
                 "schema": {"type": "string", "enum": list(LEVELS)},
                 "description": "Only kommun, lan or riket.",
             },
-            {
-                "name": "preset",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "enum": sorted(allowed("preset"))},
-                "description": "Preset whose defaults give the key figures.",
-            },
-            {
-                "name": "edition",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 100},
-                "description": "Edition id or prefix (default: newest CO2 edition).",
-            },
+            *_KEY_FIGURE_PARAMETERS,
         ]
     },
 )
@@ -328,20 +333,7 @@ async def list_areas(request: Request) -> Response:
     operation_id="get-area",
     openapi_extra={
         "parameters": [
-            {
-                "name": "preset",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "enum": sorted(allowed("preset"))},
-                "description": "Preset whose defaults give the key figures.",
-            },
-            {
-                "name": "edition",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 100},
-                "description": "Edition id or prefix (default: newest CO2 edition).",
-            },
+            *_KEY_FIGURE_PARAMETERS,
         ]
     },
 )

@@ -167,11 +167,12 @@ def _warm_report_document(engine: Engine) -> None:
     edition's subsectors loaded and the report's modules imported (about 1 s otherwise)."""
     from ..errors import KoldioxidbudgetError
     from ..render import ReportJob, report_document
+    from ..schema import NATIONAL_CODE
 
     try:
         info = engine.edition(None)
         job = ReportJob(edition=info.id, editions_dir=str(engine.root), self_contained=True)
-        report_document("00", job)
+        report_document(NATIONAL_CODE, job)
     except (KoldioxidbudgetError, Problem) as e:
         log.warning("could not prepare the report documents: %s", e)
 
