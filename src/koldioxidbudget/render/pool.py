@@ -40,6 +40,18 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
+def _running(pid: int | None) -> bool:
+    """Whether process ``pid`` still runs (not gone, not a zombie). Asked of the operating
+    system: ``Process.is_alive`` can answer wrongly while another thread reaps the process."""
+    if pid is None:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _start_worker(parent: int, store: str | None, nice: int = 0) -> None:
     """Warm a new renderer: register the fonts, convert one chart, lay out one line.
 
@@ -200,3 +212,7 @@ class RenderPool:
             p.terminate()
         for p in processes:
             p.join(timeout=5)
+        for p in processes:  # a renderer that did not stop on SIGTERM (stuck in native code)
+            if p.exitcode is None and _running(p.pid):
+                p.kill()
+                p.join(timeout=5)
