@@ -127,3 +127,29 @@ def test_prefill_leaves_only_parameter_charts_to_convert(
         assert 0 < store.count() - before <= len(other.figures()) - 8
     finally:
         p.close()
+
+
+def test_a_worker_ending_with_os_exit_leaks_no_semaphore(tmp_path: Path) -> None:
+    """A uvicorn worker closes its pool and ends with os._exit: multiprocessing's resource
+    tracker must find nothing left to clean up (it warns "leaked semaphore objects")."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import os\n"
+        "from koldioxidbudget.render.pool import RenderPool\n"
+        "if __name__ == '__main__':\n"
+        "    p = RenderPool(1)\n"
+        "    assert p._open().submit(os.getpid).result() != os.getpid()\n"
+        "    p.close()\n"
+        "    print('closed', flush=True)\n"
+        "    os._exit(0)\n",
+        "utf-8",
+    )
+    # stderr is read to its end: that waits for the resource tracker, which inherits it
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout == "closed\n", done.stderr
+    assert "leaked" not in done.stderr and "resource_tracker" not in done.stderr, done.stderr

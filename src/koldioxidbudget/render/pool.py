@@ -17,6 +17,7 @@ parameters, so a report of any area then converts only the few that do.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -118,6 +119,21 @@ def _prefill(job: Any, codes: list[str], marker: str) -> int:
     return len(codes)
 
 
+def _stop(executors: list[ProcessPoolExecutor]) -> None:
+    """End ``executors``' processes now: SIGTERM, then SIGKILL for any still running after 5 s."""
+    processes = [p for e in executors for p in getattr(e, "_processes", {}).values()]
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        p.join(timeout=5)
+    for p in processes:  # a renderer that did not stop on SIGTERM (stuck in native code)
+        if p.exitcode is None and _running(p.pid):
+            p.kill()
+            p.join(timeout=5)
+    for e in executors:  # their processes are gone: each manager thread ends at once
+        e.shutdown(wait=True, cancel_futures=True)
+
+
 class RenderPool:
     """``processes`` warm renderer processes (spawned, so no runtime threads are forked)."""
 
@@ -131,7 +147,7 @@ class RenderPool:
             raise ValueError("a render pool needs at least one process")
         self.processes = processes
         self.chart_store = str(chart_store) if chart_store is not None else None
-        self._executor = self._new_executor()
+        self._executor: ProcessPoolExecutor | None = self._new_executor()
         self._background: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -182,7 +198,8 @@ class RenderPool:
     def warm(self, job: Any, code: str) -> None:
         """Start the processes now and have each render ``code``'s report under ``job`` (a
         ``ReportJob``), instead of making the first clients wait for that."""
-        for f in [self._executor.submit(_warm, job, code) for _ in range(self.processes)]:
+        executor = self._open()
+        for f in [executor.submit(_warm, job, code) for _ in range(self.processes)]:
             f.result()
 
     def render(self, doc: Any, fmt: str, *, self_contained: bool = True) -> bytes:
@@ -195,24 +212,27 @@ class RenderPool:
         except BrokenProcessPool:
             log.warning("a report renderer process died; starting new ones")
             with self._lock:
-                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._open().shutdown(wait=False, cancel_futures=True)
                 self._executor = self._new_executor()
             return self._render(doc, fmt, self_contained)
 
     def _render(self, doc: Any, fmt: str, self_contained: bool) -> bytes:
-        return self._executor.submit(_render, doc, fmt, self_contained).result()
+        return self._open().submit(_render, doc, fmt, self_contained).result()
+
+    def _open(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            raise RuntimeError("the render pool is closed")
+        return self._executor
 
     def close(self) -> None:
-        """Stop the renderers now (a report being rendered is abandoned)."""
-        executors = [e for e in (self._executor, self._background) if e is not None]
-        processes = [p for e in executors for p in getattr(e, "_processes", {}).values()]
-        for e in executors:
-            e.shutdown(wait=False, cancel_futures=True)
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            p.join(timeout=5)
-        for p in processes:  # a renderer that did not stop on SIGTERM (stuck in native code)
-            if p.exitcode is None and _running(p.pid):
-                p.kill()
-                p.join(timeout=5)
+        """Stop the renderers now (a report being rendered is abandoned).
+
+        The executors' queues are released here, while this process lives: a uvicorn worker
+        ends with ``os._exit``, which would leave their semaphores to multiprocessing's
+        resource tracker, and it warns of "leaked semaphore objects" at every stop."""
+        with self._lock:
+            executors = [e for e in (self._executor, self._background) if e is not None]
+            self._executor = self._background = None
+        _stop(executors)
+        del executors  # the last reference: the queues' semaphores are unlinked as collected
+        gc.collect()
