@@ -27,7 +27,10 @@ def problem(r: Any, status: int) -> dict[str, Any]:
     assert r.headers["content-type"] == PROBLEM
     doc = r.json()
     assert doc["status"] == status and doc["type"].startswith("/api/v1/docs#problem-")
-    assert doc["detail"] and doc["instance"] == r.request.url.path
+    assert doc["detail"] and doc["title"] and doc["instance"] == r.request.url.path
+    assert (
+        r.headers["content-language"] in ("sv", "en") and r.headers["cache-control"] == "no-store"
+    )
     return doc
 
 
@@ -117,13 +120,19 @@ def test_budget_every_preset(client: TestClient) -> None:
 
 def test_budget_unknown_parameter_suggests_the_right_one(client: TestClient) -> None:
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"temprature_c": "1.5"}), 400)
-    assert "Did you mean temperature_c?" in doc["detail"]
+    assert doc["detail"] == "Okänd frågeparameter 'temprature_c'. Menade du temperature_c?"
     assert names(doc) == ["temprature_c"] and "temperature_c" in doc["invalid-params"][0]["allowed"]
+    r = client.get(
+        "/api/v1/areas/0101/budget",
+        params={"temprature_c": "1.5"},
+        headers={"Accept-Language": "en-GB,en;q=0.9"},
+    )
+    assert "Did you mean temperature_c?" in problem(r, 400)["detail"]
 
 
 def test_budget_repeated_parameter(client: TestClient) -> None:
     doc = problem(client.get("/api/v1/areas/0101/budget?convention=A&convention=B"), 400)
-    assert names(doc) == ["convention"] and "more than once" in doc["detail"]
+    assert names(doc) == ["convention"] and "mer än en gång" in doc["detail"]
 
 
 def test_budget_bad_value_names_parameter_and_allowed_values(client: TestClient) -> None:
@@ -135,13 +144,58 @@ def test_budget_bad_value_names_parameter_and_allowed_values(client: TestClient)
 
 def test_budget_unreadable_number(client: TestClient) -> None:
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"blend_weight": "half"}), 422)
-    assert names(doc) == ["blend_weight"] and "Cannot read 'half'" in doc["detail"]
+    assert names(doc) == ["blend_weight"] and "Kan inte läsa 'half'" in doc["detail"]
 
 
 def test_budget_unpublished_cell_names_both_parameters(client: TestClient) -> None:
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"temperature_c": "1.6"}), 422)
     assert names(doc) == ["temperature_c", "probability_pct"]
     assert "1.5/50" in doc["invalid-params"][0]["allowed"]
+    assert "ingen budget för 1,6 °C" in doc["detail"]  # Swedish: a decimal comma
+    assert doc["invalid-params"][0]["reason"].startswith("ingen publicerad budget")
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "title"),
+    [
+        (None, "sv", "Ogiltig parameter"),
+        ("en", "en", "Invalid parameter"),
+        ("en-US,en;q=0.9,sv;q=0.8", "en", "Invalid parameter"),
+        ("fr-FR, sv;q=0.5, en;q=0.4", "sv", "Ogiltig parameter"),
+        ("de, *;q=0.1", "sv", "Ogiltig parameter"),
+        ("sv;q=0, en", "en", "Invalid parameter"),
+    ],
+)
+def test_problems_speak_the_language_asked_for(
+    client: TestClient, accept: str | None, lang: str, title: str
+) -> None:
+    headers = {"Accept-Language": accept} if accept else {}
+    r = client.get("/api/v1/areas/0101/budget", params={"temperature_c": "1.6"}, headers=headers)
+    doc = problem(r, 422)
+    assert r.headers["content-language"] == lang and "Accept-Language" in r.headers["vary"]
+    assert doc["title"] == title
+    assert ("1.6 °C" if lang == "en" else "1,6 °C") in doc["detail"]
+
+
+def test_report_problems_follow_its_lang_parameter(client: TestClient) -> None:
+    r = client.get(
+        "/api/v1/areas/0101/report.pdf",
+        params={"lang": "en", "convention": "E"},
+        headers={"Accept-Language": "sv"},
+    )
+    doc = problem(r, 422)
+    assert r.headers["content-language"] == "en"
+    assert doc["detail"].startswith("Parameter convention='E' is not allowed")
+    doc = problem(client.get("/api/v1/areas/0101/report.pdf", params={"lang": "fi"}), 422)
+    assert doc["detail"] == "lang 'fi' är inte ett av sv, en."  # an unknown lang: Swedish
+
+
+def test_area_not_found_in_both_languages(client: TestClient) -> None:
+    doc = problem(client.get("/api/v1/areas/Upsala"), 404)
+    assert doc["detail"].startswith("Ingen kommun, inget län och inte 'Sverige' matchar 'Upsala'")
+    assert doc["suggestions"] and doc["title"] == "Området finns inte"
+    r = client.get("/api/v1/areas/zzzzzz", headers={"Accept-Language": "en"})
+    assert problem(r, 404)["detail"].endswith("GET /api/v1/areas lists every area.")
 
 
 def test_budget_combination_error_names_both_fields(client: TestClient) -> None:
@@ -154,11 +208,11 @@ def test_budget_combination_error_names_both_fields(client: TestClient) -> None:
 
 def test_budget_server_limits(client: TestClient) -> None:
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"path_end_year": "99999"}), 422)
-    assert names(doc) == ["path_end_year"] and "between 1900 and 2200" in doc["detail"]
+    assert names(doc) == ["path_end_year"] and "mellan 1900 och 2200" in doc["detail"]
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"carbon_law_rate": "nan"}), 422)
     assert names(doc) == ["carbon_law_rate"]
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"national_budget_t": "inf"}), 422)
-    assert names(doc) == ["national_budget_t"] and "finite" in doc["detail"]
+    assert names(doc) == ["national_budget_t"] and "ändligt tal" in doc["detail"]
 
 
 def test_budget_unknown_preset(client: TestClient) -> None:

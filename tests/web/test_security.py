@@ -86,7 +86,7 @@ def test_url_and_body_limits(client: TestClient) -> None:
     r = client.request("GET", "/api/v1/areas", content=b"x" * 5000)
     assert r.status_code == 413
     long_value = client.get("/api/v1/areas/0101/budget", params={"global_source": "x" * 200})
-    assert long_value.status_code == 400 and "too long" in long_value.json()["detail"]
+    assert long_value.status_code == 400 and "för långt" in long_value.json()["detail"]
 
 
 @pytest.mark.parametrize(

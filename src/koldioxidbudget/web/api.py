@@ -23,7 +23,7 @@ from ..schema import Tables
 from ..service import CSV_FIELDS, budget_document
 from . import opendata, reports
 from .engine import LRU, Engine, etag_for
-from .problems import Problem
+from .problems import Problem, msg
 from .query import Query, allowed, names_in, openapi_query_parameters, parse_parameters, split_query
 from .responses import DAY, FOREVER, SHORT, cache_policy, dumps, not_modified, respond
 from .schemas import (
@@ -58,7 +58,17 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         if c == 304:
             out[c] = {"description": texts[c]}
         else:
-            out[c] = {"model": ProblemDetails, "description": texts[c]}
+            out[c] = {
+                "model": ProblemDetails,
+                "description": texts[c]
+                + " In Swedish unless Accept-Language (or lang) asks for English.",
+                "headers": {
+                    "Content-Language": {
+                        "description": "The language of title, detail and reasons: sv or en.",
+                        "schema": {"type": "string", "enum": ["sv", "en"]},
+                    }
+                },
+            }
     return out
 
 
@@ -93,7 +103,7 @@ async def _offload(request: Request, fn: Callable[[], T], *, report: bool = Fals
         raise Problem(
             503,
             "timeout",
-            f"The server gave up after {timeout:g} s. Try again in a moment.",
+            msg("timeout", seconds=float(timeout)),
             headers={"Retry-After": "5"},
         ) from None
 
@@ -113,7 +123,13 @@ def _area(tables: Tables, query: str) -> Area:
             hit = Problem(
                 404,
                 "area-not-found",
-                str(e),
+                msg(
+                    "area_not_found_suggest",
+                    query=query[:100],
+                    suggestions=", ".join(e.suggestions),
+                )
+                if e.suggestions
+                else msg("area_not_found", query=query[:100]),
                 extra={
                     "suggestions": [
                         {"code": codes[n], "name": n, "href": f"{PREFIX}/areas/{codes[n]}"}
@@ -142,7 +158,7 @@ def _explicit_time(q: Query) -> bool:
 
 def _compute_problem(e: ParameterError, q: Query) -> Problem:
     given = dict(q.overrides)
-    return Problem(422, "invalid-parameter", str(e), invalid_params=names_in(str(e), given))
+    return Problem(422, "invalid-parameter", e, invalid_params=names_in(e, given))
 
 
 def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
@@ -155,9 +171,13 @@ def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
         raise Problem(
             422,
             "invalid-parameter",
-            f"Unknown global_source {params.global_source!r}.",
+            msg("unknown_global_source", value=params.global_source),
             invalid_params=[
-                {"name": "global_source", "reason": "not in this edition", "allowed": sources}
+                {
+                    "name": "global_source",
+                    "reason": msg("reason.not_in_edition"),
+                    "allowed": sources,
+                }
             ],
         )
     if not any(
@@ -167,18 +187,22 @@ def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
         raise Problem(
             422,
             "invalid-parameter",
-            f"{params.global_source} publishes no budget for {params.temperature_c:g} °C at "
-            f"{params.probability_pct} %. Choose one of the published temperature/probability pairs.",
+            msg(
+                "no_published_budget",
+                source=params.global_source,
+                temperature=float(params.temperature_c),
+                probability=params.probability_pct,
+            ),
             invalid_params=[
                 {
                     "name": "temperature_c",
-                    "reason": "no published budget for this temperature and probability",
+                    "reason": msg("reason.no_published_budget"),
                     "allowed": available,
                     "value": str(params.temperature_c),
                 },
                 {
                     "name": "probability_pct",
-                    "reason": "no published budget for this temperature and probability",
+                    "reason": msg("reason.no_published_budget"),
                     "allowed": available,
                     "value": str(params.probability_pct),
                 },
@@ -292,8 +316,10 @@ async def list_areas(request: Request) -> Response:
         raise Problem(
             422,
             "invalid-parameter",
-            f"level {level[:100]!r} is not one of {', '.join(LEVELS)}.",
-            invalid_params=[{"name": "level", "reason": "unknown level", "allowed": list(LEVELS)}],
+            msg("not_one_of", name="level", value=level[:100], allowed=", ".join(LEVELS)),
+            invalid_params=[
+                {"name": "level", "reason": msg("reason.unknown_value"), "allowed": list(LEVELS)}
+            ],
         )
     info = eng.edition(q.edition)
     params = preset(q.preset or DEFAULT_PRESET)
@@ -435,9 +461,13 @@ async def area_report(
         raise Problem(
             404,
             "not-found",
-            f"No report format {fmt[:20]!r}; use report.pdf or report.html.",
+            msg("unknown_report_format", value=fmt[:20]),
             invalid_params=[
-                {"name": "fmt", "reason": "unknown format", "allowed": list(reports.FORMATS)}
+                {
+                    "name": "fmt",
+                    "reason": msg("reason.unknown_format"),
+                    "allowed": list(reports.FORMATS),
+                }
             ],
         )
     eng = _engine(request)
@@ -447,9 +477,13 @@ async def area_report(
         raise Problem(
             422,
             "invalid-parameter",
-            f"lang {lang[:20]!r} is not one of {', '.join(reports.LANGS)}.",
+            msg("not_one_of", name="lang", value=lang[:20], allowed=", ".join(reports.LANGS)),
             invalid_params=[
-                {"name": "lang", "reason": "unknown language", "allowed": list(reports.LANGS)}
+                {
+                    "name": "lang",
+                    "reason": msg("reason.unknown_value"),
+                    "allowed": list(reports.LANGS),
+                }
             ],
         )
     info = eng.edition(q.edition)
@@ -603,9 +637,13 @@ async def download(
         raise Problem(
             404,
             "not-found",
-            f"No download format {fmt[:20]!r}; use csv, json or xlsx.",
+            msg("unknown_download_format", value=fmt[:20]),
             invalid_params=[
-                {"name": "fmt", "reason": "unknown format", "allowed": list(opendata.FORMATS)}
+                {
+                    "name": "fmt",
+                    "reason": msg("reason.unknown_format"),
+                    "allowed": list(opendata.FORMATS),
+                }
             ],
         )
     eng = _engine(request)

@@ -26,7 +26,7 @@ from ..method.params import parameters_from
 from .api import PREFIX, router
 from .docs import docs_page
 from .engine import Engine
-from .problems import MEDIA_TYPE, Problem, install_handlers
+from .problems import MEDIA_TYPE, Problem, install_handlers, msg
 from .responses import dumps
 from .security import SecurityMiddleware
 from .settings import Settings
@@ -145,7 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _no_query(request: Request) -> None:
     if request.query_params:
-        raise Problem(400, "invalid-parameter", "This resource takes no query parameters.")
+        raise Problem(400, "invalid-parameter", msg("no_query"))
 
 
 def _warm(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ..story.i18n import catalogue
 from .problems import PROBLEM_TYPES
 from .security import html_csp, inline_hashes
 
@@ -78,7 +79,9 @@ def docs_page(
             openapi_url=openapi_url,
             openapi_version=openapi.get("openapi", ""),
             operations=operations,
-            problems=[(k, t, d) for k, (t, d) in PROBLEM_TYPES.items()],
+            problems=[
+                (k, catalogue("en")[f"problems.title.{k}"], d) for k, d in PROBLEM_TYPES.items()
+            ],
         )
         .encode("utf-8")
     )

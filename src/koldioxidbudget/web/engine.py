@@ -23,7 +23,7 @@ from ..errors import EditionError
 from ..method.budget import METHOD_VERSION, BudgetRun, compute_budgets
 from ..method.params import Parameters
 from ..schema import GAS_CO2, Tables
-from .problems import Problem
+from .problems import Problem, msg
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -182,8 +182,7 @@ class Engine:
             raise Problem(
                 503,
                 "no-edition",
-                "This server has no data edition yet. Its operator builds one with "
-                "'koldioxidbudget data build'.",
+                msg("no_edition"),
                 headers={"Retry-After": "3600"},
             )
         key = (self._listing[0], query, gas)
@@ -194,18 +193,18 @@ class Engine:
             info = resolve_edition(query, gas=gas, into=self.root)
         except EditionError as e:
             if query is None:
-                raise Problem(503, "no-edition", str(e)) from None
+                raise Problem(503, "no-edition", e) from None
             ids = [x.id for x in eds]
             if in_path:
-                raise Problem(404, "edition-not-found", str(e), extra={"editions": ids}) from None
+                raise Problem(404, "edition-not-found", e, extra={"editions": ids}) from None
             raise Problem(
                 422,
                 "invalid-parameter",
-                str(e),
+                e,
                 invalid_params=[
                     {
                         "name": "edition",
-                        "reason": "no such edition",
+                        "reason": msg("reason.no_such_edition"),
                         "allowed": ids,
                         "value": query[:100],
                     }

@@ -6,6 +6,12 @@ section describing it), ``title``, ``status``, ``detail`` (what happened, why, w
 with the reason and what is allowed) or ``suggestions`` (areas a mistyped name may mean).
 Unexpected failures are logged with their traceback and reach the client as a bare 500 with
 an incident id that matches the log line, never with a stack trace.
+
+Titles, details and reasons are in the client's language, Swedish first: ``?lang=`` when the
+endpoint takes it, else the first of sv/en in ``Accept-Language``, else Swedish; the response
+says which in ``Content-Language``. The words come from the ``problems`` catalogue (and the
+``errors`` one for the engine's errors); a problem holds them as ``Text`` (a plain string, a
+``Msg`` or an error) and is put into words only when the response is written.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import orjson
 from fastapi import FastAPI, Request
@@ -23,71 +30,140 @@ from starlette.responses import Response
 
 from ..errors import AreaNotFound, EditionError, KoldioxidbudgetError, ParameterError
 
-__all__ = ["PROBLEM_TYPES", "Problem", "install_handlers", "problem_response"]
+__all__ = [
+    "LANGS",
+    "PROBLEM_TYPES",
+    "Msg",
+    "Problem",
+    "install_handlers",
+    "msg",
+    "negotiate",
+    "problem_response",
+]
 
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
 
-#: Problem type id → (title, when it happens). The docs page lists them; ``type`` links there.
-PROBLEM_TYPES: dict[str, tuple[str, str]] = {
+#: the languages problems are written in; the first is the default
+LANGS = ("sv", "en")
+
+#: Problem type id → when it happens (English, for the docs page, which lists them; ``type``
+#: links there). Titles are in the catalogues: ``problems.title.<id>``.
+PROBLEM_TYPES: dict[str, str] = {
     "invalid-parameter": (
-        "Invalid parameter",
         "A query or path parameter is unknown, given twice, cannot be read, or is outside what is allowed. "
-        "`invalid-params` names each one with the reason and the allowed values.",
+        "`invalid-params` names each one with the reason and the allowed values."
     ),
     "area-not-found": (
-        "Area not found",
-        "No municipality, county or Sweden matches the code or name; `suggestions` lists close matches.",
+        "No municipality, county or Sweden matches the code or name; `suggestions` lists close matches."
     ),
-    "edition-not-found": (
-        "Edition not found",
-        "No built edition has this id or id prefix.",
-    ),
+    "edition-not-found": ("No built edition has this id or id prefix."),
     "edition-unsuitable": (
-        "Edition not usable for this",
-        "The edition exists but cannot answer this request (for example a CO2e edition asked for a CO2 budget).",
+        "The edition exists but cannot answer this request (for example a CO2e edition asked for a CO2 budget)."
     ),
     "no-edition": (
-        "No data edition",
-        "The server has no edition built yet; its operator must run 'koldioxidbudget data build'.",
+        "The server has no edition built yet; its operator must run 'koldioxidbudget data build'."
     ),
-    "not-found": ("Not found", "No resource at this path."),
-    "method-not-allowed": ("Method not allowed", "The API is read-only: GET, HEAD and OPTIONS."),
-    "request-too-large": (
-        "Request too large",
-        "The URL or the request body is longer than the server accepts.",
-    ),
+    "not-found": ("No resource at this path."),
+    "method-not-allowed": ("The API is read-only: GET, HEAD and OPTIONS."),
+    "request-too-large": ("The URL or the request body is longer than the server accepts."),
     "timeout": (
-        "Took too long",
-        "The computation or rendering took longer than the server's time limit; retry later or with fewer changes.",
-    ),
-    "not-implemented": (
-        "Not implemented",
-        "This server lacks the component needed for this request (e.g. report rendering).",
+        "The computation or rendering took longer than the server's time limit; retry later or with fewer changes."
     ),
     "internal-error": (
-        "Internal error",
-        "A bug on the server. The `incident` id matches the server's log entry; please report it.",
+        "A bug on the server. The `incident` id matches the server's log entry; please report it."
     ),
 }
 
 
+@dataclass(frozen=True)
+class Msg:
+    """A message of the ``problems`` catalogue with its slots, put into words per language.
+
+    Slot values may themselves be ``Text``; floats are written the language's way (1,5 / 1.5)."""
+
+    key: str
+    slots: tuple[tuple[str, Any], ...] = ()
+
+    def say(self, lang: str) -> str:
+        from ..story.i18n import catalogue
+
+        return catalogue(lang)[f"problems.{self.key}"].format(
+            **{k: _slot(v, lang) for k, v in self.slots}
+        )
+
+
+Text: TypeAlias = str | Msg | KoldioxidbudgetError
+
+
+def msg(key: str, **slots: Any) -> Msg:
+    """``Msg(key, slots)``: the message ``problems.<key>`` of the catalogues."""
+    return Msg(key, tuple(slots.items()))
+
+
+def say(text: Text, lang: str) -> str:
+    """``text`` in ``lang`` (an error without a catalogue key stays in English)."""
+    if isinstance(text, Msg):
+        return text.say(lang)
+    if isinstance(text, KoldioxidbudgetError):
+        return text.localized(lang)
+    return text
+
+
+def _slot(value: Any, lang: str) -> Any:
+    if isinstance(value, (Msg, KoldioxidbudgetError)):
+        return say(value, lang)
+    if isinstance(value, float):
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, format="#,##0.######", locale=_LOCALES[lang])
+    return value
+
+
+_LOCALES = {"sv": "sv_SE", "en": "en_US"}
+
+
+def negotiate(lang: str | None, accept_language: str | None) -> str:
+    """The language to answer in: ``lang`` when it is one of ``LANGS``, else the first of them
+    the ``Accept-Language`` header prefers (q-values honoured), else Swedish."""
+    if lang in LANGS:
+        return lang
+    best: tuple[float, int, str] | None = None
+    for i, part in enumerate((accept_language or "")[:500].split(",")):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in LANGS:
+            continue
+        q = 1.0
+        for p in params.split(";"):
+            name, _, value = p.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (best is None or (q, -i) > (best[0], best[1])):
+            best = (q, -i, primary)
+    return best[2] if best else LANGS[0]
+
+
 class Problem(Exception):
-    """An error response; raise it from any route or helper."""
+    """An error response; raise it from any route or helper. ``detail`` and each
+    ``invalid_params`` item's ``reason`` are ``Text``, written in the client's language."""
 
     def __init__(
         self,
         status: int,
         kind: str,
-        detail: str,
+        detail: Text,
         *,
         invalid_params: Sequence[Mapping[str, Any]] = (),
         extra: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         assert kind in PROBLEM_TYPES, kind
-        super().__init__(detail)
+        super().__init__(say(detail, "en"))
         self.status = status
         self.kind = kind
         self.detail = detail
@@ -95,83 +171,94 @@ class Problem(Exception):
         self.extra = dict(extra or {})
         self.headers = dict(headers or {})
 
-    def body(self, instance: str) -> dict[str, Any]:
+    def body(self, instance: str, lang: str = LANGS[0]) -> dict[str, Any]:
+        from ..story.i18n import catalogue
+
         doc: dict[str, Any] = {
             "type": f"/api/v1/docs#problem-{self.kind}",
-            "title": PROBLEM_TYPES[self.kind][0],
+            "title": catalogue(lang)[f"problems.title.{self.kind}"],
             "status": self.status,
-            "detail": self.detail,
+            "detail": say(self.detail, lang),
             "instance": instance,
         }
         if self.invalid_params:
-            doc["invalid-params"] = self.invalid_params
+            doc["invalid-params"] = [
+                {k: say(v, lang) if k == "reason" else v for k, v in item.items()}
+                for item in self.invalid_params
+            ]
         doc.update(self.extra)
         return doc
 
 
-def problem_response(problem: Problem, instance: str) -> Response:
-    headers = {"Cache-Control": "no-store", **problem.headers}
+def problem_response(problem: Problem, instance: str, lang: str = LANGS[0]) -> Response:
+    headers = {
+        "Cache-Control": "no-store",
+        "Content-Language": lang,
+        "Vary": "Accept-Language",
+        **problem.headers,
+    }
     return Response(
-        orjson.dumps(problem.body(instance)),
+        orjson.dumps(problem.body(instance, lang)),
         status_code=problem.status,
         media_type=MEDIA_TYPE,
         headers=headers,
     )
 
 
+def request_language(request: Request) -> str:
+    """The language ``request`` asks problems in (see ``negotiate``)."""
+    return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
 def from_error(e: KoldioxidbudgetError) -> Problem:
     """The problem for an error of the tree that no route translated more precisely."""
     if isinstance(e, AreaNotFound):
-        return Problem(404, "area-not-found", str(e), extra={"suggestions": []})
+        return Problem(404, "area-not-found", e, extra={"suggestions": []})
     if isinstance(e, ParameterError):
-        return Problem(422, "invalid-parameter", str(e))
+        return Problem(422, "invalid-parameter", e)
     if isinstance(e, EditionError):
-        return Problem(422, "edition-unsuitable", str(e))
+        return Problem(422, "edition-unsuitable", e)
     incident = uuid.uuid4().hex[:12]
     log.error("incident %s: %s", incident, e)
-    return Problem(
-        500,
-        "internal-error",
-        "The server's data could not be read; the operator has been told in the log.",
-        extra={"incident": incident},
-    )
+    return Problem(500, "internal-error", msg("data_unreadable"), extra={"incident": incident})
 
 
 _HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 413: "request-too-large"}
 
 
 def install_handlers(app: FastAPI) -> None:
-    """Route every error to a problem response."""
+    """Route every error to a problem response in the client's language."""
+
+    def respond(request: Request, problem: Problem) -> Response:
+        return problem_response(problem, request.url.path, request_language(request))
 
     async def on_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
-        return problem_response(exc, request.url.path)
+        return respond(request, exc)
 
     async def on_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, KoldioxidbudgetError)
-        return problem_response(from_error(exc), request.url.path)
+        return respond(request, from_error(exc))
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         kind = _HTTP_KINDS.get(
             exc.status_code, "not-found" if exc.status_code < 500 else "internal-error"
         )
-        detail = {
-            "not-found": f"Nothing at {request.url.path}. The API lives under /api/v1 (see /api/v1/docs).",
-            "method-not-allowed": f"{request.method} is not allowed here; the API is read-only (GET, HEAD, OPTIONS).",
-            "request-too-large": "The request is larger than the server accepts.",
+        detail: Text = {
+            "not-found": msg("not_found", path=request.url.path),
+            "method-not-allowed": msg("method_not_allowed", method=request.method),
+            "request-too-large": msg("request_too_large"),
         }.get(kind, str(exc.detail))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = "GET, HEAD, OPTIONS"
-        return problem_response(
-            Problem(exc.status_code, kind, detail, headers=headers), request.url.path
-        )
+        return respond(request, Problem(exc.status_code, kind, detail, headers=headers))
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         params = []
-        for err in exc.errors():
+        for err in exc.errors():  # pydantic's own words: English
             loc = [str(x) for x in err.get("loc", ()) if x not in ("path", "query")]
             item: dict[str, Any] = {
                 "name": ".".join(loc) or "request",
@@ -181,27 +268,22 @@ def install_handlers(app: FastAPI) -> None:
             if expected:
                 item["allowed"] = str(expected)
             params.append(item)
-        return problem_response(
+        return respond(
+            request,
             Problem(
                 422,
                 "invalid-parameter",
                 "; ".join(f"{p['name']}: {p['reason']}" for p in params),
                 invalid_params=params,
             ),
-            request.url.path,
         )
 
     async def on_bug(request: Request, exc: Exception) -> Response:
         incident = uuid.uuid4().hex[:12]
         log.exception("incident %s: unhandled error on %s", incident, request.url.path)
-        return problem_response(
-            Problem(
-                500,
-                "internal-error",
-                "Something went wrong on the server. It has been logged; please report the incident id.",
-                extra={"incident": incident},
-            ),
-            request.url.path,
+        return respond(
+            request,
+            Problem(500, "internal-error", msg("internal_error"), extra={"incident": incident}),
         )
 
     app.add_exception_handler(Problem, on_problem)

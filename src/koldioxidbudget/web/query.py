@@ -20,10 +20,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
-from ..errors import ParameterError, did_you_mean
+from ..errors import ParameterError
 from ..method.params import FIELD_DOCS, PRESETS, Parameters, parameters_from
+from ..method.params import preset as named_preset
 from ..schema import SECTORS
-from .problems import Problem
+from .problems import Msg, Problem, msg
 
 __all__ = [
     "FIELDS",
@@ -151,11 +152,12 @@ class Query:
     extras: dict[str, str]
 
 
-def _invalid(name: str, reason: str, status: int = 400, value: str | None = None) -> Problem:
+def _invalid(name: str, reason: Msg, status: int = 400, value: str | None = None) -> Problem:
     item: dict[str, Any] = {"name": name, "reason": reason, "allowed": allowed_any(name)}
     if value is not None:
         item["value"] = value[:MAX_TEXT]
-    return Problem(status, "invalid-parameter", f"{name}: {reason}", invalid_params=[item])
+    detail = msg("name_reason", name=name, reason=reason)
+    return Problem(status, "invalid-parameter", detail, invalid_params=[item])
 
 
 def allowed_any(name: str) -> Any:
@@ -184,19 +186,28 @@ def split_query(
         if key not in known:
             valid = sorted(known)
             close = difflib.get_close_matches(key, valid, n=3, cutoff=0.6)
-            hint = f" Did you mean {' or '.join(close)}?" if close else " See /api/v1/docs."
             raise Problem(
                 400,
                 "invalid-parameter",
-                f"Unknown query parameter {raw_key[:MAX_TEXT]!r}.{hint}",
+                msg(
+                    "unknown_query_parameter_suggest",
+                    value=raw_key[:MAX_TEXT],
+                    close=", ".join(close),
+                )
+                if close
+                else msg("unknown_query_parameter", value=raw_key[:MAX_TEXT]),
                 invalid_params=[
-                    {"name": raw_key[:MAX_TEXT], "reason": "unknown parameter", "allowed": valid}
+                    {
+                        "name": raw_key[:MAX_TEXT],
+                        "reason": msg("reason.unknown_parameter"),
+                        "allowed": valid,
+                    }
                 ],
             )
         if key in seen:
-            raise _invalid(key, "given more than once")
+            raise _invalid(key, msg("reason.repeated"))
         if len(value) > (MAX_LIST_TEXT if key in _LIST_FIELDS else MAX_TEXT):
-            raise _invalid(key, "value too long", value=value)
+            raise _invalid(key, msg("reason.too_long"), value=value)
         seen[key] = value
     name = seen.pop("preset", None)
     ed = seen.pop("edition", None)
@@ -205,17 +216,26 @@ def split_query(
         raise Problem(
             422,
             "invalid-parameter",
-            f"Unknown preset {name[:MAX_TEXT]!r}. {did_you_mean(name, PRESETS)}",
+            _unknown_preset(name[:MAX_TEXT]),
             invalid_params=[
                 {
                     "name": "preset",
-                    "reason": "unknown preset",
+                    "reason": msg("reason.unknown_preset"),
                     "allowed": sorted(PRESETS),
                     "value": name[:MAX_TEXT],
                 }
             ],
         )
     return Query(name, ed, tuple(sorted(seen.items())), ext)
+
+
+def _unknown_preset(name: str) -> ParameterError:
+    """The engine's own error for an unknown preset (its words, in both languages)."""
+    try:
+        named_preset(name)
+    except ParameterError as e:
+        return e
+    raise AssertionError(f"preset {name!r} exists")
 
 
 _CACHE: OrderedDict[tuple[str | None, tuple[tuple[str, str], ...]], Parameters] = OrderedDict()
@@ -263,31 +283,31 @@ def _blame(
             params.append(
                 {
                     "name": name,
-                    "reason": str(alone),
+                    "reason": alone,
                     "allowed": allowed(name),
                     "value": raw[:MAX_TEXT],
                 }
             )
     if not params:
-        params = names_in(str(e), {k: v for k, v in overrides})
-    return Problem(422, "invalid-parameter", str(e), invalid_params=params)
+        params = names_in(e, {k: v for k, v in overrides})
+    return Problem(422, "invalid-parameter", e, invalid_params=params)
 
 
-def names_in(message: str, given: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """``invalid-params`` entries for the field names a message mentions."""
+def names_in(error: ParameterError, given: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """``invalid-params`` entries for the field names ``error``'s message mentions."""
     given = given or {}
-    words = set(re.findall(r"[a-z_]+", message))
+    words = set(re.findall(r"[a-z_]+", str(error)))
     out = []
     for name in FIELDS:
         if name in words:
-            item: dict[str, Any] = {"name": name, "reason": message, "allowed": allowed(name)}
+            item: dict[str, Any] = {"name": name, "reason": error, "allowed": allowed(name)}
             if name in given:
                 item["value"] = given[name][:MAX_TEXT]
             out.append(item)
     return out
 
 
-def _limit_violation(name: str, value: Any) -> str | None:
+def _limit_violation(name: str, value: Any) -> Msg | None:
     """Why ``value`` is beyond what the server computes, or None."""
     if isinstance(value, bool):
         return None
@@ -295,21 +315,21 @@ def _limit_violation(name: str, value: Any) -> str | None:
         return (
             None
             if YEAR_MIN <= value <= YEAR_MAX
-            else f"must be a year between {YEAR_MIN} and {YEAR_MAX}"
+            else msg("reason.year_range", min=YEAR_MIN, max=YEAR_MAX)
         )
     if isinstance(value, float):
         if not math.isfinite(value):
-            return "must be a finite number"
+            return msg("reason.finite")
         return _magnitude(name, value)
     if isinstance(value, str):
-        return None if len(value) <= MAX_TEXT else f"must be at most {MAX_TEXT} characters"
+        return None if len(value) <= MAX_TEXT else msg("reason.max_characters", limit=MAX_TEXT)
     if isinstance(value, tuple):
         if len(value) > MAX_ITEMS:
-            return f"at most {MAX_ITEMS} items"
+            return msg("reason.max_items", limit=MAX_ITEMS)
         for item in value:
             for v in _scalars(item):
                 if isinstance(v, float) and not math.isfinite(v):
-                    return "numbers must be finite"
+                    return msg("reason.finite")
                 if isinstance(v, float) and name in (
                     "national_facilities",
                     "national_preliminary_t",
@@ -323,17 +343,17 @@ def _limit_violation(name: str, value: Any) -> str | None:
                     and not (YEAR_MIN <= v <= YEAR_MAX)
                     and _is_year_slot(name)
                 ):
-                    return f"years must be between {YEAR_MIN} and {YEAR_MAX}"
+                    return msg("reason.year_range", min=YEAR_MIN, max=YEAR_MAX)
                 if isinstance(v, str) and len(v) > MAX_TEXT:
-                    return f"text must be at most {MAX_TEXT} characters"
+                    return msg("reason.max_characters", limit=MAX_TEXT)
     return None
 
 
-def _magnitude(name: str, value: float) -> str | None:
+def _magnitude(name: str, value: float) -> Msg | None:
     if name.endswith("_t") and abs(value) > MAX_T:
-        return f"must be at most {MAX_T:g} t in size"
+        return msg("reason.max_size", limit=float(MAX_T), unit="t")
     if name.endswith("_gt") and abs(value) > MAX_GT:
-        return f"must be at most {MAX_GT:g} Gt in size"
+        return msg("reason.max_size", limit=float(MAX_GT), unit="Gt")
     return None
 
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from .problems import Problem, problem_response
+from .problems import Problem, msg, negotiate, problem_response
 from .settings import Settings
 
 __all__ = ["SecurityMiddleware", "api_csp", "html_csp", "inline_hashes"]
@@ -92,13 +92,13 @@ class SecurityMiddleware:
             problem = Problem(
                 414,
                 "request-too-large",
-                f"The URL is longer than {self.settings.max_url_bytes} bytes.",
+                msg("url_too_long", limit=self.settings.max_url_bytes),
             )
         elif method not in _SAFE_METHODS:
             problem = Problem(
                 405,
                 "method-not-allowed",
-                f"{method} is not allowed; the API is read-only (GET, HEAD, OPTIONS).",
+                msg("method_not_allowed", method=method[:20]),
                 headers={"Allow": "GET, HEAD, OPTIONS"},
             )
         elif b"transfer-encoding" in headers or _too_long(
@@ -107,10 +107,13 @@ class SecurityMiddleware:
             problem = Problem(
                 413,
                 "request-too-large",
-                f"Requests may carry at most {self.settings.max_body_bytes} bytes of body.",
+                msg("body_too_large", limit=self.settings.max_body_bytes),
             )
         if problem is not None:
-            await self._send_with_headers(problem_response(problem, path), scope, receive, send)
+            # the query is not read here (it may be what is too long): the header alone decides
+            accept = headers.get(b"accept-language", b"").decode("latin-1")
+            response = problem_response(problem, path, negotiate(None, accept))
+            await self._send_with_headers(response, scope, receive, send)
             return
         if method == "OPTIONS":
             await self._preflight(send)
