@@ -320,7 +320,11 @@ def sentence(change: AreaChange, lang: str = "sv", quantity: Quantity = "budget"
         return _relative_sentence(change, change.remaining, "remaining", lang)
     if quantity == "rate":
         return _rate_sentence(change, lang)
-    raise ParameterError(f"Unknown quantity {quantity!r}. Valid values: budget, remaining, rate")
+    raise ParameterError(
+        f"Unknown quantity {quantity!r}. Valid values: budget, remaining, rate",
+        key="unknown_quantity",
+        value=quantity,
+    )
 
 
 def table_rows(items: list[AreaChange], lang: str = "sv") -> list[dict[str, Any]]:
@@ -372,7 +376,8 @@ def _resolve(name: str, *, into: str | Path | None) -> EditionInfo:
         if prev is None:
             raise EditionError(
                 "There is no edition before the current one to compare with; "
-                "name two editions (see 'koldioxidbudget data list')."
+                "name two editions (see 'koldioxidbudget data list').",
+                key="no_previous_edition",
             )
         return prev
     return resolve_edition(name, gas=None, into=into)

@@ -98,11 +98,16 @@ def sources_dir(path: str | Path | None = None) -> Path:
     if not p:
         raise EditionError(
             "No source folder: set KOLDIOXIDBUDGET_SOURCES to the folder with the official files "
-            "(e.g. ../shared/data), or run 'koldioxidbudget data fetch' to download them."
+            "(e.g. ../shared/data), or run 'koldioxidbudget data fetch' to download them.",
+            key="no_source_folder",
         )
     d = Path(p)
     if not d.is_dir():
-        raise EditionError(f"Source folder {d} does not exist; check KOLDIOXIDBUDGET_SOURCES.")
+        raise EditionError(
+            f"Source folder {d} does not exist; check KOLDIOXIDBUDGET_SOURCES.",
+            key="source_folder_missing",
+            folder=str(d),
+        )
     return d
 
 
@@ -172,7 +177,10 @@ def _common_inputs(src: Path) -> dict[str, Path]:
     if missing:
         raise EditionError(
             f"The source folder {src} lacks {', '.join(missing)}. Run 'koldioxidbudget data fetch' "
-            "or point KOLDIOXIDBUDGET_SOURCES at a complete folder."
+            "or point KOLDIOXIDBUDGET_SOURCES at a complete folder.",
+            key="sources_incomplete",
+            folder=str(src),
+            missing=", ".join(missing),
         )
     return files
 
@@ -228,7 +236,9 @@ def _discover_releases(src: Path) -> list[_Release]:
     if not found:
         raise EditionError(
             f"No SMHI emissions export found under {em}. Expected smhi_lansrapport_*.xlsx "
-            "(run 'koldioxidbudget data fetch') or the tidy CSVs described in PROVENANCE.md."
+            "(run 'koldioxidbudget data fetch') or the tidy CSVs described in PROVENANCE.md.",
+            key="no_smhi_export",
+            folder=str(em),
         )
     return [found[k] for k in sorted(found)]
 
@@ -471,7 +481,11 @@ def _info(path: Path) -> EditionInfo:
         m = json.loads((path / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as e:
         raise EditionError(
-            f"Edition {path.name} has no readable manifest ({e}); delete {path} and rebuild."
+            f"Edition {path.name} has no readable manifest ({e}); delete {path} and rebuild.",
+            key="manifest_unreadable",
+            edition=path.name,
+            error=str(e),
+            path=str(path),
         ) from e
     return EditionInfo(id=m["id"], gas=m["gas"], release=m["release"], path=path, manifest=m)
 
@@ -508,7 +522,10 @@ def resolve_edition(
         if not fit:
             raise EditionError(
                 f"No edition holds {gas}; built editions: {', '.join(e.id for e in eds)}. "
-                f"Add an SMHI export for {gas} to the sources and run 'koldioxidbudget data build'."
+                f"Add an SMHI export for {gas} to the sources and run 'koldioxidbudget data build'.",
+                key="no_edition_for_gas",
+                gas=gas,
+                built=", ".join(e.id for e in eds),
             )
         return _current(fit, into)
     exact = [e for e in eds if e.id == edition]
@@ -537,7 +554,10 @@ def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
     if not ok:
         raise EditionError(
             f"No edition of {fit[-1].gas} passed the data checks ({', '.join(e.id for e in fit)}); "
-            "see 'koldioxidbudget data check <id>', fix the sources and rebuild."
+            "see 'koldioxidbudget data check <id>', fix the sources and rebuild.",
+            key="no_edition_passed_checks",
+            gas=fit[-1].gas,
+            editions=", ".join(e.id for e in fit),
         )
     return ok[-1]
 
@@ -564,12 +584,21 @@ def load_edition(
         f = info.path / f"{name}.csv"
         if not f.is_file():
             raise EditionError(
-                f"Edition {info.id} lacks {f.name}; delete {info.path} and run 'koldioxidbudget data build'."
+                f"Edition {info.id} lacks {f.name}; delete {info.path} and run 'koldioxidbudget data build'.",
+                key="edition_file_missing",
+                edition=info.id,
+                file=f.name,
+                path=str(info.path),
             )
         df = pd.read_csv(f, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
         if tuple(df.columns) != cols:
             raise EditionError(
-                f"Edition {info.id}: {f.name} has columns {list(df.columns)}, expected {list(cols)}."
+                f"Edition {info.id}: {f.name} has columns {list(df.columns)}, expected {list(cols)}.",
+                key="edition_columns_wrong",
+                edition=info.id,
+                file=f.name,
+                columns=str(list(df.columns)),
+                expected=str(list(cols)),
             )
         frames[name] = df
     t = Tables(edition_id=info.id, gas=info.gas, release=info.release, **frames)

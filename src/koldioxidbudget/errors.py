@@ -32,6 +32,7 @@ __all__ = [
     "ParameterError",
     "SourceError",
     "did_you_mean",
+    "slot_in",
 ]
 
 
@@ -46,17 +47,36 @@ class KoldioxidbudgetError(Exception):
         self.slots = slots
 
     def localized(self, lang: str) -> str:
-        """The message in ``lang`` from the catalogues, or the English one when it has none."""
+        """The message in ``lang`` from the catalogues, or the English one when it has none.
+
+        Slot values of type ``float`` (not ``int`` or ``bool``: years stay "2050") are written
+        with Babel's ``#,##0.######`` pattern in the language's locale (``sv_SE``: "1,5";
+        ``en_US``: "1.5"), so the Swedish text has a decimal comma. The English catalogue text
+        must reproduce ``str(error)``, so a raise passes a float slot only where its English
+        f-string prints the number as Babel ``en_US`` does (``{x:g}`` of an ordinary value such
+        as 1.5 or 2.0); where it prints ``repr(x)``, ``{x:.0f}``, ``1e+06`` or the like, the raise
+        passes the number as a pre-formatted string instead.
+        """
         if self.key is None:
             return str(self)
         from .story.i18n import LANGUAGES, catalogue
 
         if lang not in LANGUAGES or f"errors.{self.key}" not in catalogue(lang):
             return str(self)
-        slots = dict(self.slots)
-        if "valid" in slots:
-            slots["hint"] = _hint(lang, str(slots.get("value", "")), slots["valid"])  # type: ignore[arg-type]
+        slots = {k: slot_in(v, lang) for k, v in self.slots.items()}
+        if "valid" in self.slots:
+            slots["hint"] = _hint(lang, str(self.slots.get("value", "")), self.slots["valid"])  # type: ignore[arg-type]
         return catalogue(lang)[f"errors.{self.key}"].format(**slots)
+
+
+def slot_in(value: object, lang: str) -> object:
+    """A message slot for ``lang``: a float in the language's number format (see
+    ``KoldioxidbudgetError.localized``), any other value as it is. The API's messages use it too."""
+    if not isinstance(value, float):
+        return value
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.######", locale="sv_SE" if lang == "sv" else "en_US")
 
 
 class SourceError(KoldioxidbudgetError):
@@ -122,15 +142,18 @@ class AreaNotFound(KoldioxidbudgetError):
 
 
 def _hint(lang: str, value: str, valid: Iterable[str]) -> str:
+    """``did_you_mean`` in ``lang``. The English is ``did_you_mean`` word for word (it is part of
+    ``str(error)``), so it joins the close ids with "or" throughout ("'a' or 'b' or 'c'"); other
+    languages list them ("'a', 'b' eller 'c'")."""
     from .story.i18n import t
 
     valid = sorted(valid)
     close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
     text = t("errors.valid_values", lang, valid=", ".join(valid))
     if close:
-        text = (
-            t("errors.did_you_mean", lang, close=_or(lang, [repr(c) for c in close])) + " " + text
-        )
+        quoted = [repr(c) for c in close]
+        either = f" {t('errors.or', lang)} ".join(quoted) if lang == "en" else _or(lang, quoted)
+        text = t("errors.did_you_mean", lang, close=either) + " " + text
     return text
 
 

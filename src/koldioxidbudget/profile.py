@@ -139,8 +139,28 @@ class Profile:
     adopted_edition: str | None
 
 
-def _error(path: Path, key: str, value: object, what: str) -> ParameterError:
-    return ParameterError(f"Profile {path}: {key} = {value!r}: {what}")
+def _error(
+    path: Path, field: str, value: object, what: str, *, key: str, **slots: object
+) -> ParameterError:
+    """``Profile <path>: <field> = <value>: <what>``; ``key`` names the catalogue message, whose
+    slots are ``path``, ``field``, ``value`` (as ``repr``) and ``slots``."""
+    return ParameterError(
+        f"Profile {path}: {field} = {value!r}: {what}",
+        key=key,
+        path=str(path),
+        field=field,
+        value=repr(value),
+        **slots,
+    )
+
+
+class _ImageError(ValueError):
+    """``fit_image``'s ValueError, with the catalogue key of its message."""
+
+    def __init__(self, message: str, *, key: str, **slots: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.slots = slots
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -148,28 +168,47 @@ def load_profile(path: str | Path) -> Profile:
     p = Path(path)
     if not p.is_file():
         raise ParameterError(
-            f"Profile {p}: no such file. Give the path of a TOML profile (see docs/report.md)."
+            f"Profile {p}: no such file. Give the path of a TOML profile (see docs/report.md).",
+            key="profile_not_found",
+            path=str(p),
         )
     try:
         raw = tomllib.loads(p.read_text("utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ParameterError(
-            f"Profile {p}: not valid TOML ({e}). Check quotes and brackets near that line."
+            f"Profile {p}: not valid TOML ({e}). Check quotes and brackets near that line.",
+            key="profile_not_toml",
+            path=str(p),
+            error=str(e),
         ) from None
     except UnicodeDecodeError:
-        raise ParameterError(f"Profile {p}: not UTF-8 text. Save the file as UTF-8.") from None
+        raise ParameterError(
+            f"Profile {p}: not UTF-8 text. Save the file as UTF-8.",
+            key="profile_not_utf8",
+            path=str(p),
+        ) from None
     try:
         model = CustomerProfile.model_validate(raw)
     except ValidationError as e:
         first = e.errors()[0]
-        key = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        field = ".".join(str(x) for x in first["loc"]) or "(top level)"
         value = _lookup(raw, first["loc"])
-        msg = first["msg"]
         if first["type"] == "extra_forbidden":
-            msg = "unknown key; valid keys are listed in docs/report.md (check the spelling)"
-        elif first["type"] == "missing":
-            msg = "required key is missing; add it"
-        raise _error(p, key, value, msg) from None
+            raise _error(
+                p,
+                field,
+                value,
+                "unknown key; valid keys are listed in docs/report.md (check the spelling)",
+                key="profile_unknown_key",
+            ) from None
+        if first["type"] == "missing":
+            raise _error(
+                p, field, value, "required key is missing; add it", key="profile_missing_key"
+            ) from None
+        # pydantic's own (English) explanation, e.g. "Input should be less than or equal to 1"
+        raise _error(
+            p, field, value, first["msg"], key="profile_invalid_value", detail=first["msg"]
+        ) from None
     base = p.parent
     cover = logo = None
     if model.cover.image:
@@ -179,6 +218,7 @@ def load_profile(path: str | Path) -> Profile:
                 "cover.alt",
                 model.cover.alt,
                 "a cover image needs a text alternative; describe the picture in one sentence",
+                key="profile_cover_needs_alt",
             )
         cover = _read_image(p, "cover.image", base / model.cover.image, model.cover.alt, "cover")
     if model.cover.logo:
@@ -189,11 +229,22 @@ def load_profile(path: str | Path) -> Profile:
         f = base / model.foreword.file
         if not f.is_file():
             raise _error(
-                p, "foreword.file", model.foreword.file, f"file not found at {f}; fix the path"
+                p,
+                "foreword.file",
+                model.foreword.file,
+                f"file not found at {f}; fix the path",
+                key="profile_file_not_found",
+                file=str(f),
             )
         foreword = f.read_text("utf-8")
     if foreword is not None and not foreword.strip():
-        raise _error(p, "foreword.text", foreword, "the foreword is empty; write it or remove it")
+        raise _error(
+            p,
+            "foreword.text",
+            foreword,
+            "the foreword is empty; write it or remove it",
+            key="profile_foreword_empty",
+        )
     return Profile(
         path=p,
         customer_name=model.customer.name,
@@ -219,16 +270,33 @@ def _lookup(raw: dict[str, Any], loc: tuple[Any, ...]) -> object:
     return cur
 
 
-def _read_image(profile: Path, key: str, path: Path, alt: str, kind: str) -> LoadedImage:
+def _read_image(profile: Path, field: str, path: Path, alt: str, kind: str) -> LoadedImage:
     if not path.is_file():
-        raise _error(profile, key, str(path.name), f"file not found at {path}; fix the path")
+        raise _error(
+            profile,
+            field,
+            str(path.name),
+            f"file not found at {path}; fix the path",
+            key="profile_file_not_found",
+            file=str(path),
+        )
     data = path.read_bytes()
     if len(data) > _MAX_IMAGE_BYTES:
-        raise _error(profile, key, path.name, "larger than 40 MB; export a smaller image")
+        raise _error(
+            profile,
+            field,
+            path.name,
+            "larger than 40 MB; export a smaller image",
+            key="profile_image_too_large",
+        )
     try:
         return fit_image(data, alt=alt, kind=kind)
-    except ValueError as e:
-        raise _error(profile, key, path.name, str(e)) from None
+    except _ImageError as e:
+        raise _error(profile, field, path.name, str(e), key=e.key, **e.slots) from None
+    except ValueError as e:  # anything else Pillow refuses
+        raise _error(
+            profile, field, path.name, str(e), key="profile_invalid_value", detail=str(e)
+        ) from None
 
 
 def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
@@ -241,10 +309,15 @@ def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
         im: Image.Image = Image.open(io.BytesIO(data))
         im.load()
     except (UnidentifiedImageError, OSError):
-        raise ValueError("not a readable JPEG or PNG image; export it as JPEG or PNG") from None
+        raise _ImageError(
+            "not a readable JPEG or PNG image; export it as JPEG or PNG",
+            key="profile_image_unreadable",
+        ) from None
     fmt = getattr(im, "format", None)
     if fmt not in ("JPEG", "PNG"):
-        raise ValueError(f"a {fmt} image; export it as JPEG or PNG")
+        raise _ImageError(
+            f"a {fmt} image; export it as JPEG or PNG", key="profile_image_format", format=fmt
+        )
     im = ImageOps.exif_transpose(im) or im
     out = io.BytesIO()
     if kind == "cover":

@@ -133,6 +133,10 @@ def test_cli_all_areas_csv(editions_root: Path) -> None:
 def test_cli_refuses_co2e_edition(editions_root: Path) -> None:
     res = cli("budget", "uppsala", "--edition", "co2e-2026", env_editions=editions_root)
     assert res.returncode == 1
+    assert "en koldioxidbudget gäller bara fossil koldioxid" in res.stderr  # Swedish by default
+    res = cli(
+        "budget", "uppsala", "--edition", "co2e-2026", "--lang", "en", env_editions=editions_root
+    )
     assert "carbon budget is fossil CO2 only" in res.stderr
 
 

@@ -151,7 +151,7 @@ def test_budget_unpublished_cell_names_both_parameters(client: TestClient) -> No
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"temperature_c": "1.6"}), 422)
     assert names(doc) == ["temperature_c", "probability_pct"]
     assert "1.5/50" in doc["invalid-params"][0]["allowed"]
-    assert "ingen budget för 1,6 °C" in doc["detail"]  # Swedish: a decimal comma
+    assert "temperaturmålet 1,6 °C" in doc["detail"]  # Swedish: a decimal comma
     assert doc["invalid-params"][0]["reason"].startswith("ingen publicerad budget")
 
 

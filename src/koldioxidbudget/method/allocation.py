@@ -60,7 +60,11 @@ def base_years(inventory: Inventory, params: Parameters) -> tuple[int, ...]:
     if not years:
         raise ParameterError(
             f"base_years_custom {lo}–{hi} contains no data year of this edition "
-            f"(data years: {', '.join(map(str, dy))})."
+            f"(data years: {', '.join(map(str, dy))}).",
+            key="no_base_year_in_range",
+            first=lo,
+            last=hi,
+            years=", ".join(map(str, dy)),
         )
     return years
 
@@ -70,7 +74,10 @@ def _grandfathering(inv: Inventory, params: Parameters, years: tuple[int, ...]) 
     e = inv.total_t[:, idx].sum(axis=1)
     total = e.sum()
     if total <= 0:
-        raise ParameterError("Grandfathering needs emissions in the base years; all are zero.")
+        raise ParameterError(
+            "Grandfathering needs emissions in the base years; all are zero.",
+            key="grandfathering_all_zero",
+        )
     return np.asarray(e / total, dtype=np.float64)
 
 
@@ -108,7 +115,10 @@ def _rule_cc(inv: Inventory, params: Parameters, allocated_t: float) -> Allocati
     t0 = params.national_budget_from
     if params.convergence_year <= t0:
         raise ParameterError(
-            f"convergence_year {params.convergence_year} must be after the budget start {t0}."
+            f"convergence_year {params.convergence_year} must be after the budget start {t0}.",
+            key="convergence_before_start",
+            year=params.convergence_year,
+            start=t0,
         )
     annual, _ = inv.annual([t0 - 1])
     e0 = np.array([annual[:, 0].sum()])
@@ -137,6 +147,9 @@ def local_shares(*, inventory: Inventory, params: Parameters, allocated_t: float
         rule = ALLOCATION_RULES[params.allocation]
     except KeyError:
         raise ParameterError(
-            f"Unknown allocation rule {params.allocation!r}. {did_you_mean(params.allocation, ALLOCATION_RULES)}"
+            f"Unknown allocation rule {params.allocation!r}. {did_you_mean(params.allocation, ALLOCATION_RULES)}",
+            key="unknown_allocation_rule",
+            value=params.allocation,
+            valid=list(ALLOCATION_RULES),
         ) from None
     return rule(inventory, params, allocated_t)

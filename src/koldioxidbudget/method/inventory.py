@@ -85,7 +85,10 @@ class Inventory:
             elif y < dy[0]:
                 raise ParameterError(
                     f"No emissions before {dy[0]} in this edition (asked for {y}). "
-                    "Choose a later national_budget_from or as_of."
+                    "Choose a later national_budget_from or as_of.",
+                    key="no_emissions_before",
+                    first=int(dy[0]),
+                    year=y,
                 )
             else:
                 j = int(np.searchsorted(dy, y))
@@ -101,7 +104,9 @@ class Inventory:
             if year not in prelim:
                 raise ParameterError(
                     f"The national-scaling nowcast needs a national preliminary total for {year}: "
-                    f"set national_preliminary_t={year}:<tonnes>, or use nowcast=ols."
+                    f"set national_preliminary_t={year}:<tonnes>, or use nowcast=ols.",
+                    key="preliminary_total_missing",
+                    year=year,
                 )
             base = self.total_t[:, -1]
             return np.asarray(base * (prelim[year] / float(base.sum())), dtype=np.float64)
@@ -125,7 +130,10 @@ def require_co2(tables: Tables) -> None:
         raise EditionError(
             f"Edition {tables.edition_id} holds {tables.gas} (all greenhouse gases as CO2-equivalents), "
             "but a carbon budget is fossil CO2 only: comparing it with CO2e emissions would be a scope "
-            "error. Choose a CO2 edition (see 'koldioxidbudget data list')."
+            "error. Choose a CO2 edition (see 'koldioxidbudget data list').",
+            key="edition_not_co2",
+            edition=tables.edition_id,
+            gas=tables.gas,
         )
 
 
@@ -172,7 +180,10 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
     unknown = set(params.exclude_sectors) - set(SECTORS)
     if unknown:
         raise ParameterError(
-            f"exclude_sectors names unknown sectors {sorted(unknown)}. Valid values: {', '.join(SECTORS)}"
+            f"exclude_sectors names unknown sectors {sorted(unknown)}. Valid values: {', '.join(SECTORS)}",
+            key="unknown_sectors",
+            unknown=str(sorted(unknown)),
+            sectors=", ".join(SECTORS),
         )
 
     em = tables.emissions
@@ -194,7 +205,10 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
     for f in params.national_facilities:
         if f.code not in codes:
             raise ParameterError(
-                f"National facility {f.name!r} names municipality code {f.code!r}, which does not exist."
+                f"National facility {f.name!r} names municipality code {f.code!r}, which does not exist.",
+                key="facility_code_unknown",
+                facility=repr(f.name),
+                code=repr(f.code),
             )
         deduct[codes.index(f.code), :] += f.emissions_t
     sector, excluded = _deduct(sector, deduct, SECTORS.index("industri"))
@@ -262,7 +276,8 @@ def _population(population: pd.DataFrame, codes: tuple[str, ...], agg: Array) ->
     if not out:
         raise EditionError(
             "No year has a population figure for every municipality; rebuild the edition with a "
-            "complete SCB population file."
+            "complete SCB population file.",
+            key="population_incomplete",
         )
     return out
 

@@ -75,7 +75,8 @@ def national_budget(*, tables: Tables, params: Parameters) -> NationalBudget:
             )
             if anchor.remaining_gt <= 0:
                 raise ParameterError(
-                    "The preset's global budget is exhausted; use national_mode=computed."
+                    "The preset's global budget is exhausted; use national_mode=computed.",
+                    key="preset_budget_exhausted",
                 )
             budget = params.national_budget_t * max(g.remaining_gt, 0.0) / anchor.remaining_gt
         overhead = params.national_overhead_t * (budget / params.national_budget_t)
@@ -98,7 +99,9 @@ def _bloc(tables: Tables, entity: str) -> dict[int, float]:
     if b.empty:
         raise EditionError(
             f"The edition has no Global Carbon Budget series for {entity!r}; the computed national "
-            "chain needs it. Rebuild the edition with the GCB national file, or use national_mode=preset."
+            "chain needs it. Rebuild the edition with the GCB national file, or use national_mode=preset.",
+            key="gcb_series_missing",
+            entity=repr(entity),
         )
     return {int(y): float(v) for y, v in zip(b["year"], b["emissions_mt"], strict=True)}
 
@@ -127,7 +130,12 @@ def _computed(tables: Tables, params: Parameters, g: GlobalBudget) -> NationalBu
     if not years:
         raise ParameterError(
             f"grandfathering_reference_years {y0}–{y1} are outside the GCB series "
-            f"({min(se)}–{max(se)}); choose years inside it."
+            f"({min(se)}–{max(se)}); choose years inside it.",
+            key="reference_years_outside_series",
+            first=y0,
+            last=y1,
+            series_first=min(se),
+            series_last=max(se),
         )
     share = sum(se[y] for y in years) / sum(annex[y] for y in years)
     budget = developed * share * 1e9
@@ -136,7 +144,11 @@ def _computed(tables: Tables, params: Parameters, g: GlobalBudget) -> NationalBu
             f"The computed chain leaves no budget for developed countries: the energy budget "
             f"({energy:.0f} Gt from {t0}) is not larger than the developing countries' pathway "
             f"({developing:.0f} Gt). Choose a larger global budget (temperature or probability), "
-            "smaller deductions, or an earlier developing_peak_year / faster developing_decline."
+            "smaller deductions, or an earlier developing_peak_year / faster developing_decline.",
+            key="no_developed_budget",
+            energy=f"{energy:.0f}",
+            start=t0,
+            developing=f"{developing:.0f}",
         )
     overhead = params.national_overhead_t * (budget / params.national_budget_t)
     return NationalBudget(

@@ -215,38 +215,148 @@ def _validate(p: Parameters) -> None:
                 valid=[str(a) for a in allowed],
             )
     checks = [
-        (p.temperature_c > 0, "temperature_c must be above 0"),
-        (0 < p.probability_pct < 100, "probability_pct must be between 0 and 100"),
-        (p.national_budget_t > 0, "national_budget_t must be above 0"),
+        (
+            p.temperature_c > 0,
+            _why("temperature_c must be above 0", key="must_be_positive", name="temperature_c"),
+        ),
+        (
+            0 < p.probability_pct < 100,
+            _why(
+                "probability_pct must be between 0 and 100",
+                key="must_be_between",
+                name="probability_pct",
+                low=0,
+                high=100,
+            ),
+        ),
+        (
+            p.national_budget_t > 0,
+            _why(
+                "national_budget_t must be above 0",
+                key="must_be_positive",
+                name="national_budget_t",
+            ),
+        ),
         (
             0 <= p.national_overhead_t < p.national_budget_t,
-            "national_overhead_t must be ≥ 0 and below national_budget_t",
+            _why(
+                "national_overhead_t must be ≥ 0 and below national_budget_t",
+                key="must_be_nonnegative_below",
+                name="national_overhead_t",
+                limit="national_budget_t",
+            ),
         ),
-        (0 <= p.blend_weight <= 1, "blend_weight must be between 0 and 1"),
-        (0 <= p.residual_fraction < 1, "residual_fraction must be ≥ 0 and below 1"),
-        (0 < p.carbon_law_rate < 1, "carbon_law_rate must be between 0 and 1"),
-        (1990 <= p.as_of <= 2100, "as_of must be a year between 1990 and 2100"),
+        (
+            0 <= p.blend_weight <= 1,
+            _why(
+                "blend_weight must be between 0 and 1",
+                key="must_be_between",
+                name="blend_weight",
+                low=0,
+                high=1,
+            ),
+        ),
+        (
+            0 <= p.residual_fraction < 1,
+            _why(
+                "residual_fraction must be ≥ 0 and below 1",
+                key="must_be_nonnegative_below",
+                name="residual_fraction",
+                limit=1,
+            ),
+        ),
+        (
+            0 < p.carbon_law_rate < 1,
+            _why(
+                "carbon_law_rate must be between 0 and 1",
+                key="must_be_between",
+                name="carbon_law_rate",
+                low=0,
+                high=1,
+            ),
+        ),
+        (
+            1990 <= p.as_of <= 2100,
+            _why(
+                "as_of must be a year between 1990 and 2100",
+                key="year_out_of_range",
+                name="as_of",
+                low=1990,
+                high=2100,
+            ),
+        ),
         (
             1990 <= p.national_budget_from <= 2100,
-            "national_budget_from must be a year between 1990 and 2100",
+            _why(
+                "national_budget_from must be a year between 1990 and 2100",
+                key="year_out_of_range",
+                name="national_budget_from",
+                low=1990,
+                high=2100,
+            ),
         ),
-        (p.horizon_year > p.as_of, "horizon_year must be after as_of"),
-        (p.path_end_year >= p.horizon_year, "path_end_year must not be before horizon_year"),
+        (
+            p.horizon_year > p.as_of,
+            _why(
+                "horizon_year must be after as_of",
+                key="must_be_after",
+                name="horizon_year",
+                other="as_of",
+            ),
+        ),
+        (
+            p.path_end_year >= p.horizon_year,
+            _why(
+                "path_end_year must not be before horizon_year",
+                key="must_not_be_before",
+                name="path_end_year",
+                other="horizon_year",
+            ),
+        ),
         (
             p.base_years_custom[0] <= p.base_years_custom[1],
-            "base_years_custom must be (first, last) with first ≤ last",
+            _why(
+                "base_years_custom must be (first, last) with first ≤ last",
+                key="first_after_last",
+                name="base_years_custom",
+            ),
         ),
-        (0 <= p.max_delay_years <= 30, "max_delay_years must be between 0 and 30"),
-        (0 < p.infeasible_rate < 1, "infeasible_rate must be between 0 and 1"),
+        (
+            0 <= p.max_delay_years <= 30,
+            _why(
+                "max_delay_years must be between 0 and 30",
+                key="must_be_between",
+                name="max_delay_years",
+                low=0,
+                high=30,
+            ),
+        ),
+        (
+            0 < p.infeasible_rate < 1,
+            _why(
+                "infeasible_rate must be between 0 and 1",
+                key="must_be_between",
+                name="infeasible_rate",
+                low=0,
+                high=1,
+            ),
+        ),
     ]
-    for ok, message in checks:
+    for ok, (message, key, slots) in checks:
         if not ok:
-            raise ParameterError(f"Invalid parameters: {message}.")
+            raise ParameterError(f"Invalid parameters: {message}.", key=key, **slots)
     for t in p.local_targets:
         if not (0 <= t.reduction <= 1):
             raise ParameterError(
-                f"Invalid local target: reduction {t.reduction!r} must be a fraction between 0 and 1 (e.g. 0.63 for −63 %)."
+                f"Invalid local target: reduction {t.reduction!r} must be a fraction between 0 and 1 (e.g. 0.63 for −63 %).",
+                key="target_reduction_not_fraction",
+                reduction=repr(t.reduction),
             )
+
+
+def _why(message: str, *, key: str, **slots: object) -> tuple[str, str, dict[str, object]]:
+    """A failed check's English reason, its catalogue key (``errors.<key>``) and slots."""
+    return message, key, slots
 
 
 def _parse_value(name: str, raw: str, current: Any) -> Any:
@@ -290,6 +400,7 @@ def _parse_value(name: str, raw: str, current: Any) -> Any:
             key="cannot_read",
             raw=raw,
             name=name,
+            expected=type(current).__name__,
             example=f"{name}={_example(current)}",
         ) from None
 

@@ -123,7 +123,10 @@ def _convention(cid: str) -> Convention:
         return CONVENTIONS[cid]
     except KeyError:
         raise ParameterError(
-            f"Unknown rate convention {cid!r}. {did_you_mean(cid, CONVENTIONS)}"
+            f"Unknown rate convention {cid!r}. {did_you_mean(cid, CONVENTIONS)}",
+            key="unknown_convention",
+            value=cid,
+            valid=list(CONVENTIONS),
         ) from None
 
 

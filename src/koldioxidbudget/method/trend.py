@@ -43,7 +43,9 @@ def fit_trend(*, years: list[int], values: Array, method: str) -> Trend:
     if len(x) < 2:
         raise ParameterError(
             f"A trend needs at least two data years in its window; got {list(years)}. "
-            "Lower trend_from or use an edition with more years."
+            "Lower trend_from or use an edition with more years.",
+            key="trend_too_few_years",
+            years=str(list(years)),
         )
     if method == "ols":
         xm = x.mean()
@@ -69,7 +71,11 @@ def fit_trend(*, years: list[int], values: Array, method: str) -> Trend:
             best_a = np.where(better, a, best_a)
             best_b = np.where(better, b, best_b)
         return Trend("lad", tuple(years), best_a, best_b)
-    raise ParameterError(f"Unknown trend method {method!r}. Valid values: lad, ols")
+    raise ParameterError(
+        f"Unknown trend method {method!r}. Valid values: lad, ols",
+        key="unknown_trend_method",
+        value=method,
+    )
 
 
 def trend_zero_year(intercept: float, slope: float) -> float | None:

@@ -171,7 +171,7 @@ def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
         raise Problem(
             422,
             "invalid-parameter",
-            msg("unknown_global_source", value=params.global_source),
+            _cell_error(tables, params),
             invalid_params=[
                 {
                     "name": "global_source",
@@ -187,12 +187,7 @@ def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
         raise Problem(
             422,
             "invalid-parameter",
-            msg(
-                "no_published_budget",
-                source=params.global_source,
-                temperature=float(params.temperature_c),
-                probability=params.probability_pct,
-            ),
+            _cell_error(tables, params),
             invalid_params=[
                 {
                     "name": "temperature_c",
@@ -208,6 +203,23 @@ def _check_cell(tables: Tables, params: Parameters, q: Query) -> None:
                 },
             ],
         )
+
+
+def _cell_error(tables: Tables, params: Parameters) -> ParameterError:
+    """The engine's own words for a missing global budget cell (the CLI says the same)."""
+    from ..method.global_budget import global_budget
+
+    try:
+        global_budget(
+            tables=tables,
+            source_id=params.global_source,
+            temperature_c=params.temperature_c,
+            probability_pct=params.probability_pct,
+            year=params.as_of,
+        )
+    except ParameterError as e:
+        return e
+    return ParameterError(f"No global budget for {params.global_source}.")
 
 
 def _run(eng: Engine, tables: Tables, params: Parameters, q: Query) -> Any:

@@ -28,7 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from ..errors import AreaNotFound, EditionError, KoldioxidbudgetError, ParameterError
+from ..errors import AreaNotFound, EditionError, KoldioxidbudgetError, ParameterError, slot_in
 
 __all__ = [
     "LANGS",
@@ -114,14 +114,7 @@ def say(text: Text, lang: str) -> str:
 def _slot(value: Any, lang: str) -> Any:
     if isinstance(value, (Msg, KoldioxidbudgetError)):
         return say(value, lang)
-    if isinstance(value, float):
-        from babel.numbers import format_decimal
-
-        return format_decimal(value, format="#,##0.######", locale=_LOCALES[lang])
-    return value
-
-
-_LOCALES = {"sv": "sv_SE", "en": "en_US"}
+    return slot_in(value, lang)
 
 
 def negotiate(lang: str | None, accept_language: str | None) -> str:
