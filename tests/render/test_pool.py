@@ -153,3 +153,50 @@ def test_a_worker_ending_with_os_exit_leaks_no_semaphore(tmp_path: Path) -> None
     )
     assert done.returncode == 0 and done.stdout == "closed\n", done.stderr
     assert "leaked" not in done.stderr and "resource_tracker" not in done.stderr, done.stderr
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def test_report_all_workers_end_with_their_parent(editions_root: Path, tmp_path: Path) -> None:
+    """'report --all' killed (SIGKILL, no chance to clean up): its two workers do not go on
+    rendering as orphans."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "all.py"
+    script.write_text(
+        "import sys\n"
+        "from koldioxidbudget.render import ReportJob, write_reports_all\n"
+        "if __name__ == '__main__':\n"
+        "    job = ReportJob(editions_dir=sys.argv[1], formats=('html',))\n"
+        "    write_reports_all(job, out_dir=sys.argv[2], workers=2)\n",
+        "utf-8",
+    )
+    proc = subprocess.Popen([sys.executable, str(script), str(editions_root), str(tmp_path)])
+    try:
+        workers: list[int] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list(tmp_path.glob("*.html")):
+            time.sleep(0.2)  # the workers are rendering once the first report is written
+        workers = [c for c in _children(proc.pid) if _running(c)]
+        assert list(tmp_path.glob("*.html")), "no report written in 120 s"
+        assert len(workers) >= 2, workers  # two workers (and the resource tracker)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(w) for w in workers)

@@ -291,9 +291,14 @@ def write_reports_all(
         return written
     import multiprocessing
 
-    # spawn, not fork: vl-convert and Typst keep runtime threads that a fork would not copy
+    from .pool import watch_parent
+
+    # spawn, not fork: vl-convert and Typst keep runtime threads that a fork would not copy;
+    # each worker ends when this process does, however it ends
     mp = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp, initializer=watch_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = {pool.submit(_worker, job, code, str(out)): code for code in codes}
         for i, fut in enumerate(as_completed(futures), 1):
             written += [Path(p) for p in fut.result()]

@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderPool"]
+__all__ = ["RenderPool", "watch_parent"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,12 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(0)
+
+
+def watch_parent(parent: int) -> None:
+    """A worker process's initializer: end the worker within a second when ``parent`` is gone,
+    instead of rendering on as an orphan (a killed server or ``report --all``)."""
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 def _running(pid: int | None) -> bool:
@@ -64,7 +70,7 @@ def _start_worker(parent: int, store: str | None, nice: int = 0) -> None:
         if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
             with contextlib.suppress(OSError):
                 os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    watch_parent(parent)
     from . import use_chart_store
     from .pdf import warm_typst
 
