@@ -3,7 +3,10 @@
 A query matches in any case, with or without diacritics and the words "kommun", "län",
 "stad" or "region": "goteborg", "1480", "Uppsala kommun", "Stockholms län", "Sverige".
 A bare name that is both a municipality and a county ("Uppsala") means the municipality;
-"Uppsala län" means the county. A typo raises ``AreaNotFound`` with close names.
+"Uppsala län" means the county. Two areas whose names differ only in diacritics (Habo 0643
+and Håbo 0305) are told apart by the letters as typed: "habo" is Habo, "håbo" is Håbo, and a
+query that is neither ("Habö") is refused with both as suggestions rather than guessed. A typo
+raises ``AreaNotFound`` with close names.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from .errors import AreaNotFound
 
 __all__ = ["Area", "find_area", "normalise", "slug"]
 
-_SUFFIX = re.compile(r"\b(kommun|kommune|stad|lan|region|county|municipality)\b")
+#: words a query may add to a name ("Uppsala kommun", "Stockholms län", "Region Gotland")
+_SUFFIX_WORDS = ("kommun", "kommune", "stad", "lan", "region", "county", "municipality")
+_SUFFIX = re.compile(rf"\b({'|'.join(_SUFFIX_WORDS)})\b")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,12 @@ def _bare(text: str) -> str:
     t = " ".join(t.split())
     # "stockholms" (län genitive) → "stockholm"
     return t
+
+
+def _as_typed(text: str) -> str:
+    """Lower case, single spaces, without the words "kommun", "län" etc., diacritics kept."""
+    t = unicodedata.normalize("NFC", text).casefold().replace("-", " ")
+    return " ".join(w for w in t.split() if normalise(w) not in _SUFFIX_WORDS)
 
 
 def find_area(areas: pd.DataFrame, query: str) -> Area:
@@ -84,6 +95,13 @@ def find_area(areas: pd.DataFrame, query: str) -> Area:
         matches = [r for r in matches if r.level == "lan"] or matches
     elif wants_kommun or len({r.level for r in matches}) > 1:
         matches = [r for r in matches if r.level == "kommun"] or matches
+    if len(matches) > 1:  # same level, names equal without diacritics (Habo, Håbo)
+        spelled = _as_typed(q)
+        matches = [r for r in matches if spelled in {_as_typed(r.name), _as_typed(r.official_name)}]
+        if len(matches) != 1:
+            raise AreaNotFound(
+                query, sorted({r.name for r in rows if nq in keys(r) or bq in keys(r)})
+            )
     if matches:
         r = matches[0]
         return Area(r.code, r.name, r.level, r.lan_code)

@@ -39,6 +39,18 @@ def test_site_start_search_opens_the_area(page: Any, server: Any) -> None:
     assert not page.errors  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(("query", "code"), [("habo", "0643"), ("Håbo", "0305")])
+def test_site_search_tells_habo_from_habo(page: Any, server: Any, query: str, code: str) -> None:
+    """Two municipalities differ only in a diacritic: Enter opens the one spelled."""
+    page.goto(server.url + "sv/")
+    ready(page)
+    page.fill("#search", query)
+    assert page.locator("#areas tbody tr:not([hidden])").count() == 2  # the list shows both
+    page.press("#search", "Enter")
+    page.wait_for_url(f"**/sv/{code}/")
+    assert not page.errors  # type: ignore[attr-defined]
+
+
 def test_site_start_sort_and_filter(page: Any, server: Any) -> None:
     page.goto(server.url + "sv/?level=lan")
     ready(page)

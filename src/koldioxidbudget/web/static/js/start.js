@@ -21,6 +21,16 @@ function norm(s) {
     .replace(/\s+/g, " ")
     .trim();
 }
+// the name as typed, diacritics kept: tells Habo (0643) from Håbo (0305)
+const SUFFIX = new Set(["kommun", "län", "lan", "stad", "region"]);
+function typed(s) {
+  return s
+    .toLowerCase()
+    .normalize("NFC")
+    .split(/[\s-]+/)
+    .filter((w) => w && !SUFFIX.has(w))
+    .join(" ");
+}
 const keys = new Map(rows.map((r) => [r, `${norm(r.dataset.name)} ${r.dataset.code}`]));
 
 function matches() {
@@ -53,8 +63,9 @@ function best() {
   // a bare name that is both a municipality and a county ("Uppsala") means the municipality
   const wantsLan = /\b(lan|county)\b/.test(search.value.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, ""));
   const exact = list.filter((r) => norm(r.dataset.name) === q || r.dataset.code === q);
+  const spelled = exact.filter((r) => typed(r.dataset.name) === typed(search.value || ""));
   const pick = (rs) => rs.find((r) => r.dataset.level === (wantsLan ? "lan" : "kommun")) || rs[0];
-  return pick(exact) || pick(list);
+  return pick(spelled) || pick(exact) || pick(list);
 }
 
 document.getElementById("search-form").addEventListener("submit", (e) => {
