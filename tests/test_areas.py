@@ -42,3 +42,9 @@ def test_a_diacritic_typed_wrongly_is_not_guessed(real: Tables) -> None:
         find_area(real.areas, "Habö")
     assert sorted(e.value.suggestions) == ["Habo", "Håbo"]
     assert "Habo, Håbo" in e.value.localized("sv")
+
+
+def test_every_area_is_found_by_its_name_and_its_code(real: Tables) -> None:
+    for r in real.areas.itertuples(index=False):
+        assert find_area(real.areas, r.name).code == r.code, r.name
+        assert find_area(real.areas, r.code).code == r.code
