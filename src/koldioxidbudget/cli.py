@@ -348,7 +348,9 @@ def data_fetch(
             t(f"diff.fetch.{f.status}", lang.value, path=f.path, size=size, archived=f.archived_as)
         )
     for remote, error in res.errors.items():
-        typer.echo(t("diff.fetch.failed", lang.value, remote=remote, error=error), err=True)
+        failure = res.failures.get(remote)
+        said = failure.localized(lang.value) if failure is not None else error
+        typer.echo(t("diff.fetch.failed", lang.value, remote=remote, error=said), err=True)
     for path in res.missing:
         typer.echo(t("diff.fetch.missing", lang.value, path=path), err=True)
     if not res.missing:

@@ -16,14 +16,18 @@ keep their traceback. Messages say what happened, why, and what to do.
 ``str(error)`` is English (logs, the API). An error raised with ``key=`` and slots also has
 ``localized(lang)``: the message ``errors.<key>`` of the text catalogues (Swedish first), which
 the CLI prints. A slot ``valid`` (a list of the allowed values, with ``value`` the one given)
-becomes the localised "did you mean … / valid values …" sentence as ``{hint}``.
+becomes the localised "did you mean … / valid values …" sentence as ``{hint}``. A
+``SourceError`` localises its location ("(fil …, blad …, rad …, kolumn …, värde …)") and its
+``hint_key`` too.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "AreaNotFound",
@@ -31,6 +35,7 @@ __all__ = [
     "KoldioxidbudgetError",
     "ParameterError",
     "SourceError",
+    "Term",
     "did_you_mean",
     "slot_in",
 ]
@@ -71,7 +76,22 @@ class KoldioxidbudgetError(Exception):
 
 def slot_in(value: object, lang: str) -> object:
     """A message slot for ``lang``: a float in the language's number format (see
-    ``KoldioxidbudgetError.localized``), any other value as it is. The API's messages use it too."""
+    ``KoldioxidbudgetError.localized``), any other value as it is. The API's messages use it too.
+
+    A ``Decimal`` keeps its decimal places, with the language's grouping: ``Decimal(f"{x:.1f}")``
+    is written as English ``{x:,.1f}`` ("1,234.5") and Swedish "1 234,5". A :class:`Term` is the
+    word in ``lang``; an error (the cause of another one) is its own ``localized(lang)``.
+    """
+    if isinstance(value, Term):
+        return value.localized(lang)
+    if isinstance(value, KoldioxidbudgetError):
+        return value.localized(lang)
+    if isinstance(value, Decimal) and value.is_finite():
+        from babel.numbers import format_decimal
+
+        places = max(0, -int(value.as_tuple().exponent))
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(value, format=pattern, locale="sv_SE" if lang == "sv" else "en_US")
     if not isinstance(value, float):
         return value
     from babel.numbers import format_decimal
@@ -79,8 +99,43 @@ def slot_in(value: object, lang: str) -> object:
     return format_decimal(value, format="#,##0.######", locale="sv_SE" if lang == "sv" else "en_US")
 
 
+class Term(str):
+    """A word of the catalogues' ``errors.term`` table for a message slot ("population",
+    "befolkning"): as a ``str`` it is the English word, so f-strings of ``str(error)`` print it as
+    the English catalogue does; :func:`slot_in` gives it in the message's language.
+    ``capital=True`` starts it with a capital letter (a word that begins a sentence)."""
+
+    id: str
+    capital: bool
+
+    def __new__(cls, id: str, *, capital: bool = False) -> Term:
+        self = super().__new__(cls, _term(id, "en", capital))
+        self.id, self.capital = id, capital
+        return self
+
+    def localized(self, lang: str) -> str:
+        return _term(self.id, lang, self.capital)
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, bool]]:
+        return (self.id,), {"capital": self.capital}
+
+
+def _term(id: str, lang: str, capital: bool) -> str:
+    from .story.i18n import catalogue
+
+    word = catalogue(lang)[f"errors.term.{id}"]
+    return word[:1].upper() + word[1:] if capital else word
+
+
 class SourceError(KoldioxidbudgetError):
-    """A source file could not be read as its publisher's format, with the exact cell."""
+    """A source file could not be read as its publisher's format, with the exact cell.
+
+    ``key``, ``hint_key`` and the slots localise it: the message ``errors.<key>``, the location
+    words of ``errors.where.*`` and the hint ``errors.<hint_key>``, all filled in with the slots.
+    A slot ``valid`` (the allowed values, ``value`` the one found) gives the hint slots ``{hint}``
+    (the whole "Did you mean …? Valid values: …" sentence), ``{suggestion}`` (its "Did you mean
+    …? " part, or nothing) and ``{valid}`` (the list).
+    """
 
     def __init__(
         self,
@@ -92,6 +147,9 @@ class SourceError(KoldioxidbudgetError):
         column: str | None = None,
         value: object = None,
         hint: str | None = None,
+        key: str | None = None,
+        hint_key: str | None = None,
+        **slots: object,
     ) -> None:
         self.file = str(file)
         self.sheet = sheet
@@ -99,19 +157,56 @@ class SourceError(KoldioxidbudgetError):
         self.column = column
         self.value = value
         self.hint = hint
-        where = [f"file {Path(self.file).name}"]
-        if sheet is not None:
-            where.append(f"sheet {sheet!r}")
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column!r}")
-        if value is not None:
-            where.append(f"value {value!r}")
-        text = f"{message} ({', '.join(where)})"
+        self.hint_key = hint_key
+        text = f"{message} ({', '.join(self._where(None))})"
         if hint:
             text += f". {hint}"
-        super().__init__(text)
+        super().__init__(text, key=key, **slots)
+
+    def _where(self, lang: str | None) -> list[str]:
+        """The location's parts: English as ``str(error)`` has them, or from the catalogue."""
+        parts: dict[str, object] = {"file": Path(self.file).name}
+        if self.sheet is not None:
+            parts["sheet"] = repr(self.sheet)
+        if self.row is not None:
+            parts["row"] = self.row
+        if self.column is not None:
+            parts["column"] = repr(self.column)
+        if self.value is not None:
+            parts["value"] = repr(self.value)
+        if lang is None:
+            return [f"{name} {v}" for name, v in parts.items()]
+        from .story.i18n import catalogue
+
+        words = catalogue(lang)
+        return [words[f"errors.where.{name}"].format(**{name: v}) for name, v in parts.items()]
+
+    def localized(self, lang: str) -> str:
+        """The message, location and hint in ``lang``; ``str(error)`` when the catalogues lack
+        the message or the hint."""
+        from .story.i18n import LANGUAGES, catalogue
+
+        if self.key is None or lang not in LANGUAGES:
+            return str(self)
+        words = catalogue(lang)
+        if f"errors.{self.key}" not in words or (
+            self.hint_key is not None and f"errors.{self.hint_key}" not in words
+        ):
+            return str(self)
+        slots: dict[str, Any] = {k: slot_in(v, lang) for k, v in self.slots.items()}
+        if "valid" in self.slots:
+            valid = sorted(str(v) for v in self.slots["valid"])  # type: ignore[attr-defined]
+            slots["hint"] = _hint(lang, str(self.value), valid)
+            slots["suggestion"] = _suggestion(lang, str(self.value), valid)
+            slots["valid"] = ", ".join(valid)
+        text = f"{words[f'errors.{self.key}'].format(**slots)} ({', '.join(self._where(lang))})"
+        if self.hint:
+            if self.hint_key is not None:
+                hint = words[f"errors.{self.hint_key}"].format(**slots)
+            else:
+                hint = slots.get("hint", self.hint)
+            text += f". {hint}"
+        return text
 
 
 class EditionError(KoldioxidbudgetError):
@@ -148,13 +243,19 @@ def _hint(lang: str, value: str, valid: Iterable[str]) -> str:
     from .story.i18n import t
 
     valid = sorted(valid)
+    return _suggestion(lang, value, valid) + t("errors.valid_values", lang, valid=", ".join(valid))
+
+
+def _suggestion(lang: str, value: str, valid: list[str]) -> str:
+    """The "Did you mean …? " part of :func:`_hint` (with its trailing space), or ""."""
+    from .story.i18n import t
+
     close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
-    text = t("errors.valid_values", lang, valid=", ".join(valid))
-    if close:
-        quoted = [repr(c) for c in close]
-        either = f" {t('errors.or', lang)} ".join(quoted) if lang == "en" else _or(lang, quoted)
-        text = t("errors.did_you_mean", lang, close=either) + " " + text
-    return text
+    if not close:
+        return ""
+    quoted = [repr(c) for c in close]
+    either = f" {t('errors.or', lang)} ".join(quoted) if lang == "en" else _or(lang, quoted)
+    return t("errors.did_you_mean", lang, close=either) + " "
 
 
 def _or(lang: str, items: list[str]) -> str:

@@ -5,6 +5,9 @@ Frames handled here keep the source row number as their index (the CSV line numb
 line 1; the Excel row number as Excel shows it). Frames that mix rows from several files or that
 were reshaped (one row per cell) carry the location in columns instead: ``_file``, ``_row`` and
 ``_col``; :func:`error_at` reads those when they are present.
+
+Every error has a ``key`` and a ``hint_key`` of the ``errors`` catalogues (Swedish and English);
+a ``what`` a check names ("population") is an id of their ``term`` table.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SourceError, did_you_mean
+from ..errors import SourceError, Term, did_you_mean
 
 __all__ = [
     "LEVEL_NAMES",
@@ -93,11 +96,15 @@ def error_at(
     column: str | None = None,
     value: object = None,
     hint: str | None = None,
+    key: str | None = None,
+    hint_key: str | None = None,
+    **slots: object,
 ) -> SourceError:
     """A :class:`SourceError` pointing at row position ``pos`` of ``frame``.
 
     The row is ``frame["_row"]`` when present, else the frame's index; the file is
     ``frame["_file"]`` when present, else ``file``; the column is ``column``, else ``frame["_col"]``.
+    ``key``, ``hint_key`` and ``slots`` localise it (see :class:`SourceError`).
     """
     row = frame["_row"].iat[pos] if "_row" in frame.columns else frame.index[pos]
     where = frame["_file"].iat[pos] if "_file" in frame.columns else file
@@ -106,7 +113,16 @@ def error_at(
     if where is None:
         raise TypeError("error_at needs a file")  # a programming error, not a user's
     return SourceError(
-        message, file=where, sheet=sheet, row=int(row), column=column, value=value, hint=hint
+        message,
+        file=where,
+        sheet=sheet,
+        row=int(row),
+        column=column,
+        value=value,
+        hint=hint,
+        key=key,
+        hint_key=hint_key,
+        **slots,
     )
 
 
@@ -132,6 +148,8 @@ def read_csv_table(
             "File not found",
             file=path,
             hint="Check the path, or point KOLDIOXIDBUDGET_SOURCES at the folder with the official files",
+            key="file_not_found",
+            hint_key="file_not_found_hint",
         )
     try:
         raw = pd.read_csv(
@@ -144,12 +162,20 @@ def read_csv_table(
             encoding="utf-8-sig",
         )
     except pd.errors.EmptyDataError as e:
-        raise SourceError("The file is empty", file=path, hint="Download or export it again") from e
+        raise SourceError(
+            "The file is empty",
+            file=path,
+            hint="Download or export it again",
+            key="file_empty",
+            hint_key="file_empty_hint",
+        ) from e
     except UnicodeDecodeError as e:
         raise SourceError(
             "The file is not UTF-8 text",
             file=path,
             hint="Save it as UTF-8 CSV (comma-separated, '.' as decimal point)",
+            key="file_not_utf8",
+            hint_key="file_not_utf8_hint",
         ) from e
     except pd.errors.ParserError as e:
         m = _LINE.search(str(e))
@@ -158,6 +184,9 @@ def read_csv_table(
             file=path,
             row=int(m.group(1)) if m else None,
             hint="Every line must have as many comma-separated fields as the header; quote text that contains commas",
+            key="csv_unparsable",
+            hint_key="csv_unparsable_hint",
+            error=str(e),
         ) from e
     header = [str(h).strip() for h in raw.iloc[0]]
     check_header(header, columns, file=path, extra_ok=extra_ok)
@@ -193,6 +222,10 @@ def check_header(
                 row=row,
                 column=name,
                 hint=f"Expected the columns {want}",
+                key="column_twice",
+                hint_key="expected_columns_hint",
+                name=repr(name),
+                want=want,
             )
         seen.add(name)
     missing = [c for c in expected if c not in seen]
@@ -204,6 +237,10 @@ def check_header(
             row=row,
             column=missing[0],
             hint=f"Expected the columns {want}; is this the right file?",
+            key="missing_columns" if len(missing) > 1 else "missing_column",
+            hint_key="missing_column_hint",
+            names=", ".join(map(repr, missing)),
+            want=want,
         )
     extra = [c for c in found if c not in expected and not (extra_ok and extra_ok(c))]
     if extra:
@@ -216,6 +253,10 @@ def check_header(
             hint=f"Expected the columns {want}"
             + (" and year columns" if extra_ok else "")
             + "; remove the column or use the publisher's original layout",
+            key="unexpected_column",
+            hint_key="unexpected_column_years_hint" if extra_ok else "unexpected_column_hint",
+            name=repr(extra[0]),
+            want=want,
         )
 
 
@@ -245,6 +286,9 @@ def check_not_empty(
         sheet=sheet,
         column=col,
         hint=f"Every row needs a value in {col!r}; fill it in or delete the row",
+        key="empty_cell",
+        hint_key="empty_cell_hint",
+        name=repr(col),
     )
 
 
@@ -288,6 +332,8 @@ def parse_numbers(
                     sheet=sheet,
                     column=cols[c],
                     hint="Fill in the number (0 if there were none) or delete the row",
+                    key="empty_number_cell",
+                    hint_key="empty_number_cell_hint",
                 )
             raise error_at(
                 frame,
@@ -298,6 +344,8 @@ def parse_numbers(
                 column=cols[c],
                 value=frame[cols[c]].iat[pos],
                 hint="Write plain numbers with '.' as decimal point and no spaces or thousands separators",
+                key="text_in_number_cell",
+                hint_key="text_in_number_cell_hint",
             )
     if integer:
         arr = values.to_numpy()
@@ -314,6 +362,8 @@ def parse_numbers(
                 column=cols[c],
                 value=frame[cols[c]].iat[pos],
                 hint="This column holds whole numbers (years, counts, per cents)",
+                key="not_whole_number",
+                hint_key="not_whole_number_hint",
             )
         return values.astype("int64")
     return values
@@ -328,18 +378,23 @@ def check_not_negative(
     sheet: str | None = None,
     column: str | None = None,
 ) -> None:
-    """Refuse a negative number in ``values`` (aligned with ``frame``)."""
+    """Refuse a negative number in ``values`` (aligned with ``frame``); ``what`` is a term id."""
     pos = _first(values.to_numpy() < 0)
     if pos is not None:
+        word, capital = Term(what), Term(what, capital=True)
         raise error_at(
             frame,
             pos,
-            f"Negative {what}",
+            f"Negative {word}",
             file=file,
             sheet=sheet,
             column=column,
             value=float(values.iat[pos]),
-            hint=f"{what[0].upper()}{what[1:]} cannot be below zero; check the cell against the publisher's file",
+            hint=f"{capital} cannot be below zero; check the cell against the publisher's file",
+            key="negative_value",
+            hint_key="negative_value_hint",
+            what=word,
+            capital=capital,
         )
 
 
@@ -352,20 +407,27 @@ def check_codes(
     file: str | Path | None = None,
     forbidden: Iterable[str] = (),
 ) -> None:
-    """Refuse a code in ``column`` that is not exactly ``digits`` digits (or is ``forbidden``)."""
+    """Refuse a code in ``column`` that is not exactly ``digits`` digits (or is ``forbidden``);
+    ``what`` is a term id."""
     codes = frame[column]
     ok = codes.str.fullmatch(rf"[0-9]{{{digits}}}") & ~codes.isin(list(forbidden))
     pos = _first(~ok.to_numpy(dtype=bool, na_value=False))
     if pos is not None:
+        word, example = Term(what), "0114" if digits == 4 else "01"
         raise error_at(
             frame,
             pos,
-            f"Malformed {what}",
+            f"Malformed {word}",
             file=file,
             column=column,
             value=codes.iat[pos],
-            hint=f"A {what} is {digits} digits with leading zeros kept (e.g. {'0114' if digits == 4 else '01'}); "
+            hint=f"A {word} is {digits} digits with leading zeros kept (e.g. {example}); "
             "a spreadsheet may have turned it into a number",
+            key="malformed_code",
+            hint_key="malformed_code_hint",
+            what=word,
+            digits=digits,
+            example=example,
         )
 
 
@@ -380,7 +442,8 @@ def check_unique(
 ) -> None:
     """Refuse a repeated key; the error points at the second occurrence and names the first.
 
-    The error names ``column`` (default: the first key) and the repeated key as its value.
+    The error names ``column`` (default: the first key) and the repeated key as its value;
+    ``what`` is a term id.
     """
     src = frame
     dup = src.duplicated(list(keys), keep=False).to_numpy()
@@ -395,15 +458,21 @@ def check_unique(
     assert first is not None
     first_row = frame["_row"].iat[first] if "_row" in frame.columns else frame.index[first]
     label = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True))
+    word = Term(what)
     raise error_at(
         frame,
         pos,
-        f"Duplicate {what} ({label})",
+        f"Duplicate {word} ({label})",
         file=file,
         sheet=sheet,
         column=column or keys[0],
         value=key[0] if len(keys) == 1 else key,
-        hint=f"The same {what} is already on row {first_row}; keep one of them",
+        hint=f"The same {word} is already on row {first_row}; keep one of them",
+        key="duplicate_row",
+        hint_key="duplicate_row_hint",
+        what=word,
+        label=label,
+        first_row=first_row,
     )
 
 
@@ -416,21 +485,31 @@ def check_known(
     file: str | Path | None = None,
     sheet: str | None = None,
     hint: str | None = None,
+    hint_key: str | None = None,
+    **slots: object,
 ) -> None:
-    """Refuse a value of ``column`` that is not in ``valid``, suggesting the closest valid ones."""
+    """Refuse a value of ``column`` that is not in ``valid``, suggesting the closest valid ones.
+
+    ``what`` is a term id; a ``hint`` of the caller's comes with its ``hint_key`` and ``slots``.
+    """
     valid = list(valid)
     pos = _first(~frame[column].isin(valid).to_numpy())
     if pos is not None:
         value = frame[column].iat[pos]
+        word = Term(what)
         raise error_at(
             frame,
             pos,
-            f"Unknown {what}",
+            f"Unknown {word}",
             file=file,
             sheet=sheet,
             column=column,
             value=value,
             hint=hint or did_you_mean(str(value), valid),
+            key="unknown_value",
+            hint_key=hint_key if hint else None,
+            what=word,
+            **(slots if hint else {"valid": valid}),
         )
 
 
@@ -468,6 +547,9 @@ def check_area_codes(
             value=code,
             hint="Check the code against regions/municipalities.csv and regions/counties.csv; "
             "the municipal division may have changed",
+            key="unknown_area_code",
+            hint_key="unknown_area_code_hint",
+            level=Term(str(level)),
         )
     raise error_at(
         frame,
@@ -477,6 +559,11 @@ def check_area_codes(
         column=col,
         value=code,
         hint="The level and code columns disagree; fix the row",
+        key="area_code_wrong_level",
+        hint_key="area_code_wrong_level_hint",
+        code=code,
+        got=Term(str(got.iat[pos])),
+        level=Term(str(level)),
     )
 
 
@@ -504,4 +591,8 @@ def check_area_names(
         column=col,
         value=names.iat[pos],
         hint="The columns may be shifted or the file edited; fix the row or export the file again",
+        key="area_name_mismatch",
+        hint_key="area_name_mismatch_hint",
+        code=codes.iat[pos],
+        official=repr(official.iat[pos]),
     )

@@ -58,7 +58,7 @@ from urllib.parse import urlsplit
 import httpx
 import pandas as pd
 
-from ..errors import KoldioxidbudgetError, SourceError
+from ..errors import KoldioxidbudgetError, SourceError, Term
 from ..schema import GAS_CO2, GAS_CO2E, NATIONAL_CODE
 
 __all__ = [
@@ -101,7 +101,11 @@ _MB = 1 << 20
 
 
 class FetchError(KoldioxidbudgetError):
-    """A publisher's file could not be downloaded or is not what the publisher serves."""
+    """A publisher's file could not be downloaded or is not what the publisher serves.
+
+    Keyed like every error (``errors.<key>``); a slot holding another error (the reason a
+    download failed) is localised with it.
+    """
 
 
 @dataclass(frozen=True)
@@ -159,12 +163,15 @@ class Fetched:
 @dataclass(frozen=True)
 class FetchResult:
     """What a fetch stored and what failed (remote id → message); ``missing`` lists build inputs
-    the folder still lacks (files no publisher serves, such as the hand-kept budget table)."""
+    the folder still lacks (files no publisher serves, such as the hand-kept budget table).
+    ``failures`` holds the errors themselves (remote id → error, ``str`` of which is the message),
+    for a message in the user's language (``localized``)."""
 
     into: Path
     files: tuple[Fetched, ...]
     errors: dict[str, str]
     missing: tuple[str, ...] = ()
+    failures: dict[str, KoldioxidbudgetError] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -184,13 +191,20 @@ def _part_name(dest_dir: Path, name: str) -> Path:
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    """A failed attempt worth retrying; ``reason`` says why (its ``str`` is this one's)."""
+
+    def __init__(self, reason: FetchError, retry_after: float | None = None) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
         self.retry_after = retry_after
 
 
 class _Final(Exception):
-    pass
+    """A failed download not worth retrying; ``reason`` says why (its ``str`` is this one's)."""
+
+    def __init__(self, reason: FetchError) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def _download(
@@ -210,7 +224,7 @@ def _download(
     bodies and content that fails ``verify``; a 4xx answer is final. Raises :class:`FetchError`.
     """
     attempts = settings.retries + 1
-    last = ""
+    last = FetchError("")
     for attempt in range(attempts):
         if attempt:
             delay = min(settings.max_backoff_s, settings.backoff_s * 2 ** (attempt - 1))
@@ -221,20 +235,32 @@ def _download(
             try:
                 result = verify(tmp)
             except (SourceError, FetchError, ValueError, OSError, zipfile.BadZipFile) as e:
-                raise _Retryable(f"the content is not what the publisher serves: {e}") from e
+                raise _Retryable(
+                    FetchError(
+                        f"the content is not what the publisher serves: {e}",
+                        key="content_not_served",
+                        error=e if isinstance(e, KoldioxidbudgetError) else str(e),
+                    )
+                ) from e
             return result, sha, n
         except _Retryable as e:
-            last = str(e)
+            last = e.reason
             tmp.unlink(missing_ok=True)
             if e.retry_after and attempt + 1 < attempts:
                 sleep(min(settings.max_backoff_s, e.retry_after))
         except _Final as e:
             tmp.unlink(missing_ok=True)
-            raise FetchError(f"{url}: {e}") from None
+            raise FetchError(f"{url}: {e}", key="fetch_failed", url=url, reason=e.reason) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    raise FetchError(f"{url}: gave up after {attempts} attempts; last error: {last}")
+    raise FetchError(
+        f"{url}: gave up after {attempts} attempts; last error: {last}",
+        key="fetch_gave_up",
+        url=url,
+        attempts=attempts,
+        last=last,
+    )
 
 
 def _stream(
@@ -252,23 +278,31 @@ def _stream(
         with client.stream(method, url, content=body, headers=headers) as r:
             if r.status_code == 429 or r.status_code >= 500:
                 ra = r.headers.get("Retry-After", "")
-                raise _Retryable(
-                    f"HTTP {r.status_code} {r.reason_phrase}", float(ra) if ra.isdigit() else None
-                )
+                raise _Retryable(_http_status(r), float(ra) if ra.isdigit() else None)
             if r.status_code >= 400:
-                raise _Final(f"HTTP {r.status_code} {r.reason_phrase}")
+                raise _Final(_http_status(r))
             declared = r.headers.get("Content-Length")
+            limit = f"{settings.max_bytes / _MB:.1f}"
             if declared and declared.isdigit() and int(declared) > settings.max_bytes:
+                size = f"{int(declared) / _MB:.1f}"
                 raise _Final(
-                    f"the file is {int(declared) / _MB:.1f} MB, above the limit of "
-                    f"{settings.max_bytes / _MB:.1f} MB"
+                    FetchError(
+                        f"the file is {size} MB, above the limit of {limit} MB",
+                        key="file_too_large",
+                        size=size,
+                        limit=limit,
+                    )
                 )
             with tmp.open("wb") as f:
                 for chunk in r.iter_bytes():
                     n += len(chunk)
                     if n > settings.max_bytes:
                         raise _Final(
-                            f"the download exceeds the limit of {settings.max_bytes / _MB:.1f} MB"
+                            FetchError(
+                                f"the download exceeds the limit of {limit} MB",
+                                key="download_too_large",
+                                limit=limit,
+                            )
                         )
                     h.update(chunk)
                     f.write(chunk)
@@ -280,14 +314,34 @@ def _stream(
                 and not r.headers.get("Content-Encoding")
                 and int(declared) != n
             ):
-                raise _Retryable(f"truncated: {n} of {declared} bytes")
+                raise _Retryable(
+                    FetchError(
+                        f"truncated: {n} of {declared} bytes",
+                        key="truncated",
+                        got=n,
+                        declared=declared,
+                    )
+                )
     except httpx.TimeoutException as e:
-        raise _Retryable(f"timed out ({type(e).__name__})") from e
+        kind = type(e).__name__
+        raise _Retryable(FetchError(f"timed out ({kind})", key="timed_out", kind=kind)) from e
     except (httpx.TransportError, httpx.DecodingError) as e:
-        raise _Retryable(f"{type(e).__name__}: {e}") from e
+        kind = type(e).__name__
+        raise _Retryable(
+            FetchError(f"{kind}: {e}", key="network_error", kind=kind, error=str(e))
+        ) from e
     if n == 0:
-        raise _Retryable("empty answer")
+        raise _Retryable(FetchError("empty answer", key="empty_answer"))
     return h.hexdigest(), n
+
+
+def _http_status(r: httpx.Response) -> FetchError:
+    return FetchError(
+        f"HTTP {r.status_code} {r.reason_phrase}",
+        key="http_status",
+        status=r.status_code,
+        reason=r.reason_phrase,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,25 +354,43 @@ def _head(path: Path, n: int = 64) -> bytes:
 
 
 def _check_zip(path: Path, what: str) -> None:
+    """Refuse anything but a complete zip; ``what`` is a term id (the file expected)."""
     head = _head(path)
+    word = Term(what)
     if not head.startswith(b"PK\x03\x04"):
         shown = head[:40].decode("utf-8", "replace").strip()
-        kind = "an HTML page" if b"<" in head[:20] else "not a zip file"
-        raise FetchError(f"expected {what} (a zip starting with PK), got {kind}: {shown!r}")
+        html = b"<" in head[:20]
+        kind = "an HTML page" if html else "not a zip file"
+        raise FetchError(
+            f"expected {word} (a zip starting with PK), got {kind}: {shown!r}",
+            key="not_a_zip_html" if html else "not_a_zip",
+            what=word,
+            shown=repr(shown),
+        )
     with zipfile.ZipFile(path) as z:
         bad = z.testzip()
         if bad is not None:
-            raise FetchError(f"{what} is damaged (member {bad} fails its CRC)")
+            raise FetchError(
+                f"{word} is damaged (member {bad} fails its CRC)",
+                key="zip_damaged",
+                what=word,
+                member=bad,
+            )
 
 
 def _verify_smhi(gas: str) -> Callable[[Path], tuple[str, str]]:
     def verify(path: Path) -> tuple[str, str]:
         from .smhi import peek_smhi_excel
 
-        _check_zip(path, "SMHI's Excel Länsrapport")
+        _check_zip(path, "smhi_excel")
         got, release = peek_smhi_excel(path)
         if got != gas:
-            raise FetchError(f"SMHI served {got} where {gas} was asked for")
+            raise FetchError(
+                f"SMHI served {got} where {gas} was asked for",
+                key="smhi_served_other_gas",
+                got=got,
+                gas=gas,
+            )
         return got, release
 
     return verify
@@ -327,21 +399,27 @@ def _verify_smhi(gas: str) -> Callable[[Path], tuple[str, str]]:
 def _verify_gcb(path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
-    _check_zip(path, "the Global Carbon Budget national Excel file")
+    _check_zip(path, "gcb_excel")
     with CalamineWorkbook.from_path(str(path)) as wb:
         if "Territorial Emissions" not in wb.sheet_names:
             raise FetchError(
-                f"no sheet 'Territorial Emissions' (sheets: {', '.join(wb.sheet_names)})"
+                f"no sheet 'Territorial Emissions' (sheets: {', '.join(wb.sheet_names)})",
+                key="gcb_no_sheet",
+                sheets=", ".join(wb.sheet_names),
             )
         rows = wb.get_sheet_by_name("Territorial Emissions").to_python()
     if not any("Sweden" in r and "World" in r for r in rows[:40]):
-        raise FetchError("the 'Territorial Emissions' sheet has no header with Sweden and World")
+        raise FetchError(
+            "the 'Territorial Emissions' sheet has no header with Sweden and World",
+            key="gcb_no_header",
+        )
 
 
 def _load_json(path: Path) -> Any:
     head = _head(path).lstrip()
     if not head.startswith((b"{", b"[")):
-        raise FetchError(f"expected PxWeb JSON, got {head[:40].decode('utf-8', 'replace')!r}")
+        got = repr(head[:40].decode("utf-8", "replace"))
+        raise FetchError(f"expected PxWeb JSON, got {got}", key="pxweb_not_json", got=got)
     return json.loads(path.read_bytes().decode("utf-8-sig"))
 
 
@@ -368,18 +446,25 @@ def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     municipality's county is its code's first two digits. Raises :class:`FetchError` when the
     metadata has no region variable or no municipality."""
     if not isinstance(meta, dict) or not isinstance(meta.get("variables"), list):
-        raise FetchError("PxWeb metadata without 'variables'")
+        raise FetchError("PxWeb metadata without 'variables'", key="pxweb_no_variables")
     region = next((v for v in meta["variables"] if v.get("code") == "Region"), None)
     if region is None:
-        raise FetchError("PxWeb metadata without a 'Region' variable")
+        raise FetchError("PxWeb metadata without a 'Region' variable", key="pxweb_no_region")
     codes, texts = region.get("values", []), region.get("valueTexts", [])
     if len(codes) != len(texts):
-        raise FetchError("PxWeb metadata: Region values and valueTexts differ in length")
+        raise FetchError(
+            "PxWeb metadata: Region values and valueTexts differ in length",
+            key="pxweb_region_lengths",
+        )
     contents: dict[str, Any] = next(
         (v for v in meta["variables"] if v.get("code") == "ContentsCode"), {}
     )
     if _PXWEB_CONTENT not in contents.get("values", []):
-        raise FetchError(f"PxWeb metadata: no {_PXWEB_CONTENT} (Folkmängd) in ContentsCode")
+        raise FetchError(
+            f"PxWeb metadata: no {_PXWEB_CONTENT} (Folkmängd) in ContentsCode",
+            key="pxweb_no_content",
+            content=_PXWEB_CONTENT,
+        )
     lan = {
         c: str(t).strip()
         for c, t in zip(codes, texts, strict=True)
@@ -392,7 +477,9 @@ def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     kom = [(c, t) for c, t in kom if c[:2] in lan]
     if not kom or not lan:
-        raise FetchError("PxWeb metadata: no municipality or county codes in Region")
+        raise FetchError(
+            "PxWeb metadata: no municipality or county codes in Region", key="pxweb_no_codes"
+        )
     mun = pd.DataFrame(
         [(c, t, official_name(t), c[:2], lan[c[:2]]) for c, t in sorted(kom)],
         columns=["kommunkod", "kommun", "kommun_officiellt", "lanskod", "lan"],
@@ -430,10 +517,14 @@ def pxweb_population(
     Raises :class:`FetchError` when the answer's shape is wrong or a municipality lacks the
     latest year."""
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise FetchError("PxWeb answer without 'data'")
+        raise FetchError("PxWeb answer without 'data'", key="pxweb_no_data")
     cols = [c.get("code") for c in data.get("columns", [])]
     if "Region" not in cols or "Tid" not in cols:
-        raise FetchError(f"PxWeb answer: expected columns Region and Tid, got {cols}")
+        raise FetchError(
+            f"PxWeb answer: expected columns Region and Tid, got {cols}",
+            key="pxweb_columns",
+            got=str(cols),
+        )
     ri, ti = cols.index("Region"), cols.index("Tid")
     rows = []
     for item in data["data"]:
@@ -445,7 +536,7 @@ def pxweb_population(
             continue  # ".." or "-": no figure
         rows.append((str(key[ri]), int(str(key[ti])[:4]), int(v)))
     if not rows:
-        raise FetchError("PxWeb answer without any population figure")
+        raise FetchError("PxWeb answer without any population figure", key="pxweb_no_population")
     pop = pd.DataFrame(rows, columns=["kommunkod", "year", "population"])
     names = municipalities.set_index("kommunkod")
     pop = pop[pop["kommunkod"].isin(names.index)]
@@ -454,7 +545,11 @@ def pxweb_population(
     lacking = [c for c in names.index if c not in have]
     if lacking:
         raise FetchError(
-            f"PxWeb answer lacks {len(lacking)} municipalities in {last} (e.g. {lacking[0]})"
+            f"PxWeb answer lacks {len(lacking)} municipalities in {last} (e.g. {lacking[0]})",
+            key="pxweb_lacks_municipalities",
+            count=len(lacking),
+            year=last,
+            example=lacking[0],
         )
     pop = pop.sort_values(["kommunkod", "year"]).reset_index(drop=True)
     mun = pop.assign(kommun=pop["kommunkod"].map(names["kommun"]), source=source)[
@@ -579,6 +674,7 @@ class _Run:
     sleep: Callable[[float], None]
     files: list[Fetched] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, KoldioxidbudgetError] = field(default_factory=dict)
 
     def url(self, base: str, path: str) -> str:
         return self.settings.bases[base].rstrip("/") + path
@@ -713,7 +809,7 @@ def _fetch_population(run: _Run, municipalities: pd.DataFrame) -> None:
 def _fetch_gcb(run: _Run) -> None:
     this = _dt.date.today().year
     years = [run.settings.gcb_year] if run.settings.gcb_year else [this, this - 1, this - 2]
-    errors = []
+    errors: list[FetchError] = []
     for year in years:
         url = run.url("gcb", _GCB_PATH.format(year=year))
         try:
@@ -721,12 +817,16 @@ def _fetch_gcb(run: _Run) -> None:
                 "gcb-national", url=url, dest_dir="global/raw", verify=_verify_gcb
             )
         except FetchError as e:
-            errors.append(str(e))
+            errors.append(e)
             continue
         rel = f"global/raw/National_Fossil_Carbon_Emissions_{year}v1.0.xlsx"
         run.store("gcb-national", tmp, rel, url=url, sha=sha, n=n)
         return
-    raise FetchError("; ".join(errors))
+    # "<first>; <the rest>", each part localised with its own key
+    joined = errors[-1] if errors else FetchError("")
+    for part in reversed(errors[:-1]):
+        joined = FetchError(f"{part}; {joined}", key="fetch_errors", first=part, rest=joined)
+    raise joined
 
 
 #: The files ``data build`` needs besides the SMHI exports (``edition._common_inputs``; a test
@@ -785,7 +885,12 @@ def fetch_sources(
     if unknown:
         from ..errors import ParameterError, did_you_mean
 
-        raise ParameterError(f"Unknown remote {unknown[0]!r}. {did_you_mean(unknown[0], REMOTES)}")
+        raise ParameterError(
+            f"Unknown remote {unknown[0]!r}. {did_you_mean(unknown[0], REMOTES)}",
+            key="unknown_remote",
+            value=unknown[0],
+            valid=REMOTES,
+        )
     root = Path(into)
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_parts(root)
@@ -816,6 +921,7 @@ def fetch_sources(
                     _fetch_gcb(run)
             except KoldioxidbudgetError as e:
                 run.errors[remote] = str(e)
+                run.failures[remote] = e
                 log.warning("%s failed: %s", remote, e)
     seeded = _seed(root, Path(seed_from)) if seed_from else []
     manifest.setdefault("runs", []).append(
@@ -830,7 +936,13 @@ def fetch_sources(
         }
     )
     _write_manifest(root, manifest)
-    return FetchResult(into=root, files=tuple(run.files), errors=run.errors, missing=_missing(root))
+    return FetchResult(
+        into=root,
+        files=tuple(run.files),
+        errors=run.errors,
+        missing=_missing(root),
+        failures=run.failures,
+    )
 
 
 def default_into() -> Path:
@@ -848,7 +960,8 @@ def _regions_on_disk(root: Path) -> pd.DataFrame:
     if not f.is_file():
         raise FetchError(
             "The population query needs the municipality codes: fetch scb-regions first "
-            "(or put regions/municipalities.csv in the folder)."
+            "(or put regions/municipalities.csv in the folder).",
+            key="population_needs_regions",
         )
     frame: pd.DataFrame = pd.read_csv(f, dtype=str, keep_default_na=False)
     return frame

@@ -68,7 +68,7 @@ def read_global_emissions(owid_csv: str | Path) -> pd.DataFrame:
     year = parse_numbers(rows, ["year"], file=owid_csv, integer=True)["year"]
     nums = parse_numbers(rows, values, file=owid_csv)
     check_not_negative(
-        rows, nums["co2_fossil_MtCO2"], what="fossil CO2", file=owid_csv, column="co2_fossil_MtCO2"
+        rows, nums["co2_fossil_MtCO2"], what="fossil_co2", file=owid_csv, column="co2_fossil_MtCO2"
     )
     data = rows.assign(year=year)
     _check_series(data, "country", file=owid_csv)
@@ -123,7 +123,8 @@ def read_blocs(gcb2019_csv: str | Path) -> pd.DataFrame:
 def _check_series(data: pd.DataFrame, key: str, *, file: str | Path) -> None:
     """World and Sweden are present, each (entity, year) once, and every series has no gaps."""
     _check_required(data, key, file=file)
-    check_unique(data, [key, "year"], what=f"{key} and year", file=file)
+    what = "country_year" if key == "country" else "entity_year"  # "<key> and year"
+    check_unique(data, [key, "year"], what=what, file=file)
     _check_no_gaps(data, key, file=file)
 
 
@@ -139,6 +140,11 @@ def _check_required(data: pd.DataFrame, key: str, *, file: str | Path) -> None:
                 value=name,
                 hint=f"The file must hold the {' and '.join(REQUIRED_ENTITIES)} series; "
                 "is this the right file?",
+                key="no_rows_for",
+                hint_key="no_rows_for_hint",
+                name=repr(name),
+                first=REQUIRED_ENTITIES[0],
+                second=REQUIRED_ENTITIES[1],
             )
 
 
@@ -155,6 +161,10 @@ def _check_no_gaps(data: pd.DataFrame, key: str, *, file: str | Path) -> None:
                 column="year",
                 value=missing,
                 hint="The series must be annual without gaps; add the year from the publisher's file",
+                key="year_missing_from_series",
+                hint_key="year_missing_from_series_hint",
+                year=missing,
+                series=name,
             )
 
 
@@ -170,4 +180,8 @@ def _check_same_years(world: pd.Index, sweden: pd.Index, *, file: str | Path) ->
             column="year",
             value=year,
             hint="World and Sweden must cover the same years",
+            key="year_missing_from_series",
+            hint_key="same_years_hint",
+            year=year,
+            series=which,
         )

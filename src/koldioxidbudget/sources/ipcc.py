@@ -78,7 +78,7 @@ def read_global_budgets(path: str | Path) -> pd.DataFrame:
     check_unique(
         out,
         ["source_id", "temperature_c", "probability_pct"],
-        what="budget (source, temperature, probability)",
+        what="budget",
         file=path,
         column="source_id",
     )
@@ -100,6 +100,8 @@ def _budget_years(raw: pd.DataFrame, *, file: str | Path) -> pd.Series:
             column="budget_from",
             value=text.iat[pos],
             hint="Write the date the budget counts from as YYYY-01-01 (budgets count from the start of a year)",
+            key="budget_from_not_january",
+            hint_key="budget_from_not_january_hint",
         )
     return text.str.slice(0, 4).astype("int64")
 
@@ -117,6 +119,8 @@ def _check_probability(raw: pd.DataFrame, probability: pd.Series, *, file: str |
             column="likelihood_pct",
             value=int(probability.iat[pos]),
             hint="Write the likelihood in per cent, e.g. 50 or 67",
+            key="likelihood_out_of_range",
+            hint_key="likelihood_out_of_range_hint",
         )
 
 
@@ -133,4 +137,6 @@ def _check_positive_budget(raw: pd.DataFrame, budget: pd.Series, *, file: str | 
             column="remaining_budget_GtCO2",
             value=float(budget.iat[pos]),
             hint="Write the remaining budget in Gt CO2 as published (a positive number)",
+            key="budget_not_positive",
+            hint_key="budget_not_positive_hint",
         )

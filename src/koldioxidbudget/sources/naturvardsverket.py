@@ -54,12 +54,12 @@ def read_facilities(cement_csv: str | Path, *, areas: pd.DataFrame) -> pd.DataFr
     year = parse_numbers(raw, ["year"], file=cement_csv, integer=True)["year"]
     tonnes = parse_numbers(raw, ["t_co2_process"], file=cement_csv)["t_co2_process"]
     check_not_negative(
-        raw, tonnes, what="process emissions", file=cement_csv, column="t_co2_process"
+        raw, tonnes, what="process_emissions", file=cement_csv, column="t_co2_process"
     )
     check_unique(
         raw.assign(year=year),
         ["kommunkod", "facility", "year"],
-        what="facility year",
+        what="facility_year",
         file=cement_csv,
     )
     out = pd.DataFrame(

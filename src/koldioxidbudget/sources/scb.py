@@ -106,9 +106,11 @@ def _check_kommun_lan_known(mun: pd.DataFrame, cty: pd.DataFrame, *, file: str |
         mun,
         "lanskod",
         cty["lanskod"],
-        what="county code (not in the county file)",
+        what="county_code_not_in_file",
         file=file,
         hint=f"Add the county to the county file or correct the code; known counties: {', '.join(cty['lanskod'])}",
+        hint_key="county_code_not_in_file_hint",
+        known=", ".join(cty["lanskod"]),
     )
 
 
@@ -126,6 +128,10 @@ def _check_kommun_lan_name(mun: pd.DataFrame, cty: pd.DataFrame, *, file: str | 
             column="lan",
             value=mun["lan"].iat[pos],
             hint="Use the same county names in both files",
+            key="county_name_differs",
+            hint_key="county_name_differs_hint",
+            expected=repr(expected.iat[pos]),
+            code=mun["lanskod"].iat[pos],
         )
 
 
@@ -136,15 +142,20 @@ def _check_antal_kommuner(mun: pd.DataFrame, cty: pd.DataFrame, *, file: str | P
     bad = (stated != counted).to_numpy()
     if bad.any():
         pos = int(bad.argmax())
+        count = int(counted.iat[pos])
         raise error_at(
             cty,
             pos,
-            f"County {cty['lan'].iat[pos]} has {int(counted.iat[pos])} municipalities in the "
+            f"County {cty['lan'].iat[pos]} has {count} municipalities in the "
             "municipality file, but antal_kommuner says otherwise",
             file=file,
             column="antal_kommuner",
             value=int(stated.iat[pos]),
             hint="One of the two files is incomplete or from another year's municipal division",
+            key="county_municipality_count",
+            hint_key="county_municipality_count_hint",
+            county=cty["lan"].iat[pos],
+            count=count,
         )
 
 
@@ -189,7 +200,7 @@ def _read_population_file(
     check_area_codes(raw, codes, levels, areas=areas, code_column=code_col, file=path)
     check_not_negative(raw, nums["population"], what="population", file=path, column="population")
     located = raw.assign(year=nums["year"])
-    check_unique(located, [code_col, "year"], what="population row", file=path)
+    check_unique(located, [code_col, "year"], what="population_row", file=path)
     return pd.DataFrame(
         {
             "code": codes.astype(str),
@@ -225,4 +236,9 @@ def _check_population_sums(
             value=int(r["population"]),
             hint="The two population files are from different releases or one is incomplete; "
             "use files from the same SCB release",
+            key="population_sum_differs",
+            hint_key="population_sum_differs_hint",
+            code=r["code"],
+            year=int(r["year"]),
+            sum=int(r["sum"]),
         )

@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -113,12 +114,21 @@ def require_gas(release: SmhiRelease, gas: str) -> None:
             file=file,
             value=release.gas,
             hint=f"Download {_SMHI_URL}",
+            key="smhi_release_is_co2e",
+            hint_key="smhi_download_hint",
+            release=release.release,
+            url=_SMHI_URL,
         )
     raise SourceError(
         f"The SMHI release {release.release} holds {release.gas}, but {gas} is needed",
         file=file,
         value=release.gas,
         hint="Use the SMHI export of the gas the method needs",
+        key="smhi_release_wrong_gas",
+        hint_key="smhi_release_wrong_gas_hint",
+        release=release.release,
+        got=release.gas,
+        gas=gas,
     )
 
 
@@ -152,6 +162,9 @@ def _open_sheet(path: Path) -> tuple[str, list[list[object]]]:
             "File not found",
             file=path,
             hint=f"Check the path, or download the Länsrapport from {_SMHI_URL}",
+            key="file_not_found",
+            hint_key="smhi_file_not_found_hint",
+            url=_SMHI_URL,
         )
     try:
         with CalamineWorkbook.from_path(str(path)) as wb:
@@ -162,6 +175,10 @@ def _open_sheet(path: Path) -> tuple[str, list[list[object]]]:
             f"Not a readable Excel workbook ({e})",
             file=path,
             hint=f"Download the Länsrapport again from {_SMHI_URL}",
+            key="not_excel",
+            hint_key="smhi_download_again_hint",
+            error=str(e),
+            url=_SMHI_URL,
         ) from e
 
 
@@ -181,6 +198,9 @@ def _find_header(rows: list[list[object]], *, file: Path, sheet: str) -> tuple[i
         column="A",
         hint="This does not look like SMHI's Länsrapport export; its table starts with a row "
         f"'Huvudsektor, Undersektor, Län, Kommun, <years>'. Download it from {_SMHI_URL}",
+        key="smhi_no_header",
+        hint_key="smhi_no_header_hint",
+        url=_SMHI_URL,
     )
 
 
@@ -208,6 +228,8 @@ def _read_meta(rows: list[list[object]], h: int, c: int, *, file: Path, sheet: s
             file=file,
             sheet=sheet,
             hint="The release date identifies the data vintage; use SMHI's unedited export",
+            key="smhi_no_release_line",
+            hint_key="smhi_no_release_line_hint",
         )
     gas_cell = next(((i, j, t) for i, j, t in cells if t.startswith("Emissioner av")), None)
     if gas_cell is None:
@@ -216,6 +238,8 @@ def _read_meta(rows: list[list[object]], h: int, c: int, *, file: Path, sheet: s
             file=file,
             sheet=sheet,
             hint="Use SMHI's unedited export",
+            key="smhi_no_gas_line",
+            hint_key="smhi_unedited_hint",
         )
     gas_text = gas_cell[2].removeprefix("Emissioner av").strip()
     gas = _gas_of(gas_text)
@@ -228,6 +252,8 @@ def _read_meta(rows: list[list[object]], h: int, c: int, *, file: Path, sheet: s
             column=_excel_column(gas_cell[1]),
             value=gas_text,
             hint="Read SMHI's export of Koldioxid (CO2) (sub=CO2) or Växthusgaser totalt (sub=GGT)",
+            key="smhi_unknown_gas",
+            hint_key="smhi_unknown_gas_hint",
         )
     unit = _check_unit(cells, file=file, sheet=sheet)
     return _Meta(gas=gas, release=release, unit=unit, sheet=sheet, header_row=h, first_column=c)
@@ -242,6 +268,8 @@ def _check_unit(cells: list[tuple[int, int, str]], *, file: Path, sheet: str) ->
             file=file,
             sheet=sheet,
             hint="Use SMHI's unedited export (unit ton/år)",
+            key="smhi_no_unit_line",
+            hint_key="smhi_no_unit_line_hint",
         )
     unit = cell[2].removeprefix("Enhet:").strip()
     if unit != UNIT:
@@ -253,6 +281,9 @@ def _check_unit(cells: list[tuple[int, int, str]], *, file: Path, sheet: str) ->
             column=_excel_column(cell[1]),
             value=unit,
             hint="Export the emissions in tonnes per year (ton/år)",
+            key="smhi_unexpected_unit",
+            hint_key="smhi_unexpected_unit_hint",
+            unit=UNIT,
         )
     return unit
 
@@ -294,6 +325,9 @@ def _excel_table(
                     column=letter(j),
                     value=ycell,
                     hint="Use SMHI's unedited export",
+                    key="smhi_year_twice",
+                    hint_key="smhi_unedited_hint",
+                    year=name,
                 )
             years.append(name)
         names.append(name)
@@ -312,6 +346,8 @@ def _excel_table(
             sheet=sheet,
             row=h,
             hint="Use SMHI's unedited export",
+            key="smhi_no_year_columns",
+            hint_key="smhi_unedited_hint",
         )
     body = [r + [""] * (width - len(r)) for r in body_rows]
     frame = pd.DataFrame(body, columns=names, dtype=object)
@@ -330,6 +366,8 @@ def _excel_table(
                 column=name,
                 value=frame[name].iat[pos],
                 hint="Remove the column or use SMHI's unedited export",
+                key="column_without_header",
+                hint_key="column_without_header_hint",
             )
     for key in _EXCEL_KEYS:
         frame[key] = frame[key].astype(str).str.strip()
@@ -347,6 +385,8 @@ def _year_name(cell: object, *, file: Path, sheet: str, row: int, column: str) -
             column=column,
             value=cell,
             hint="Every year column needs its year in the row above 'Huvudsektor'",
+            key="smhi_not_a_year",
+            hint_key="smhi_not_a_year_hint",
         )
     return text
 
@@ -400,6 +440,8 @@ def _check_area_names_known(
             column="Län",
             value=lan,
             hint=did_you_mean(lan, names),
+            key="unknown_county_name",
+            valid=list(names),
         )
     names = areas.loc[areas["level"] == "kommun", "name"]
     raise error_at(
@@ -412,6 +454,10 @@ def _check_area_names_known(
         value=kom,
         hint="The municipal division or a name may have changed; "
         + did_you_mean(kom, names).replace("Valid values: ", "SCB names: ", 1),
+        key="unknown_municipality_name",
+        hint_key="unknown_municipality_name_hint",
+        county=repr(lan),
+        valid=list(names),
     )
 
 
@@ -577,6 +623,9 @@ def _csv_records(path: Path, layout: _Layout, *, areas: pd.DataFrame) -> pd.Data
                 file=path,
                 row=1,
                 hint=f"Expected the columns {', '.join(layout.keys)} and one column per year",
+                key="no_year_columns",
+                hint_key="no_year_columns_hint",
+                want=", ".join(layout.keys),
             )
         keys = ["code", "sector", "subsector"]
         _check_duplicates(
@@ -753,6 +802,9 @@ def _check_sector_names(
         value=value,
         hint="SMHI may have renamed or added a sector; add it to schema.SECTOR_NAMES_SV. "
         + did_you_mean(value, [*SECTOR_NAMES_SV.values(), ALL]),
+        key="smhi_unknown_sector",
+        hint_key="smhi_unknown_sector_hint",
+        valid=[*SECTOR_NAMES_SV.values(), ALL],
     )
 
 
@@ -778,6 +830,9 @@ def _check_totals_have_no_subsector(
             column=column,
             value=subsectors.iat[pos],
             hint=f"SMHI's totals have {ALL!r} in both sector columns; use the unedited export",
+            key="total_row_with_subsector",
+            hint_key="total_row_with_subsector_hint",
+            all=repr(ALL),
         )
 
 
@@ -790,7 +845,7 @@ def _check_duplicates(
     sheet: str | None = None,
 ) -> None:
     """No (area, [year,] sector, subsector) appears twice."""
-    check_unique(frame, keys, what="area and sector row", file=file, sheet=sheet, column=column)
+    check_unique(frame, keys, what="area_sector_row", file=file, sheet=sheet, column=column)
 
 
 def _check_empty_cells(rec: pd.DataFrame, *, sheet: str | None) -> pd.DataFrame:
@@ -811,6 +866,8 @@ def _check_empty_cells(rec: pd.DataFrame, *, sheet: str | None) -> pd.DataFrame:
             sheet=sheet,
             hint="SMHI writes 0 where there are no emissions, so an empty cell means the export is "
             "incomplete or edited; download it again",
+            key="empty_number_cell",
+            hint_key="smhi_empty_number_cell_hint",
         )
     return rest
 
@@ -827,14 +884,21 @@ def _check_complete(
         return
     want = pd.MultiIndex.from_product([codes, years, sectors], names=["code", "year", "sector"])
     have = pd.MultiIndex.from_frame(emissions[["code", "year", "sector"]])
-    code, year, sector = want.difference(have, sort=False)[0]
+    code, missing_year, sector = want.difference(have, sort=False)[0]
     name = areas.set_index("code")["name"][code]
+    year = int(missing_year)
     raise SourceError(
-        f"No emissions for {name} ({code}), sector {sector}, {int(year)}",
+        f"No emissions for {name} ({code}), sector {sector}, {year}",
         file=files[0] if len(files) == 1 else ", ".join(f.name for f in files),
         value=code,
         hint="SMHI's export lists every area, sector and year (with 0 where there are none); "
         "download the complete export (county=0&municipality=0) again",
+        key="smhi_missing_emissions",
+        hint_key="smhi_missing_emissions_hint",
+        name=name,
+        code=code,
+        sector=sector,
+        year=year,
     )
 
 
@@ -851,6 +915,7 @@ def _check_sectors_sum_to_total(
         (cmp["emissions_t"] - cmp["_sum"].fillna(0.0)).abs() > tolerance(cmp["emissions_t"]),
         "The sectors of {code} in {year} add up to {sum:,.1f} t, but SMHI's 'Alla' total says {value:,.1f} t",
         sheet=sheet,
+        key="smhi_sectors_vs_total",
     )
 
 
@@ -878,6 +943,9 @@ def _check_subsectors_sum_to_sector(
             sheet=sheet,
             value=subsectors["subsector"].iat[pos],
             hint=f"Each subsector needs its sector's {ALL!r} row for the same area and year",
+            key="subsector_without_sector",
+            hint_key="subsector_without_sector_hint",
+            all=repr(ALL),
         )
     cmp = emissions.join(sums, on=keys, how="inner")
     off = ((cmp["emissions_t"] - cmp["_sum"]).abs() > tolerance(cmp["emissions_t"])).to_numpy()
@@ -888,6 +956,7 @@ def _check_subsectors_sum_to_sector(
         "The subsectors of {sector} in {code}, {year} add up to {sum:,.1f} t, but the sector row "
         "says {value:,.1f} t",
         sheet=sheet,
+        key="smhi_subsectors_vs_sector",
     )
     if off.any():
         local = cmp[off]
@@ -926,6 +995,7 @@ def _check_municipalities_sum_to_county(
         "The municipalities of county {code} add up to {sum:,.1f} t for {sector} in {year}, but "
         "the county row says {value:,.1f} t",
         sheet=sheet,
+        key="smhi_municipalities_vs_county",
     )
 
 
@@ -943,31 +1013,41 @@ def _check_national_covers_counties(
         "Sweden's {sector} in {year} is {value:,.1f} t, below the sum of the counties "
         "({sum:,.1f} t)",
         sheet=sheet,
+        key="smhi_national_below_counties",
     )
 
 
-def _refuse_mismatch(cmp: pd.DataFrame, bad: pd.Series, message: str, *, sheet: str | None) -> None:
-    """Raise for the first ``bad`` row of a comparison (columns emissions_t and _sum)."""
+def _refuse_mismatch(
+    cmp: pd.DataFrame, bad: pd.Series, message: str, *, sheet: str | None, key: str
+) -> None:
+    """Raise for the first ``bad`` row of a comparison (columns emissions_t and _sum).
+
+    ``message`` is the English text, ``key`` its catalogue message: the same slots, with
+    ``{total}`` for the English ``{value}`` (the row's number), both as ``Decimal`` to one place.
+    """
     flags = bad.to_numpy(dtype=bool)
     if not flags.any():
         return
     pos = int(flags.argmax())
     r = cmp.iloc[pos]
     value = float(r["emissions_t"])
+    slots = {
+        "code": r["code"],
+        "year": int(r["year"]),
+        "sector": r["sector"],
+        "sum": float(r["_sum"]) if pd.notna(r["_sum"]) else 0.0,
+    }
     raise error_at(
         cmp,
         pos,
-        message.format(
-            code=r["code"],
-            year=int(r["year"]),
-            sector=r["sector"],
-            sum=float(r["_sum"]) if pd.notna(r["_sum"]) else 0.0,
-            value=value,
-        ),
+        message.format(**slots, value=value),
         sheet=sheet,
         value=value,
         hint="The numbers are not one consistent SMHI release (edited, truncated or mixed "
         "vintages); download the export again",
+        key=key,
+        hint_key="smhi_inconsistent_hint",
+        **(slots | {"sum": Decimal(f"{slots['sum']:.1f}"), "total": Decimal(f"{value:.1f}")}),
     )
 
 
