@@ -215,86 +215,18 @@ def _validate(p: Parameters) -> None:
                 valid=[str(a) for a in allowed],
             )
     checks = [
-        (
-            p.temperature_c > 0,
-            _why("temperature_c must be above 0", key="must_be_positive", name="temperature_c"),
-        ),
-        (
-            0 < p.probability_pct < 100,
-            _why(
-                "probability_pct must be between 0 and 100",
-                key="must_be_between",
-                name="probability_pct",
-                low=0,
-                high=100,
-            ),
-        ),
-        (
-            p.national_budget_t > 0,
-            _why(
-                "national_budget_t must be above 0",
-                key="must_be_positive",
-                name="national_budget_t",
-            ),
-        ),
+        (p.temperature_c > 0, _positive("temperature_c")),
+        (0 < p.probability_pct < 100, _between("probability_pct", 0, 100)),
+        (p.national_budget_t > 0, _positive("national_budget_t")),
         (
             0 <= p.national_overhead_t < p.national_budget_t,
-            _why(
-                "national_overhead_t must be ≥ 0 and below national_budget_t",
-                key="must_be_nonnegative_below",
-                name="national_overhead_t",
-                limit="national_budget_t",
-            ),
+            _below("national_overhead_t", "national_budget_t"),
         ),
-        (
-            0 <= p.blend_weight <= 1,
-            _why(
-                "blend_weight must be between 0 and 1",
-                key="must_be_between",
-                name="blend_weight",
-                low=0,
-                high=1,
-            ),
-        ),
-        (
-            0 <= p.residual_fraction < 1,
-            _why(
-                "residual_fraction must be ≥ 0 and below 1",
-                key="must_be_nonnegative_below",
-                name="residual_fraction",
-                limit=1,
-            ),
-        ),
-        (
-            0 < p.carbon_law_rate < 1,
-            _why(
-                "carbon_law_rate must be between 0 and 1",
-                key="must_be_between",
-                name="carbon_law_rate",
-                low=0,
-                high=1,
-            ),
-        ),
-        (
-            1990 <= p.as_of <= 2100,
-            _why(
-                "as_of must be a year between 1990 and 2100",
-                key="year_out_of_range",
-                name="as_of",
-                low=1990,
-                high=2100,
-            ),
-        ),
-        (
-            1990 <= p.national_budget_from <= 2100,
-            _why(
-                "national_budget_from must be a year between 1990 and 2100",
-                key="year_out_of_range",
-                name="national_budget_from",
-                low=1990,
-                high=2100,
-            ),
-        ),
+        (0 <= p.blend_weight <= 1, _between("blend_weight", 0, 1)),
+        (0 <= p.residual_fraction < 1, _below("residual_fraction", 1)),
+        (0 < p.carbon_law_rate < 1, _between("carbon_law_rate", 0, 1)),
+        (1990 <= p.as_of <= 2100, _year("as_of", 1990, 2100)),
+        (1990 <= p.national_budget_from <= 2100, _year("national_budget_from", 1990, 2100)),
         (
             p.horizon_year > p.as_of,
             _why(
@@ -321,26 +253,8 @@ def _validate(p: Parameters) -> None:
                 name="base_years_custom",
             ),
         ),
-        (
-            0 <= p.max_delay_years <= 30,
-            _why(
-                "max_delay_years must be between 0 and 30",
-                key="must_be_between",
-                name="max_delay_years",
-                low=0,
-                high=30,
-            ),
-        ),
-        (
-            0 < p.infeasible_rate < 1,
-            _why(
-                "infeasible_rate must be between 0 and 1",
-                key="must_be_between",
-                name="infeasible_rate",
-                low=0,
-                high=1,
-            ),
-        ),
+        (0 <= p.max_delay_years <= 30, _between("max_delay_years", 0, 30)),
+        (0 < p.infeasible_rate < 1, _between("infeasible_rate", 0, 1)),
     ]
     for ok, (message, key, slots) in checks:
         if not ok:
@@ -357,6 +271,42 @@ def _validate(p: Parameters) -> None:
 def _why(message: str, *, key: str, **slots: object) -> tuple[str, str, dict[str, object]]:
     """A failed check's English reason, its catalogue key (``errors.<key>``) and slots."""
     return message, key, slots
+
+
+_Why = tuple[str, str, dict[str, object]]
+
+
+def _positive(name: str) -> _Why:
+    return _why(f"{name} must be above 0", key="must_be_positive", name=name)
+
+
+def _between(name: str, low: int, high: int) -> _Why:
+    return _why(
+        f"{name} must be between {low} and {high}",
+        key="must_be_between",
+        name=name,
+        low=low,
+        high=high,
+    )
+
+
+def _below(name: str, limit: str | int) -> _Why:
+    return _why(
+        f"{name} must be ≥ 0 and below {limit}",
+        key="must_be_nonnegative_below",
+        name=name,
+        limit=limit,
+    )
+
+
+def _year(name: str, low: int, high: int) -> _Why:
+    return _why(
+        f"{name} must be a year between {low} and {high}",
+        key="year_out_of_range",
+        name=name,
+        low=low,
+        high=high,
+    )
 
 
 def _parse_value(name: str, raw: str, current: Any) -> Any:
