@@ -23,11 +23,15 @@ def make_tables(
     years: tuple[int, ...] = (1990, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022),
     population: dict[str, int] | None = None,
     cement: dict[str, float] | None = None,
+    ghg: dict[str, dict[int, float]] | None = None,
+    international: tuple[float, float] = (100.0, 200.0),
 ) -> Tables:
     """A minimal edition: three municipalities in two counties.
 
     ``levels[code]`` gives the municipality's total per year; it is split over sectors
-    60 % transporter, 30 % industri, 10 % jordbruk.
+    60 % transporter, 30 % industri, 10 % jordbruk. ``ghg[code]`` (year → total) is one
+    greenhouse-gas release "2099" for the municipalities it names, split the same way;
+    ``international`` Sweden's aviation and shipping CO2 (t/yr, every year 1990–2022).
     """
     levels = levels or {
         "0101": [100.0, 80.0, 78.0, 76.0, 74.0, 72.0, 70.0, 68.0, 66.0],
@@ -107,6 +111,12 @@ def make_tables(
         [(c, "Cement", "cement", y, v) for c, v in (cement or {}).items() for y in (2015, 2022)],
         columns=["code", "facility", "kind", "year", "emissions_t"],
     )
+    ghg_rows = [
+        ("2099", code, y, sec, v * split.get(sec, 0.0))
+        for code, by_year in (ghg or {}).items()
+        for y, v in by_year.items()
+        for sec in SECTORS
+    ]
     return Tables(
         edition_id="test-edition",
         gas=gas,
@@ -118,6 +128,13 @@ def make_tables(
         global_emissions=ge,
         blocs=blocs,
         facilities=fac,
+        ghg_sectors=pd.DataFrame(
+            ghg_rows, columns=["release", "code", "year", "sector", "emissions_t"]
+        ),
+        international_transport=pd.DataFrame(
+            [(y, *international) for y in range(1990, 2023)],
+            columns=["year", "aviation_t", "shipping_t"],
+        ),
     )
 
 
@@ -162,6 +179,8 @@ def write_tiny_edition(
         "global_emissions": t.global_emissions,
         "blocs": t.blocs,
         "facilities": t.facilities,
+        "ghg_sectors": t.ghg_sectors,
+        "international_transport": t.international_transport,
     }
     years = t.data_years
     manifest = {
@@ -171,7 +190,7 @@ def write_tiny_edition(
         "publisher": "test",
         "data_years": years,
         "last_data_year": years[-1],
-        "format_version": "1",
+        "format_version": "2",
         "method_version": "test",
         "built_at": "2026-01-01T00:00:00+00:00",
         "unallocated_t": {},

@@ -244,7 +244,7 @@ KEYED: list[Any] = [
     ("population_incomplete", _budgets(lambda: make_tables(population={"0101": 1000})), None),
     (
         "preset_budget_exhausted",
-        _budgets(_EXHAUSTED, temperature_c="2.0", probability_pct="83"),
+        _budgets(_EXHAUSTED, temperature_c="2.0", probability_pct="83", national_other_t="0"),
         None,
     ),
     (

@@ -53,7 +53,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Version of the table format; part of every edition id.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 #: The pointer file naming each gas's current edition (``{"CO2": id, ...}``).
 CURRENT_FILE = "current.json"
@@ -79,6 +79,14 @@ _DTYPES: dict[str, dict[str, Any]] = {
     },
     "blocs": {"year": int, "entity": str, "emissions_mt": float},
     "facilities": {"code": str, "facility": str, "kind": str, "year": int, "emissions_t": float},
+    "international_transport": {"year": int, "aviation_t": float, "shipping_t": float},
+    "ghg_sectors": {
+        "release": str,
+        "code": str,
+        "year": int,
+        "sector": str,
+        "emissions_t": float,
+    },
 }
 _SORT: dict[str, list[str]] = {
     "areas": ["code"],
@@ -89,6 +97,8 @@ _SORT: dict[str, list[str]] = {
     "global_emissions": ["year"],
     "blocs": ["entity", "year"],
     "facilities": ["code", "facility", "year"],
+    "ghg_sectors": ["release", "code", "year", "sector"],
+    "international_transport": ["year"],
 }
 
 
@@ -283,6 +293,7 @@ def build_editions(
     _remove_stale_tmp(dest)
     common = _common_inputs(src)
     hashes = {k: _sha256(p) for k, p in common.items()}
+    international = src / rd.naturvardsverket.INTERNATIONAL_FILE
     areas = rd.read_areas(common["municipalities"], common["counties"])
     shared_tables = {
         "areas": areas,
@@ -293,11 +304,28 @@ def build_editions(
         "global_emissions": rd.read_global_emissions(common["global_emissions"]),
         "blocs": rd.read_blocs(common["blocs"]),
         "facilities": rd.read_facilities(common["cement"], areas=areas),
+        "international_transport": rd.read_international_transport(international)
+        if international.is_file()
+        else pd.DataFrame(columns=list(COLUMNS["international_transport"])),
     }
+    if international.is_file():
+        hashes["international_transport"] = _sha256(international)
+        common["international_transport"] = international
     built: list[EditionInfo] = []
-    for rel in _discover_releases(src):
+    releases = _discover_releases(src)
+    read: dict[tuple[str, str], Any] = {}
+
+    def release_of(rel: _Release) -> Any:
+        if (rel.gas, rel.release) not in read:
+            read[(rel.gas, rel.release)] = rel.read(areas=areas)
+        return read[(rel.gas, rel.release)]
+
+    ghg = [r for r in releases if r.gas != GAS_CO2]
+    for rel in releases:
+        indicators = ghg if rel.gas == GAS_CO2 else []
         rel_hashes = {str(p.relative_to(src)): _sha256(p) for p in rel.files}
-        all_hashes = list(rel_hashes.values()) + list(hashes.values())
+        ind_hashes = {str(p.relative_to(src)): _sha256(p) for r in indicators for p in r.files}
+        all_hashes = list(rel_hashes.values()) + list(ind_hashes.values()) + list(hashes.values())
         eid = _edition_id(rel.gas, rel.release, all_hashes)
         final = dest / eid
         if (final / "manifest.json").is_file():
@@ -308,8 +336,13 @@ def build_editions(
             continue
         if progress:
             progress(eid)
-        release = rel.read(areas=areas)
-        tables = dict(shared_tables, emissions=release.emissions, subsectors=release.subsectors)
+        release = release_of(rel)
+        tables = dict(
+            shared_tables,
+            emissions=release.emissions,
+            subsectors=release.subsectors,
+            ghg_sectors=_ghg_sectors([(r.release, release_of(r)) for r in indicators], areas),
+        )
         years = sorted(int(y) for y in release.emissions["year"].unique())
         manifest: dict[str, Any] = {
             "id": eid,
@@ -338,6 +371,18 @@ def build_editions(
             ]
             + [
                 {
+                    "role": "nowcast_ghg",
+                    "path": str(p.relative_to(src)),
+                    "sha256": ind_hashes[str(p.relative_to(src))],
+                    "bytes": p.stat().st_size,
+                    "publisher": r.publisher,
+                    "vintage": r.release,
+                }
+                for r in indicators
+                for p in r.files
+            ]
+            + [
+                {
                     "role": k,
                     "path": str(common[k].relative_to(src)),
                     "sha256": hashes[k],
@@ -357,6 +402,17 @@ def build_editions(
         built.append(_info(final))
     _update_current(dest)  # also after a build that only found editions already built
     return built
+
+
+def _ghg_sectors(releases: list[tuple[str, Any]], areas: pd.DataFrame) -> pd.DataFrame:
+    """The municipal main-sector rows of each greenhouse-gas release, tagged with the release."""
+    municipal = set(areas.loc[areas["level"] == "kommun", "code"])
+    parts = [
+        r.emissions[r.emissions["code"].isin(municipal)].assign(release=label)
+        for label, r in releases
+    ]
+    cols = list(COLUMNS["ghg_sectors"])
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
 def _check(eid: str, gas: str, release: str, tables: dict[str, pd.DataFrame], dest: Path) -> Any:
@@ -470,6 +526,7 @@ _PUBLISHERS = {
     "global_emissions": "Global Carbon Project (GCB 2024) via Our World in Data",
     "blocs": "Global Carbon Project (GCB 2019)",
     "cement": "Naturvårdsverket (Utsläpp i siffror)",
+    "international_transport": "Naturvårdsverket / SCB (international bunkers, memo items)",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -563,6 +620,8 @@ def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
 
 
 _LOADED: dict[tuple[str, bool], Tables] = {}
+#: tables an edition may lack (written only when the sources hold the input)
+_OPTIONAL = frozenset({"ghg_sectors", "international_transport"})
 
 
 def load_edition(
@@ -582,6 +641,8 @@ def load_edition(
         if name == "subsectors" and not subsectors:
             continue
         f = info.path / f"{name}.csv"
+        if name in _OPTIONAL and not f.is_file():
+            continue  # an edition built without that input: the Tables default (no rows)
         if not f.is_file():
             raise EditionError(
                 f"Edition {info.id} lacks {f.name}; delete {info.path} and run 'koldioxidbudget data build'.",

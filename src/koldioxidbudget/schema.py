@@ -82,8 +82,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "global_emissions": ("year", "world_fossil_mt", "world_luc_mt", "sweden_fossil_mt"),
     # territorial fossil CO2 of country groups (GCB 2019: Sweden, KP Annex B, Non KP Annex B, Bunkers, World)
     "blocs": ("year", "entity", "emissions_mt"),
-    # point sources that a method may exclude (cement process CO2), t/yr
+    # point sources that a method may exclude (cement plants' reported CO2), t/yr
     "facilities": ("code", "facility", "kind", "year", "emissions_t"),
+    # SMHI greenhouse-gas releases newer than the edition's CO2 release, municipal main sectors
+    # (t CO2e/yr), one set of rows per release: the nowcast carries CO2 forward with their changes
+    "ghg_sectors": ("release", "code", "year", "sector", "emissions_t"),
+    # Sweden's international aviation and shipping CO2 (bunkers, the inventory's memo items), t/yr
+    "international_transport": ("year", "aviation_t", "shipping_t"),
 }
 
 
@@ -106,6 +111,12 @@ class Tables:
     facilities: pd.DataFrame
     subsectors: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["subsectors"]))
+    )
+    ghg_sectors: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["ghg_sectors"]))
+    )
+    international_transport: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["international_transport"]))
     )
 
     @property

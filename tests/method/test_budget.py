@@ -17,7 +17,15 @@ from koldioxidbudget.method.params import PRESETS, LocalTarget, parameters_from
 from koldioxidbudget.schema import GAS_CO2E, Tables
 from tests.conftest import make_tables
 
-SMALL = {"national_budget_t": "10000", "national_overhead_t": "1000", "as_of": "2026"}
+#: a small national budget (10 000 t at 1.7 °C, 2 000 t at 1.5 °C, both 50 %) and the OLS nowcast
+#: (the tiny editions carry no greenhouse-gas release; the ghg-ratio nowcast is tested below)
+SMALL = {
+    "national_budget_t": "10000",
+    "national_overhead_t": "1000",
+    "national_other_t": "2000",
+    "as_of": "2026",
+    "nowcast": "ols",
+}
 
 
 def run(tables: Tables, **overrides: str):
@@ -92,20 +100,53 @@ def test_contraction_convergence_sums_to_allocated(tiny: Tables) -> None:
     )
 
 
-def test_international_transport_per_capita_adds_overhead(tiny: Tables) -> None:
+def test_international_transport_per_capita_on_both_sides(tiny: Tables) -> None:
     r = run(tiny, international_transport="per-capita")
     assert r.area("00").budget_t == pytest.approx(10000.0)
+    # budget: grandfathered share of the rest (bunkers kept out of the base) + per-capita overhead
     assert r.area("0102").budget_t == pytest.approx(9000 * 120 / 684 + 1000 * 3000 / 5000)
+    # emissions: Beta's flat 40 t plus its population share (3000/5000) of 300 t of bunkers
+    beta = r.area("0102")
+    assert dict((y, v) for y, v, _ in beta.history)[2022] == pytest.approx(40.0 + 180.0)
+    assert beta.e0_t == pytest.approx(220.0)
+    assert r.area("00").e0_t == pytest.approx(r.area("00").history[-1][1])
+    assert dict((y, v) for y, v, _ in r.area("00").history)[2022] == pytest.approx(221.0 + 300.0)
+
+
+def test_international_transport_per_capita_refused_without_the_series() -> None:
+    t = dataclasses.replace(
+        make_tables(), international_transport=make_tables().international_transport.iloc[0:0]
+    )
+    with pytest.raises(ParameterError, match="needs Sweden's international aviation and shipping"):
+        run(t, international_transport="per-capita")
 
 
 def test_cement_excluded_from_host_municipality() -> None:
     t = make_tables(cement={"0201": 20.0})
     r = run(t).area("0201")
-    # Gamma industri is 30 % of 115 = 34.5 in 2022; 20 t of process CO2 deducted
-    assert dict(r.excluded_t)[2022] == pytest.approx(20.0)
-    assert dict((y, v) for y, v, _ in r.history)[2022] == pytest.approx(95.0)
+    # Gamma industri is 30 % of 115 = 34.5 in 2022; the process share 0.63 of the plant's 20 t
+    assert dict(r.excluded_t)[2022] == pytest.approx(0.63 * 20.0)
+    assert dict((y, v) for y, v, _ in r.history)[2022] == pytest.approx(115.0 - 12.6)
+    whole = run(t, cement_process_share="1").area("0201")
+    assert dict((y, v) for y, v, _ in whole.history)[2022] == pytest.approx(95.0)
     kept = run(t, exclude_cement="false").area("0201")
     assert dict((y, v) for y, v, _ in kept.history)[2022] == pytest.approx(115.0)
+
+
+def test_cement_deduction_capped_at_industri_and_warned() -> None:
+    t = make_tables(cement={"0201": 50.0})
+    # Gamma industri 2022: 34.5 t; the whole plant (50 t) exceeds it
+    capped = run(t, cement_process_share="1").area("0201")
+    assert dict(capped.excluded_t)[2022] == pytest.approx(34.5)
+    assert dict((y, v) for y, v, _ in capped.history)[2022] == pytest.approx(115.0 - 34.5)
+    assert "deduction-capped" in capped.warnings
+    assert "deduction-capped" in run(t, cement_process_share="1").area("00").warnings
+    # transport and farming keep every tonne
+    assert capped.history_by_sector["transporter"][-1][1] == pytest.approx(0.6 * 115.0)
+    # Klimatkollen's reading: the excess comes off the other sectors pro rata
+    pro = run(t, cement_process_share="1", deduction_excess="pro-rata").area("0201")
+    assert dict((y, v) for y, v, _ in pro.history)[2022] == pytest.approx(115.0 - 50.0)
+    assert "deduction-capped" not in pro.warnings
 
 
 def test_co2e_edition_is_refused() -> None:
@@ -176,12 +217,39 @@ def test_reference_paths_and_local_target(tiny: Tables) -> None:
     )
 
 
-def test_national_budget_scaled_for_other_cells(tiny: Tables) -> None:
+def test_national_budget_on_the_line_through_the_published_points(tiny: Tables) -> None:
     r17 = run(tiny)
+    r15 = run(tiny, temperature_c="1.5")
     r20 = run(tiny, temperature_c="2.0")
-    # preset 1.7/50 → 2.0/50: ratio of global budgets rolled to 2024 (40 Gt/yr used 2020–2023)
-    assert r20.national.budget_t == pytest.approx(10000 * (1350 - 160) / (850 - 160))
-    assert r20.national.derived_from_preset and not r17.national.derived_from_preset
+    # global budgets rolled to 2024 (40 Gt/yr used 2020–2023): 1.5 °C 340, 1.7 °C 690, 2.0 °C 1190
+    assert r15.national.budget_t == pytest.approx(2000.0)
+    assert not r15.national.derived_from_preset and not r17.national.derived_from_preset
+    assert r20.national.budget_t == pytest.approx(
+        10000 + (2000 - 10000) * (1190 - 690) / (340 - 690)
+    )
+    assert r20.national.derived_from_preset and r20.national.extrapolated
+    r1767 = run(tiny, probability_pct="67")  # 700 − 160 = 540: between the points
+    assert r1767.national.budget_t == pytest.approx(
+        10000 + (2000 - 10000) * (540 - 690) / (340 - 690)
+    )
+    assert not r1767.national.extrapolated
+    # the same answer from the other published point's side
+    other = run(
+        tiny,
+        temperature_c="2.0",
+        national_budget_t="2000",
+        national_preset_temperature_c="1.5",
+        national_other_t="10000",
+        national_other_temperature_c="1.7",
+    )
+    assert other.national.budget_t == pytest.approx(r20.national.budget_t)
+    # one published point only: scaled by the ratio of the global budgets
+    single = run(tiny, temperature_c="2.0", national_other_t="0")
+    assert single.national.budget_t == pytest.approx(10000 * 1190 / 690)
+    # a cell below the line's zero gets no budget at all (everything is then spent)
+    none = run(tiny, temperature_c="1.5", probability_pct="83")  # 300 − 160 = 140 Gt
+    assert none.national.budget_t == 0.0
+    assert all(r.exhausted for r in none.areas())
 
 
 def test_computed_national_chain(tiny: Tables) -> None:

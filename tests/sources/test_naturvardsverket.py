@@ -80,3 +80,33 @@ def test_read_facilities_duplicate(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="Duplicate facility year") as e:
         _read(tmp_path, GOOD.replace("Alfa,2022", "Alfa,2021"))
     assert (e.value.row, e.value.value) == (3, ("0101", "Cementa Alfa", 2021))
+
+
+BUNKERS = """
+year,aviation_t,shipping_t,source
+2021,1500000,6000000,NV
+2022,2200000,6500000.5,NV
+"""
+
+
+def test_read_international_transport_tiny(tmp_path: Path) -> None:
+    from koldioxidbudget.sources import read_international_transport
+
+    f = read_international_transport(write_csv(tmp_path / "b.csv", BUNKERS))
+    assert tuple(f.columns) == COLUMNS["international_transport"]
+    assert f.values.tolist() == [[2021, 1_500_000.0, 6_000_000.0], [2022, 2_200_000.0, 6_500_000.5]]
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (BUNKERS.replace("6000000,", "-6,"), "Negative international transport emissions"),
+        (BUNKERS.replace("2022,", "2021,"), "Duplicate year of international transport"),
+        (BUNKERS.replace("2200000", "2.2 Mt"), "aviation_t"),
+    ],
+)
+def test_read_international_transport_refuses(tmp_path: Path, text: str, match: str) -> None:
+    from koldioxidbudget.sources import read_international_transport
+
+    with pytest.raises(SourceError, match=match):
+        read_international_transport(write_csv(tmp_path / "b.csv", text))

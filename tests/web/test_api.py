@@ -120,14 +120,14 @@ def test_budget_every_preset(client: TestClient) -> None:
 
 def test_budget_unknown_parameter_suggests_the_right_one(client: TestClient) -> None:
     doc = problem(client.get("/api/v1/areas/0101/budget", params={"temprature_c": "1.5"}), 400)
-    assert doc["detail"] == "Okänd frågeparameter 'temprature_c'. Menade du temperature_c?"
+    assert doc["detail"].startswith("Okänd frågeparameter 'temprature_c'. Menade du temperature_c")
     assert names(doc) == ["temprature_c"] and "temperature_c" in doc["invalid-params"][0]["allowed"]
     r = client.get(
         "/api/v1/areas/0101/budget",
         params={"temprature_c": "1.5"},
         headers={"Accept-Language": "en-GB,en;q=0.9"},
     )
-    assert "Did you mean temperature_c?" in problem(r, 400)["detail"]
+    assert "Did you mean temperature_c" in problem(r, 400)["detail"]
 
 
 def test_budget_repeated_parameter(client: TestClient) -> None:

@@ -57,10 +57,10 @@ def base_years(inventory: Inventory, params: Parameters) -> tuple[int, ...]:
         return tuple(y for y in dy if y >= params.trend_from)
     lo, hi = params.base_years_custom
     years = tuple(y for y in dy if lo <= y <= hi)
-    if not years:
+    if not years or lo not in dy or hi not in dy:
         raise ParameterError(
-            f"base_years_custom {lo}–{hi} contains no data year of this edition "
-            f"(data years: {', '.join(map(str, dy))}).",
+            f"base_years_custom {lo}–{hi} must start and end with years SMHI published in this "
+            f"edition (data years: {', '.join(map(str, dy))}).",
             key="no_base_year_in_range",
             first=lo,
             last=hi,
@@ -71,7 +71,7 @@ def base_years(inventory: Inventory, params: Parameters) -> tuple[int, ...]:
 
 def _grandfathering(inv: Inventory, params: Parameters, years: tuple[int, ...]) -> Array:
     idx = [inv.data_years.index(y) for y in years]
-    e = inv.total_t[:, idx].sum(axis=1)
+    e = inv.allocation_total_t[:, idx].sum(axis=1)
     total = e.sum()
     if total <= 0:
         raise ParameterError(

@@ -90,9 +90,17 @@ class AreaResult:
     share: float
     remaining_t: float
     remaining_as_of: int
+    #: the remaining budget counts estimated years (after the last data year) as spent
+    remaining_estimated: bool
+    #: counties and Sweden: Σ of the members' remaining budgets that are positive ("still
+    #: available") and of those that are negative ("over-spent by members"); None for a kommun
+    members_available_t: float | None
+    members_overspent_t: float | None
     e0_t: float
     e0_year: int
     e0_estimated: bool
+    #: years up to ``as_of − 1`` whose emissions are estimates (spent years and E0)
+    estimated_years: tuple[int, ...]
     rate: float
     rate_convention: str
     years_left: float | None
@@ -128,59 +136,44 @@ class AreaResult:
     warnings: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract (see docs/api.md): units in key names, rates as fractions.
+        """The JSON contract (see docs/api.md): every field but ``_NOT_IN_JSON``, units in key
+        names, rates as fractions, series as ``[{year, t}]`` rows.
 
         (Sector, delay, ledger and target rows are flat dataclasses: ``vars`` copies them far
         faster than ``dataclasses.asdict``, which matters on the API's hot path.)"""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "level": self.level,
-            "lan_code": self.lan_code,
-            "budget_t": self.budget_t,
-            "budget_from": self.budget_from,
-            "share": self.share,
-            "remaining_t": self.remaining_t,
-            "remaining_as_of": self.remaining_as_of,
-            "e0_t": self.e0_t,
-            "e0_year": self.e0_year,
-            "e0_estimated": self.e0_estimated,
-            "rate": self.rate,
-            "rate_convention": self.rate_convention,
-            "years_left": self.years_left,
-            "exhaustion_year": self.exhaustion_year,
-            "burn_share": self.burn_share,
-            "one_in_n": self.one_in_n,
-            "recent_change": self.recent_change,
-            "trend_method": self.trend_method,
-            "trend_slope_t": self.trend_slope_t,
-            "trend_intercept_t": self.trend_intercept_t,
-            "trend_exhaustion_date": self.trend_exhaustion_date.isoformat()
-            if self.trend_exhaustion_date
-            else None,
-            "trend_zero_year": self.trend_zero_year,
-            "near_zero_year": self.near_zero_year,
-            "linear_zero_year": self.linear_zero_year,
-            "population": self.population,
-            "population_year": self.population_year,
-            "budget_per_capita_t": self.budget_per_capita_t,
-            "emissions_per_capita_t": self.emissions_per_capita_t,
-            "per_capita_context": self.per_capita_context,
-            "exhausted": self.exhausted,
-            "infeasible": self.infeasible,
-            "last_data_year": self.last_data_year,
-            "history": [{"year": y, "t": t, "estimated": e} for y, t, e in self.history],
-            "sectors": [dict(vars(s)) for s in self.sectors],
-            "pathway": [{"year": y, "t": t} for y, t in self.pathway],
-            "references": {
-                k: [{"year": y, "t": t} for y, t in v] for k, v in self.references.items()
-            },
-            "cumulative_t": self.cumulative_t,
-            "cost_of_delay": [dict(vars(d)) for d in self.cost_of_delay],
-            "target_check": dict(vars(self.target_check)) if self.target_check else None,
-            "ledger": [dict(vars(r)) for r in self.ledger],
-            "warnings": list(self.warnings),
-        }
+        out: dict[str, Any] = {}
+        for name in _JSON_FIELDS:
+            value = getattr(self, name)
+            convert = _JSON_CONVERT.get(name)
+            out[name] = convert(value) if convert is not None and value is not None else value
+        return out
+
+
+def _rows(series: tuple[tuple[int, float], ...]) -> list[dict[str, Any]]:
+    return [{"year": y, "t": t} for y, t in series]
+
+
+def _vars_rows(rows: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [dict(vars(r)) for r in rows]
+
+
+#: fields kept out of the JSON contract (the document carries the edition and parameters once)
+_NOT_IN_JSON = frozenset({"edition", "parameters", "history_by_sector", "excluded_t"})
+_JSON_CONVERT: dict[str, Any] = {
+    "trend_exhaustion_date": lambda d: d.isoformat(),
+    "history": lambda h: [{"year": y, "t": t, "estimated": e} for y, t, e in h],
+    "sectors": _vars_rows,
+    "pathway": _rows,
+    "references": lambda refs: {k: _rows(v) for k, v in refs.items()},
+    "cost_of_delay": _vars_rows,
+    "target_check": lambda tc: dict(vars(tc)),
+    "ledger": _vars_rows,
+    "warnings": list,
+    "estimated_years": list,
+}
+_JSON_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(AreaResult) if f.name not in _NOT_IN_JSON
+)
 
 
 @dataclass(frozen=True)
@@ -393,7 +386,7 @@ def compute_budgets(
         levels=inv.area_levels,
         lan_codes=inv.area_lan_codes,
         budget_t=budget,
-        share=budget / nat.allocated_t,
+        share=_shares(budget, nat.allocated_t, inv.per_area(alloc.shares)),
         remaining_t=remaining,
         e0_t=e0,
         e0_estimated=e0_est,
@@ -409,6 +402,14 @@ def compute_budgets(
         adoption_tables=adoption_tables or tables,
     )
     return run
+
+
+def _shares(budget: Array, allocated_t: float, rule_shares: Array) -> Array:
+    """Each area's share of the allocated national budget (the rule's shares when nothing is
+    allocated, e.g. a cell whose national budget is zero)."""
+    if allocated_t > 0:
+        return np.asarray(budget / allocated_t, dtype=np.float64)
+    return rule_shares
 
 
 def _recent_change(hist: list[tuple[int, float]]) -> float | None:
@@ -556,9 +557,32 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
             "budget_per_capita_t": float(run.budget_t[j]) / pj if pj > 0 else 0.0,
             "emissions_per_capita_t": float(run.e0_t[j]) / pj if pj > 0 else 0.0,
         }
+    est_years = tuple(
+        y
+        for y, e in zip(run.series_years, run.series_estimated, strict=True)
+        if e and y > inv.last_data_year and (y in run.spent_years or y == run.e0_year)
+    )
+    remaining_estimated = any(y in run.spent_years for y in est_years)
+    members_available = members_overspent = None
+    if run.levels[i] != "kommun":
+        n_mun = len(inv.codes)
+        member_rem = run.remaining_t[:n_mun][mun_mask]
+        members_available = float(member_rem[member_rem > 0].sum())
+        members_overspent = max(0.0, float(-member_rem[member_rem < 0].sum()))
     warnings = []
     if run.e0_estimated:
         warnings.append("e0-estimated")
+    if remaining_estimated:
+        warnings.append("remaining-estimated")
+    if members_overspent:
+        warnings.append("members-overspent")
+    recent = [y >= p.trend_from for y in inv.data_years + inv.est_years]
+    if float(weights @ inv.not_deducted_t[:, recent].sum(axis=1)) > 0:
+        warnings.append("deduction-capped")
+    if p.convention == "D" and rem > 0 and e0 * p.residual_fraction * horizon_years > rem:
+        warnings.append("residual-exceeds-budget")
+    if run.national.extrapolated:
+        warnings.append("national-budget-extrapolated")
     if exhausted:
         warnings.append("budget-exhausted")
     elif rate > p.infeasible_rate:
@@ -582,9 +606,13 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         share=float(run.share[i]),
         remaining_t=rem,
         remaining_as_of=as_of,
+        remaining_estimated=remaining_estimated,
+        members_available_t=members_available,
+        members_overspent_t=members_overspent,
         e0_t=e0,
         e0_year=run.e0_year,
         e0_estimated=run.e0_estimated,
+        estimated_years=est_years,
         rate=rate,
         rate_convention=p.convention,
         years_left=years_left,
@@ -598,7 +626,9 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         # a trend that takes millennia to use the budget has no meaningful calendar date
         trend_exhaustion_date=fractional_year_to_date(te) if te is not None and te < 9999 else None,
         trend_zero_year=tz,
-        near_zero_year=near_zero_year(as_of=as_of, rate=rate, convention=p.convention)
+        near_zero_year=near_zero_year(
+            as_of=as_of, rate=rate, convention=p.convention, path=refs["budget"], budget=rem
+        )
         if rem > 0
         else None,
         linear_zero_year=as_of + 2 * rem / e0 if e0 > 0 and rem > 0 else None,

@@ -1,8 +1,18 @@
 """N: Sweden's budget, as a published preset or computed from the global budget.
 
-*Preset*: the published figure (e.g. 285 113 kt from 2024 at 1.7 °C, 50 %). For any other
-temperature/probability cell the published budget is scaled by the ratio of the rolled-forward
-global budgets, ``B_SE(cell) = B_SE(preset) × G_cell(t0) / G_preset(t0)`` (flagged as derived).
+*Preset*: the published figure (e.g. 285 113 kt from 2024 at 1.7 °C, 50 %). A release publishes
+two cells (Uppsala 2024: 285 113 kt at 1.7 °C and 80 000 kt at 1.5 °C, both 50 %); any other cell
+lies on the straight line through both points against the global budget they were derived from
+(``national_published_source``, rolled to ``t0``)::
+
+    B_SE(G) = B_1 + (B_2 − B_1) · (G − G_1) / (G_2 − G_1),   floored at 0
+
+The line is the Uppsala chain itself: Sweden gets a fixed share ``s`` of what is left of the global
+budget after a fixed amount ``D`` (developing countries' pathway, land use, cement), so
+``B_SE = s · (G − D)`` is affine in ``G``; the two published points fix ``s`` and ``D``. Every
+published cell is reproduced whichever preset one starts from. Cells outside the published range
+are flagged as extrapolated; with one published point (``national_other_t = 0``) the budget is
+scaled by the ratio of the global budgets. Derived cells are flagged.
 
 *Computed* (the full chain):
 
@@ -42,6 +52,8 @@ class NationalBudget:
     allocated_t: float
     global_budget: GlobalBudget
     derived_from_preset: bool
+    #: the cell lies outside the published points (the line is extended beyond them)
+    extrapolated: bool = False
     energy_gt: float | None = None
     developing_gt: float | None = None
     developed_gt: float | None = None
@@ -59,26 +71,7 @@ def national_budget(*, tables: Tables, params: Parameters) -> NationalBudget:
         year=t0,
     )
     if params.national_mode == "preset":
-        same = (
-            abs(params.temperature_c - params.national_preset_temperature_c) < 1e-9
-            and params.probability_pct == params.national_preset_probability_pct
-        )
-        if same:
-            budget = params.national_budget_t
-        else:
-            anchor = global_budget(
-                tables=tables,
-                source_id=params.global_source,
-                temperature_c=params.national_preset_temperature_c,
-                probability_pct=params.national_preset_probability_pct,
-                year=t0,
-            )
-            if anchor.remaining_gt <= 0:
-                raise ParameterError(
-                    "The preset's global budget is exhausted; use national_mode=computed.",
-                    key="preset_budget_exhausted",
-                )
-            budget = params.national_budget_t * max(g.remaining_gt, 0.0) / anchor.remaining_gt
+        budget, derived, extrapolated = _published_line(tables, params, g)
         overhead = params.national_overhead_t * (budget / params.national_budget_t)
         return NationalBudget(
             mode="preset",
@@ -89,9 +82,61 @@ def national_budget(*, tables: Tables, params: Parameters) -> NationalBudget:
             if params.international_transport == "overhead"
             else budget,
             global_budget=g,
-            derived_from_preset=not same,
+            derived_from_preset=derived,
+            extrapolated=extrapolated,
         )
     return _computed(tables, params, g)
+
+
+def _same_cell(t1: float, p1: int, t2: float, p2: int) -> bool:
+    return abs(t1 - t2) < 1e-9 and p1 == p2
+
+
+def _published_line(
+    tables: Tables, params: Parameters, g: GlobalBudget
+) -> tuple[float, bool, bool]:
+    """Sweden's budget for the cell of ``g`` from the published points: (budget, derived,
+    extrapolated)."""
+    b1 = params.national_budget_t
+    t1, p1 = params.national_preset_temperature_c, params.national_preset_probability_pct
+    t2, p2 = params.national_other_temperature_c, params.national_other_probability_pct
+    has_other = params.national_other_t > 0 and not _same_cell(t1, p1, t2, p2)
+    if _same_cell(g.temperature_c, g.probability_pct, t1, p1) and (
+        g.source_id == params.national_published_source or not has_other
+    ):
+        return b1, False, False
+    if (
+        has_other
+        and _same_cell(g.temperature_c, g.probability_pct, t2, p2)
+        and (g.source_id == params.national_published_source)
+    ):
+        return params.national_other_t, False, False
+
+    def anchor(t: float, p: int, source: str) -> float:
+        return global_budget(
+            tables=tables, source_id=source, temperature_c=t, probability_pct=p, year=g.year
+        ).remaining_gt
+
+    if not has_other:
+        g1 = anchor(t1, p1, g.source_id)
+        if g1 <= 0:
+            raise ParameterError(
+                "The preset's global budget is exhausted; use national_mode=computed.",
+                key="preset_budget_exhausted",
+            )
+        return b1 * max(g.remaining_gt, 0.0) / g1, True, False
+    source = params.national_published_source
+    g1, g2 = anchor(t1, p1, source), anchor(t2, p2, source)
+    if abs(g2 - g1) < 1e-9:
+        raise ParameterError(
+            "The two published national budgets are for cells with the same global budget; "
+            "set national_other_t=0 or name a different second cell.",
+            key="published_points_coincide",
+        )
+    b2 = params.national_other_t
+    budget = b1 + (b2 - b1) * (g.remaining_gt - g1) / (g2 - g1)
+    outside = not (min(g1, g2) - 1e-9 <= g.remaining_gt <= max(g1, g2) + 1e-9)
+    return max(budget, 0.0), True, outside
 
 
 def _bloc(tables: Tables, entity: str) -> dict[int, float]:

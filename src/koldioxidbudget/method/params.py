@@ -29,7 +29,8 @@ Convention = Literal["A", "B", "C", "D"]
 NationalMode = Literal["preset", "computed"]
 Allocation = Literal["grandfathering", "per-capita", "blend", "contraction-convergence"]
 InternationalTransport = Literal["overhead", "per-capita"]
-Nowcast = Literal["ols", "lad", "national-scaling"]
+Nowcast = Literal["ghg-ratio", "ols", "lad", "national-scaling"]
+DeductionExcess = Literal["industri-only", "pro-rata"]
 E0Basis = Literal["last-year", "trend-at-as-of"]
 BaseYears = Literal["last-3", "last-1", "last-5", "trend-window", "custom"]
 
@@ -75,6 +76,12 @@ class Parameters:
     national_preset_temperature_c: float = 1.7
     national_preset_probability_pct: int = 50
     national_overhead_t: float = 54_797_000.0
+    # the same release's published budget for a second cell: other cells lie on the straight
+    # line through both points (national_other_t = 0: scaled by the ratio of global budgets)
+    national_other_t: float = 80_000_000.0
+    national_other_temperature_c: float = 1.5
+    national_other_probability_pct: int = 50
+    national_published_source: str = "AR6_WG1_SPM2"
     # N, computed chain (assumptions, documented in docs/method)
     luc_deduction_gt: float = 60.0
     cement_deduction_gt: float = 40.0
@@ -89,11 +96,13 @@ class Parameters:
     blend_weight: float = 0.5
     convergence_year: int = 2040
     exclude_cement: bool = True
+    cement_process_share: float = 0.63
+    deduction_excess: DeductionExcess = "industri-only"
     exclude_sectors: tuple[str, ...] = ("utrikes-transporter",)
     national_facilities: tuple[Facility, ...] = ()
     international_transport: InternationalTransport = "overhead"
     # years after the last data year
-    nowcast: Nowcast = "ols"
+    nowcast: Nowcast = "ghg-ratio"
     trend_from: int = 2015
     national_preliminary_t: tuple[tuple[int, float], ...] = ()
     # P: pathway
@@ -142,6 +151,10 @@ FIELD_DOCS: dict[str, str] = {
     "national_preset_temperature_c": "Temperature the published national budget is for.",
     "national_preset_probability_pct": "Probability the published national budget is for.",
     "national_overhead_t": "Part of Sweden's budget kept out of the local allocation (international transport), t CO2.",
+    "national_other_t": "The same release's published budget for a second cell (t CO2); other cells lie on the straight line through both published points (0: scale by the ratio of global budgets).",
+    "national_other_temperature_c": "Temperature of the second published national budget.",
+    "national_other_probability_pct": "Probability of the second published national budget.",
+    "national_published_source": "The table of global budgets the published national budgets were derived from (the line through them is drawn against it).",
     "luc_deduction_gt": "Computed chain: global land-use-change CO2 deducted over the horizon, Gt (assumption).",
     "cement_deduction_gt": "Computed chain: global cement process CO2 deducted over the horizon, Gt (assumption).",
     "developing_growth": "Computed chain: annual growth of developing-country CO2 until the peak year (assumption).",
@@ -154,10 +167,12 @@ FIELD_DOCS: dict[str, str] = {
     "blend_weight": "Blend: weight of grandfathering (the rest is per capita).",
     "convergence_year": "Contraction and convergence: year by which shares reach per capita.",
     "exclude_cement": "Deduct cement process CO2 (Slite, Skövde, Degerhamn) from the host municipality.",
+    "cement_process_share": "Share of a cement plant's reported CO2 that is process (calcination) CO2 and deducted; the rest is kiln fuel and stays in the inventory (1 = the whole plant, as Klimatkollen).",
+    "deduction_excess": "Where a deduction exceeds the host's Industri sector: 'industri-only' deducts at most the sector (warned); 'pro-rata' takes the excess from the other sectors (as Klimatkollen).",
     "exclude_sectors": "SMHI sectors left out of the local inventory.",
     "national_facilities": "Further point sources kept out of their host municipality (national facilities).",
     "international_transport": "International aviation and shipping: kept as a national overhead, or shared per capita.",
-    "nowcast": "Years after the last data year: OLS or LAD trend, or national-scaling with preliminary national figures.",
+    "nowcast": "Years after the last data year: ghg-ratio (each sector carried forward with the newest greenhouse-gas release's change; later years with the national trend), OLS or LAD trend, or national-scaling with preliminary national figures.",
     "trend_from": "First year of the trend window (the window ends at the last data year).",
     "national_preliminary_t": "National preliminary totals (year, t) for national-scaling nowcasts.",
     "e0_basis": "Starting level E0: 'last-year' (emissions of the year before as_of, actual or nowcast) or 'trend-at-as-of' (the trend line's value in as_of, as Klimatkollen 2024).",
@@ -223,6 +238,8 @@ def _validate(p: Parameters) -> None:
             _below("national_overhead_t", "national_budget_t"),
         ),
         (0 <= p.blend_weight <= 1, _between("blend_weight", 0, 1)),
+        (0 <= p.cement_process_share <= 1, _between("cement_process_share", 0, 1)),
+        (p.national_other_t >= 0, _below("national_other_t", "1e12")),
         (0 <= p.residual_fraction < 1, _below("residual_fraction", 1)),
         (0 < p.carbon_law_rate < 1, _between("carbon_law_rate", 0, 1)),
         (1990 <= p.as_of <= 2100, _year("as_of", 1990, 2100)),
@@ -431,6 +448,8 @@ _register(
         national_budget_t=80_000_000.0,
         national_preset_temperature_c=1.5,
         national_overhead_t=80_000_000.0 * _UPPSALA_OVERHEAD_SHARE,
+        national_other_t=285_113_000.0,
+        national_other_temperature_c=1.7,
     )
 )
 _register(
@@ -439,6 +458,7 @@ _register(
         national_budget_t=355_000_000.0,
         national_budget_from=2022,
         national_overhead_t=355_000_000.0 * _UPPSALA_OVERHEAD_SHARE,
+        national_other_t=170_000_000.0,
     )
 )
 _register(
@@ -449,6 +469,8 @@ _register(
         national_budget_from=2022,
         national_preset_temperature_c=1.5,
         national_overhead_t=170_000_000.0 * _UPPSALA_OVERHEAD_SHARE,
+        national_other_t=355_000_000.0,
+        national_other_temperature_c=1.7,
     )
 )
 _register(
@@ -459,13 +481,24 @@ _register(
         national_budget_from=2024,
         national_preset_temperature_c=1.5,
         national_overhead_t=80_000_000.0 * 55.0 / 285.0,
+        national_other_t=285_113_000.0,
+        national_other_temperature_c=1.7,
         base_years="trend-window",
         exclude_cement=True,
+        cement_process_share=1.0,
+        deduction_excess="pro-rata",
         international_transport="overhead",
         nowcast="ols",
         e0_basis="trend-at-as-of",
         convention="B",
         as_of=2024,
+    )
+)
+
+_register(
+    Parameters(
+        preset="klimatsekretariatet-2024",
+        international_transport="per-capita",
     )
 )
 

@@ -182,6 +182,9 @@ def annual_path(
     elif convention == "D":
         path = e0 * (residual_fraction + (1.0 - residual_fraction) * q ** (n + 1))
         path = np.where(n < horizon_years, path, 0.0)
+        # a residual the budget cannot hold (r = 1 and still too much) stops when it is used up
+        before = np.cumsum(path, axis=1) - path
+        path = np.clip(b - before, 0.0, path)
     else:
         _convention(convention)
         raise AssertionError("unreachable")
@@ -204,9 +207,27 @@ def linear_path(*, e0: float, budget: float, n_years: int) -> list[float]:
 
 
 def near_zero_year(
-    *, as_of: int, rate: float, convention: str, share: float = 0.95
+    *,
+    as_of: int,
+    rate: float,
+    convention: str,
+    share: float = 0.95,
+    path: list[float] | None = None,
+    budget: float | None = None,
 ) -> float | None:
-    """Year (fractional) by which ``share`` of the budget is used on the exponential path."""
+    """Year (fractional) by which ``share`` of the budget is used on the exponential path.
+
+    Under D (finite horizon, residual) the year is read off the annual ``path`` itself: where its
+    cumulative sum reaches ``share × budget``, interpolated within the year.
+    """
+    if convention == "D" and path is not None and budget is not None:
+        target = share * budget
+        used = 0.0
+        for n, v in enumerate(path):
+            if v > 0 and used + v >= target:
+                return as_of + n + (target - used) / v
+            used += v
+        return None
     if rate >= 1:
         return float(as_of)
     if rate <= 0:

@@ -105,12 +105,7 @@ class _Context:
         self.run = compute_budgets(tables=self.tables, params=params, adoption_tables=adoption)
         self.variant = None
         if abs(params.temperature_c - 1.5) > 1e-9:
-            vp = "uppsala-2022-1.5" if params.national_budget_from == 2022 else "uppsala-2024-1.5"
-            vparams = dataclasses.replace(
-                parameters_from(vp, overrides),
-                as_of=params.as_of,
-                local_targets=params.local_targets,
-            )
+            vparams = dataclasses.replace(params, temperature_c=1.5, probability_pct=50)
             self.variant = compute_budgets(tables=self.tables, params=vparams)
         self.previous, self.changes = _changes(info.id, self.tables, params, job.editions_dir)
         self.sensitivity = tuple(

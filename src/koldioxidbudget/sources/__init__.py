@@ -16,7 +16,8 @@ reader                             publisher and format
 :func:`read_global_budgets`        IPCC AR6 / IGCC remaining carbon budgets
 :func:`read_global_emissions`      Global Carbon Project via Our World in Data
 :func:`read_blocs`                 Global Carbon Project 2019 national file (country groups)
-:func:`read_facilities`            Naturvårdsverket cement plant process CO2
+:func:`read_facilities`            Naturvårdsverket cement plants' reported CO2
+:func:`read_international_transport`  Sweden's international aviation and shipping CO2
 =================================  ==============================================================
 """
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 from . import gcp, ipcc, naturvardsverket, scb, smhi
 from .gcp import read_blocs, read_global_emissions
 from .ipcc import read_global_budgets
-from .naturvardsverket import read_facilities
+from .naturvardsverket import read_facilities, read_international_transport
 from .scb import read_areas, read_population
 from .smhi import (
     SmhiRelease,
@@ -48,6 +49,7 @@ __all__ = [
     "read_facilities",
     "read_global_budgets",
     "read_global_emissions",
+    "read_international_transport",
     "read_population",
     "read_smhi_co2_csv",
     "read_smhi_excel",

@@ -1,7 +1,9 @@
-"""Naturvårdsverket: process CO2 of the Swedish cement plants ("Utsläpp i siffror" facility
-reports), from ``facilities/cement_process_co2.csv`` (``PROVENANCE.md`` §10).
-
-Columns: ``kommunkod, kommun, facility, year, t_co2_process, source``.
+"""Naturvårdsverket: the Swedish cement plants' reported CO2 ("Utsläpp i siffror" facility
+reports), from ``facilities/cement_process_co2.csv`` (``PROVENANCE.md`` §10; columns
+``kommunkod, kommun, facility, year, t_co2_process, source``: despite the name, the plants'
+reported totals), and Sweden's international aviation and shipping CO2 (bunkers, the national
+inventory's memo items) from ``emissions/national/international_transport_co2.csv`` (columns
+``year, aviation_t, shipping_t, source``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ._common import (
     read_csv_table,
 )
 
-__all__ = ["read_facilities"]
+__all__ = ["INTERNATIONAL_FILE", "read_facilities", "read_international_transport"]
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +75,30 @@ def read_facilities(cement_csv: str | Path, *, areas: pd.DataFrame) -> pd.DataFr
     ).reset_index(drop=True)
     log.info("read %d cement plant years", len(out))
     return out[list(COLUMNS["facilities"])]
+
+
+#: where the bunker series lies in a source folder (written by ``data fetch`` or by hand)
+INTERNATIONAL_FILE = "emissions/national/international_transport_co2.csv"
+_INTERNATIONAL_COLUMNS = ("year", "aviation_t", "shipping_t", "source")
+
+
+def read_international_transport(path: str | Path) -> pd.DataFrame:
+    """The ``international_transport`` table: Sweden's international aviation and shipping CO2
+    (t/yr) per year.
+
+    Raises :class:`SourceError` for a missing or unexpected column, an empty cell, text in a number
+    cell, negative emissions and a repeated year.
+    """
+    raw = read_csv_table(path, columns=_INTERNATIONAL_COLUMNS)
+    check_not_empty(raw, ["year", "aviation_t", "shipping_t"], file=path)
+    year = parse_numbers(raw, ["year"], file=path, integer=True)["year"]
+    values = parse_numbers(raw, ["aviation_t", "shipping_t"], file=path)
+    for column in ("aviation_t", "shipping_t"):
+        check_not_negative(
+            raw, values[column], what="international_emissions", file=path, column=column
+        )
+    check_unique(raw.assign(year=year), ["year"], what="international_year", file=path)
+    out = pd.DataFrame(
+        {"year": year, "aviation_t": values["aviation_t"], "shipping_t": values["shipping_t"]}
+    ).reset_index(drop=True)
+    return out[list(COLUMNS["international_transport"])]

@@ -21,6 +21,7 @@ import numpy as np
 from ..edition import EditionInfo, editions_dir, list_editions, load_edition, resolve_edition
 from ..errors import EditionError
 from ..method.budget import METHOD_VERSION, BudgetRun, compute_budgets
+from ..method.inventory import inventory_key
 from ..method.params import Parameters
 from ..schema import GAS_CO2, Tables
 from .problems import Problem, msg
@@ -95,19 +96,6 @@ class LRU(Generic[K, V]):
     @property
     def nbytes(self) -> int:
         return self._bytes
-
-
-def _inventory_key(p: Parameters) -> tuple[object, ...]:
-    # the parameters the engine's inventory memo depends on (method/inventory.py); one Tables
-    # view per key keeps that memo bounded: when a view leaves our LRU, its memo goes with it
-    return (
-        p.exclude_cement,
-        p.exclude_sectors,
-        p.national_facilities,
-        p.nowcast,
-        p.trend_from,
-        p.national_preliminary_t,
-    )
 
 
 _MB = 1024 * 1024
@@ -226,7 +214,7 @@ class Engine:
     # -- computations -----------------------------------------------------------------------
 
     def _view(self, tables: Tables, params: Parameters) -> Tables:
-        key = (tables.edition_id, _inventory_key(params))
+        key = (tables.edition_id, inventory_key(params))
         view = self._views.get(key)
         if view is None:
             view = dataclasses.replace(tables)

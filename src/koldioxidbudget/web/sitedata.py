@@ -7,12 +7,10 @@ inputs the engine used (``e0_t``, ``remaining_t``, the convention and its horizo
 checks the port against the engine for every area.
 
 **Temperature and probability.** The site offers every cell of the global-budget table the
-parameters name (``global_source``: 1.5/1.7/2.0 °C × the published probabilities). A cell uses the
-*sibling preset* of the same temperature when one exists (a registered preset that differs from the
-base only in its national budget, e.g. ``uppsala-2024-1.5`` beside ``uppsala-2024-1.7``), otherwise
-the base preset; the engine then scales the published national budget by the ratio of the global
-budgets (``national-budget-derived``). So every 1.5 °C cell starts from Sweden's published 1.5 °C
-budget, and the 1.7 and 2.0 °C cells from the published 1.7 °C one.
+parameters name (``global_source``: 1.5/1.7/2.0 °C × the published probabilities). A cell is the
+base parameters with that temperature and probability; the engine places Sweden's budget for it on
+the line through the release's two published points (``method/national.py``), so a cell has one
+answer whichever preset the site was built from.
 """
 
 from __future__ import annotations
@@ -24,23 +22,12 @@ from typing import Any
 
 from ..errors import KoldioxidbudgetError
 from ..method.budget import AreaResult, BudgetRun, compute_budgets
-from ..method.params import PRESETS, Parameters
+from ..method.params import Parameters
 from ..schema import Tables
 
 __all__ = ["Cell", "SiteData", "area_payload", "cells_for", "compute_cells", "site_data"]
 
 log = logging.getLogger(__name__)
-
-#: Fields a sibling preset may differ in (the national budget and what it is for).
-_NATIONAL_FIELDS = {
-    "preset",
-    "temperature_c",
-    "probability_pct",
-    "national_budget_t",
-    "national_preset_temperature_c",
-    "national_preset_probability_pct",
-    "national_overhead_t",
-}
 
 #: Reference paths that do not depend on the budget (the browser draws them as given).
 FIXED_REFERENCES = ("no-reduction", "trend", "sweden-targets", "carbon-law", "local-target")
@@ -61,22 +48,6 @@ def cell_id(temperature_c: float, probability_pct: int) -> str:
     return f"{temperature_c:.1f}-{int(probability_pct)}"
 
 
-def _sibling(base: Parameters, temperature_c: float) -> Parameters:
-    if abs(base.national_preset_temperature_c - temperature_c) < 1e-9:
-        return base
-    for p in PRESETS.values():
-        if abs(p.national_preset_temperature_c - temperature_c) > 1e-9:
-            continue
-        same = all(
-            getattr(p, f.name) == getattr(base, f.name)
-            for f in dataclasses.fields(Parameters)
-            if f.name not in _NATIONAL_FIELDS and f.name != "as_of"
-        )
-        if same:
-            return dataclasses.replace(p, as_of=base.as_of)
-    return base
-
-
 def cells_for(tables: Tables, base: Parameters) -> list[Cell]:
     """Every temperature × probability of ``base.global_source`` in the edition, the base's own
     cell first."""
@@ -90,8 +61,7 @@ def cells_for(tables: Tables, base: Parameters) -> list[Cell]:
         pairs.append(own)
     out = []
     for t, p in [own, *[x for x in pairs if x != own]]:
-        sib = _sibling(base, t)
-        params = dataclasses.replace(sib, temperature_c=t, probability_pct=p)
+        params = dataclasses.replace(base, temperature_c=t, probability_pct=p)
         out.append(Cell(cell_id(t, p), t, p, params))
     return out
 
