@@ -34,10 +34,10 @@ def update_rows(tmp: Path, *, sources: Path, runs: int = 3) -> list[Row]:
     from tests.update.mirror import SMHI_RAW, Mirror
     from tests.update.xlsx import smhi_variant
 
-    from koldioxidbudget.diff import changes, diff_editions, sentence
     from koldioxidbudget.edition import build_editions
     from koldioxidbudget.method.params import parameters_from
     from koldioxidbudget.sources.fetch import FetchSettings, fetch_sources
+    from koldioxidbudget.story.changes import changes, diff_editions, sentence
 
     rows: list[Row] = []
     with Mirror(sources) as mirror:

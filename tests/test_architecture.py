@@ -95,3 +95,68 @@ def test_catalogues_have_the_same_keys() -> None:
 
     sv, en = catalogue("sv"), catalogue("en")
     assert set(sv) == set(en), set(sv) ^ set(en)
+
+
+# ---------------------------------------------------------------------------------------------
+# the layers of DESIGN.md: each unit imports only from units below it (never upward, never a
+# unit of its own rank), so there is no circle between units either
+
+#: lowest first; a unit is a top-level module or package of koldioxidbudget
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("catalogues",),
+    ("errors",),
+    ("schema",),
+    ("areas",),
+    ("sources", "method"),  # independent of each other
+    ("edition_checks",),
+    ("edition",),
+    ("profile",),
+    ("service",),
+    ("charts",),
+    ("story",),
+    ("render",),
+    ("web",),
+    ("cli", "__main__"),
+)
+RANK = {unit: i for i, layer in enumerate(LAYERS) for unit in layer}
+
+
+def _unit_imports(path: Path) -> set[str]:
+    """The koldioxidbudget units ``path`` imports, wherever the import statement is (a lazy
+    import inside a function counts as much as one at the top)."""
+    parts = list(path.relative_to(SRC).parent.parts)
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = parts[: len(parts) - node.level + 1]
+                mod = base + (node.module.split(".") if node.module else [])
+                out |= {mod[0]} if mod else {a.name for a in node.names}
+            elif (node.module or "").startswith("koldioxidbudget."):
+                out.add(node.module.split(".")[1])  # type: ignore[union-attr]
+        elif isinstance(node, ast.Import):
+            out |= {
+                a.name.split(".")[1] for a in node.names if a.name.startswith("koldioxidbudget.")
+            }
+    return out
+
+
+def test_every_unit_has_a_layer() -> None:
+    units = {p.name.removesuffix(".py") for p in SRC.iterdir() if p.suffix == ".py" or p.is_dir()}
+    units -= {"__init__", "__pycache__"}
+    assert units <= set(RANK), f"add {sorted(units - set(RANK))} to LAYERS"
+
+
+def test_layers_import_only_downward() -> None:
+    bad = []
+    for f in sorted(SRC.rglob("*.py")):
+        rel = f.relative_to(SRC)
+        unit = rel.parts[0].removesuffix(".py")
+        if unit == "__init__":
+            continue
+        for dep in sorted(_unit_imports(f) - {unit}):
+            if dep not in RANK:
+                continue  # the package's own __init__ (version)
+            if RANK[dep] >= RANK[unit]:
+                bad.append(f"{rel} ({unit}) imports {dep}")
+    assert not bad, "imports that run up or sideways:\n" + "\n".join(bad)

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from koldioxidbudget.diff import diff_editions
 from koldioxidbudget.edition import build_editions, load_edition, sources_dir
 from koldioxidbudget.errors import (
     AreaNotFound,
@@ -49,6 +48,7 @@ from koldioxidbudget.sources.fetch import (
     pxweb_population,
     pxweb_regions,
 )
+from koldioxidbudget.story.changes import diff_editions
 from koldioxidbudget.story.i18n import catalogue
 from tests.conftest import make_tables, write_tiny_edition
 from tests.sources import test_gcp as gcp_cases

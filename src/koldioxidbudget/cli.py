@@ -195,6 +195,7 @@ def report(
 ) -> None:
     """Write an area's report as print PDF (PDF/UA-1) and accessible HTML."""
     from .errors import ParameterError
+    from .method.params import parameters_from
     from .render import ReportJob, write_report, write_reports_all
 
     if not area and not all_areas:
@@ -206,8 +207,7 @@ def report(
     job = ReportJob(
         lang=lang.value,
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
-        preset=preset,
-        overrides=tuple(_parse_sets(set_).items()),
+        params=parameters_from(preset, _parse_sets(set_)),
         profile=profile,
         edition=edition,
         self_contained=single_file,
@@ -382,8 +382,8 @@ def data_diff(
 ) -> None:
     """Why every area's budget, remaining budget and required cut changed between two editions
     (or two parameter sets), cause by cause."""
-    from .diff import diff_report
     from .method.params import parameters_from
+    from .story.changes import diff_report
 
     params = parameters_from(preset, _parse_sets(set_))
     old_params = None
@@ -423,16 +423,16 @@ def data_check(
     lang: Annotated[Lang, typer.Option()] = Lang.sv,
 ) -> None:
     """Show an edition's data checks (hard ones keep it from becoming current); exit 1 if it fails."""
-    from .edition import current_editions
-    from .edition_checks import report_for
+    from .edition import check_report, current_editions
+    from .story.checks import finding_text
     from .story.i18n import t
 
-    report = report_for(edition, into=into, recheck=recheck)
+    report = check_report(edition, into=into, recheck=recheck)
     key = "diff.check.passed" if report.passed else "diff.check.failed"
     typer.echo(t(key, lang.value, id=report.edition))
     for f in report.findings:
         label = t(f"diff.check.severity.{f.severity}", lang.value)
-        typer.echo(f"[{label}] {f.message(lang.value)}")
+        typer.echo(f"[{label}] {finding_text(f, lang.value)}")
     for gas, eid in sorted(current_editions(into).items()):
         typer.echo(t("diff.check.current", lang.value, gas=gas, id=eid))
     if not report.passed:

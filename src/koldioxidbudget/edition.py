@@ -41,10 +41,13 @@ __all__ = [
     "FORMAT_VERSION",
     "EditionInfo",
     "build_editions",
+    "check_report",
     "current_editions",
+    "edition_before",
     "editions_dir",
     "list_editions",
     "load_edition",
+    "previous_edition",
     "resolve_edition",
     "sources_dir",
     "write_edition",
@@ -416,18 +419,50 @@ def _ghg_sectors(releases: list[tuple[str, Any]], areas: pd.DataFrame) -> pd.Dat
 
 
 def _check(eid: str, gas: str, release: str, tables: dict[str, pd.DataFrame], dest: Path) -> Any:
-    """The guards' report on a new edition, against the edition it replaces (the newest passing
-    edition of the same gas whose release is not newer)."""
-    from .edition_checks import check_edition, passed
+    """The guards' report on a new edition, against the edition before it (``edition_before``)."""
+    from .edition_checks import check_edition
 
     new = Tables(edition_id=eid, gas=gas, release=release, **tables)
-    before = [
-        e
-        for e in list_editions(dest)
-        if e.gas == gas and e.release <= release and e.id != eid and passed(e.path)
-    ]
-    previous = load_edition(before[-1].id, gas=None, into=dest) if before else None
+    before = edition_before(gas, release, into=dest)
+    previous = load_edition(before.id, gas=None, into=dest) if before else None
     return check_edition(new, previous=previous)
+
+
+def edition_before(gas: str, release: str, *, into: str | Path | None = None) -> EditionInfo | None:
+    """The one definition of "the previous edition": the newest edition of ``gas`` with an
+    earlier release than ``release`` that passed the hard checks, or None. The build checks
+    compare against it, "what changed" explains the change since it."""
+    from .edition_checks import passed
+
+    older = [
+        e for e in list_editions(into) if e.gas == gas and e.release < release and passed(e.path)
+    ]
+    return older[-1] if older else None
+
+
+def previous_edition(
+    edition: str | None = None, *, gas: str | None = GAS_CO2, into: str | Path | None = None
+) -> EditionInfo | None:
+    """The edition before ``edition`` (default: the current one), see :func:`edition_before`."""
+    info = resolve_edition(edition, gas=gas, into=into)
+    return edition_before(info.gas, info.release, into=into)
+
+
+def check_report(
+    edition: str | None = None, *, into: str | Path | None = None, recheck: bool = False
+) -> Any:
+    """The checks report of an edition (default: the current CO2 one): the one stored at build
+    time, or, with ``recheck`` (or for editions built before the checks), a fresh run against
+    the edition before it."""
+    from .edition_checks import check_edition, read_report
+
+    info = resolve_edition(edition, gas=None if edition else GAS_CO2, into=into)
+    stored = None if recheck else read_report(info.path)
+    if stored is not None:
+        return stored
+    before = edition_before(info.gas, info.release, into=into)
+    previous = load_edition(before.id, gas=None, into=into) if before else None
+    return check_edition(load_edition(info.id, gas=None, into=into), previous=previous)
 
 
 def _remove_stale_tmp(dest: Path) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import KoldioxidbudgetError
-from .schema import GAS_CO2, NATIONAL_CODE, SECTOR_NAMES_SV, Tables
+from .schema import GAS_CO2, NATIONAL_CODE, Tables
 
 __all__ = [
     "CHECKS_FILE",
@@ -44,7 +44,7 @@ __all__ = [
     "check_edition",
     "passed",
     "read_report",
-    "report_for",
+    "year_ranges",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,25 +88,6 @@ class Finding:
     values: dict[str, Any] = field(default_factory=dict)
     code: str | None = None
     year: int | None = None
-
-    def message(self, lang: str = "sv") -> str:
-        from .diff import year_ranges
-        from .story import fmt
-        from .story.i18n import t
-
-        v: dict[str, Any] = {}
-        for k, x in self.values.items():
-            if k in ("value", "delta", "old", "new") and isinstance(x, int | float):
-                v[k] = f"{fmt.tonnes(float(x), lang)}"
-            elif k == "pct" and isinstance(x, int | float):
-                v[k] = fmt.percent(float(x), lang, decimals=1)
-            elif k in ("years", "expected") and isinstance(x, list):
-                v[k] = year_ranges(x)
-            elif k == "sector" and isinstance(x, str):
-                v[k] = SECTOR_NAMES_SV.get(x, x)
-            else:
-                v[k] = x
-        return t(f"diff.check.{self.check}", lang, **v)
 
 
 @dataclass(frozen=True)
@@ -152,6 +133,20 @@ class CheckReport:
             checked_at=d.get("checked_at", ""),
             thresholds=Thresholds(**d.get("thresholds", {})),
         )
+
+
+def year_ranges(years: tuple[int, ...] | list[int]) -> str:
+    """``[1990, 2015, 2016, 2017, 2020]`` → ``"1990, 2015–2017, 2020"``."""
+    ys = sorted(set(years))
+    parts: list[str] = []
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return ", ".join(parts)
 
 
 def read_report(edition_path: str | Path) -> CheckReport | None:
@@ -496,27 +491,3 @@ def check_edition(
         checked_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         thresholds=th,
     )
-
-
-def report_for(
-    edition: str | None = None, *, into: str | Path | None = None, recheck: bool = False
-) -> CheckReport:
-    """The checks report of an edition (default: the current CO2 one): the one stored at build
-    time, or, with ``recheck`` (or for editions built before the checks), a fresh run against
-    the edition before it."""
-    from .edition import list_editions, load_edition, resolve_edition
-
-    info = resolve_edition(edition, gas=None if edition else GAS_CO2, into=into)
-    stored = None if recheck else read_report(info.path)
-    if stored is not None:
-        return stored
-    before = [
-        e
-        for e in list_editions(into)
-        if e.gas == info.gas
-        and e.id != info.id
-        and (e.release, e.built_at) <= (info.release, info.built_at)
-        and passed(e.path)
-    ]
-    previous = load_edition(before[-1].id, gas=None, into=into) if before else None
-    return check_edition(load_edition(info.id, gas=None, into=into), previous=previous)

@@ -29,6 +29,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .catalogues import LANGUAGES
+from .catalogues import messages as catalogue
+
 __all__ = [
     "AreaNotFound",
     "EditionError",
@@ -64,7 +67,6 @@ class KoldioxidbudgetError(Exception):
         """
         if self.key is None:
             return str(self)
-        from .story.i18n import LANGUAGES, catalogue
 
         if lang not in LANGUAGES or f"errors.{self.key}" not in catalogue(lang):
             return str(self)
@@ -121,7 +123,6 @@ class Term(str):
 
 
 def _term(id: str, lang: str, capital: bool) -> str:
-    from .story.i18n import catalogue
 
     word = catalogue(lang)[f"errors.term.{id}"]
     return word[:1].upper() + word[1:] if capital else word
@@ -176,7 +177,6 @@ class SourceError(KoldioxidbudgetError):
             parts["value"] = repr(self.value)
         if lang is None:
             return [f"{name} {v}" for name, v in parts.items()]
-        from .story.i18n import catalogue
 
         words = catalogue(lang)
         return [words[f"errors.where.{name}"].format(**{name: v}) for name, v in parts.items()]
@@ -184,7 +184,6 @@ class SourceError(KoldioxidbudgetError):
     def localized(self, lang: str) -> str:
         """The message, location and hint in ``lang``; ``str(error)`` when the catalogues lack
         the message or the hint."""
-        from .story.i18n import LANGUAGES, catalogue
 
         if self.key is None or lang not in LANGUAGES:
             return str(self)
@@ -236,34 +235,36 @@ class AreaNotFound(KoldioxidbudgetError):
         super().__init__(text, key=key, query=query, suggestions=", ".join(self.suggestions))
 
 
+def _text(key: str, lang: str, /, **values: Any) -> str:
+    """The catalogue message ``key`` in ``lang`` with ``values`` filled in."""
+    text = catalogue(lang)[key]
+    return text.format(**values) if values else text
+
+
 def _hint(lang: str, value: str, valid: Iterable[str]) -> str:
     """``did_you_mean`` in ``lang``. The English is ``did_you_mean`` word for word (it is part of
     ``str(error)``), so it joins the close ids with "or" throughout ("'a' or 'b' or 'c'"); other
     languages list them ("'a', 'b' eller 'c'")."""
-    from .story.i18n import t
-
     valid = sorted(valid)
-    return _suggestion(lang, value, valid) + t("errors.valid_values", lang, valid=", ".join(valid))
+    return _suggestion(lang, value, valid) + _text(
+        "errors.valid_values", lang, valid=", ".join(valid)
+    )
 
 
 def _suggestion(lang: str, value: str, valid: list[str]) -> str:
     """The "Did you mean …? " part of :func:`_hint` (with its trailing space), or ""."""
-    from .story.i18n import t
-
     close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
     if not close:
         return ""
     quoted = [repr(c) for c in close]
-    either = f" {t('errors.or', lang)} ".join(quoted) if lang == "en" else _or(lang, quoted)
-    return t("errors.did_you_mean", lang, close=either) + " "
+    either = f" {_text('errors.or', lang)} ".join(quoted) if lang == "en" else _or(lang, quoted)
+    return _text("errors.did_you_mean", lang, close=either) + " "
 
 
 def _or(lang: str, items: list[str]) -> str:
-    from .story.i18n import t
-
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {t('errors.or', lang)} {items[-1]}"
+    return f"{', '.join(items[:-1])} {_text('errors.or', lang)} {items[-1]}"
 
 
 def did_you_mean(value: str, valid: Iterable[str]) -> str:

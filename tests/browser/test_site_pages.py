@@ -8,15 +8,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from koldioxidbudget.method.cells import compute_cells
 from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.story import fmt
-from koldioxidbudget.web.sitedata import cells_for, compute_cells
 from tests.browser.conftest import ready, shot, wait_js
 
 
 @pytest.fixture(scope="module")
 def runs(sweden: Any) -> dict[str, Any]:
-    return compute_cells(sweden, cells_for(sweden, parameters_from(None)))
+    return compute_cells(sweden, parameters_from(None))
 
 
 def _tile(page: Any, tid: str) -> str:

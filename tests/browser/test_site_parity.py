@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
+from koldioxidbudget.method.cells import cells_for, compute_cells
 from koldioxidbudget.method.pathway import annual_path, required_rate
 from koldioxidbudget.method.scenarios import cost_of_delay, sector_what_if
-from koldioxidbudget.web.sitedata import cells_for, compute_cells
 from tests.browser.conftest import ready
 
 TOL = 1e-9
@@ -129,7 +129,7 @@ def test_site_parity_every_area_every_cell(browser_results: dict[str, Any], swed
     from koldioxidbudget.method.params import parameters_from
 
     cells = cells_for(sweden, parameters_from(None))
-    runs = compute_cells(sweden, cells)
+    runs = compute_cells(sweden, parameters_from(None))
     assert set(browser_results) == set(runs[cells[0].id].codes)
     worst: list[float] = []
     for code, res in browser_results.items():

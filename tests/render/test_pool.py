@@ -4,6 +4,7 @@ bounded, charts stored and prefilled so a report converts only what its paramete
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from koldioxidbudget import render
+from koldioxidbudget.method.params import DEFAULT_PRESET, Parameters, preset
 from koldioxidbudget.render import ReportJob, render_document, report_document
 from koldioxidbudget.render.pool import RenderPool, _running
 
@@ -60,19 +61,21 @@ def test_close_leaves_no_renderer(editions_root: Path) -> None:
     assert not any(_running(pid) for pid in pids)
 
 
-def test_report_contexts_are_bounded_and_shared_by_language(
-    editions_root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(render, "CONTEXT_CACHE_SIZE", 2)
-    render._CONTEXTS.clear()
-    for conv in "ABC":
+def test_report_scenarios_are_bounded_and_shared_by_language(editions_root: Path) -> None:
+    from koldioxidbudget.service import scenario
+
+    scenario.cache_clear()
+    for conv in "ABCAB":
         for lang in ("sv", "en"):
-            report_document(
-                "0380", _job(editions_root, lang=lang, overrides=(("convention", conv),))
-            )
-    assert len(render._CONTEXTS) == 2  # three parameter sets, two kept; languages share one
-    assert [dict(k.overrides)["convention"] for k in render._CONTEXTS] == ["B", "C"]
-    render._CONTEXTS.clear()
+            report_document("0380", _job(editions_root, lang=lang, params=_conv(conv)))
+    info = scenario.cache_info()
+    assert info.currsize == 3  # three parameter sets; languages share one scenario
+    assert info.misses == 3 and info.hits == 7
+    scenario.cache_clear()
+
+
+def _conv(conv: str) -> Parameters:
+    return dataclasses.replace(preset(DEFAULT_PRESET), convention=conv)
 
 
 def test_chart_store_round_trip(tmp_path: Path) -> None:
@@ -121,7 +124,7 @@ def test_prefill_leaves_only_parameter_charts_to_convert(
         assert p.prefill(job, ["1480", "2584"]).result() == 2
         assert p.prefilled(job) and p.prefill(job, ["1480"]).result() == 0  # once
         before = store.count()
-        other = report_document("1480", _job(editions_root, overrides=(("convention", "B"),)))
+        other = report_document("1480", _job(editions_root, params=_conv("B")))
         assert p.render(other, "pdf").startswith(b"%PDF")
         # history, sectors, per capita, trend and the global chart were already converted
         assert 0 < store.count() - before <= len(other.figures()) - 8

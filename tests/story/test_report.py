@@ -221,9 +221,10 @@ def test_markdown_blocks_keep_emphasis_and_lists() -> None:
 
 @pytest.fixture(scope="module")
 def real_context(editions_root: Path) -> object:
-    from koldioxidbudget.render import ReportJob, _context
+    from koldioxidbudget.render import ReportJob
+    from koldioxidbudget.service import scenario
 
-    return _context(ReportJob(editions_dir=str(editions_root)))
+    return scenario(ReportJob(editions_dir=str(editions_root)).spec)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -237,8 +238,8 @@ def test_report_no_empty_slot_in_any_real_area(real_context: object, lang: str) 
             lang=lang,
             variant_run=ctx.variant,  # type: ignore[attr-defined]
             tables=ctx.tables,  # type: ignore[attr-defined]
-            manifest=ctx.manifest,  # type: ignore[attr-defined]
-            sensitivity=ctx.sensitivity,  # type: ignore[attr-defined]
+            manifest=ctx.edition.manifest,  # type: ignore[attr-defined]
+            sensitivity=tuple(ctx.cells.values()),  # type: ignore[attr-defined]
         )
         bad += [(code, x) for x in _empty_slots(doc)]
     assert bad == []
@@ -253,8 +254,8 @@ def test_report_real_uppsala_key_figures_equal_engine(real_context: object) -> N
         "0380",
         variant_run=ctx.variant,  # type: ignore[attr-defined]
         tables=ctx.tables,  # type: ignore[attr-defined]
-        manifest=ctx.manifest,  # type: ignore[attr-defined]
-        sensitivity=ctx.sensitivity,  # type: ignore[attr-defined]
+        manifest=ctx.edition.manifest,  # type: ignore[attr-defined]
+        sensitivity=tuple(ctx.cells.values()),  # type: ignore[attr-defined]
     )
     assert doc.area_name == "Uppsala kommun"
     assert doc.key_figures["budget"] == fmt.tonnes(r.budget_t)

@@ -12,16 +12,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from koldioxidbudget.edition import resolve_edition
+from koldioxidbudget.edition import check_report, resolve_edition
 from koldioxidbudget.edition_checks import (
     CheckReport,
     Finding,
     Thresholds,
     check_edition,
     read_report,
-    report_for,
 )
 from koldioxidbudget.schema import GAS_CO2E, Tables
+from koldioxidbudget.story.checks import finding_text
 from tests.conftest import make_tables as _make_tables
 
 YEARS = (1990, 2000, 2005, 2010, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022)
@@ -72,7 +72,7 @@ def test_checks_missing_area_year_is_hard() -> None:
     (f,) = only(r, "missing-area")
     assert f.severity == "hard" and f.code == "0102" and f.values["years"] == [2019]
     assert not r.passed
-    assert f.message("sv") == "Beta (0102) saknar utsläpp för 2019."
+    assert finding_text(f, "sv") == "Beta (0102) saknar utsläpp för 2019."
 
 
 def test_checks_missing_years_of_the_usual_series_are_soft() -> None:
@@ -83,7 +83,7 @@ def test_checks_missing_years_of_the_usual_series_are_soft() -> None:
     (f,) = only(r, "missing-years")
     assert f.severity == "soft" and f.values["years"] == [2016, 2017]
     assert r.passed
-    assert "2016–2017" in f.message("en")
+    assert "2016–2017" in finding_text(f, "en")
 
 
 def test_checks_series_break_and_stop() -> None:
@@ -100,7 +100,7 @@ def test_checks_series_break_and_stop() -> None:
     (brk,) = only(r, "series-break")
     assert brk.values["sector"] == "utrikes-transporter" and brk.values["until"] == 2021
     assert brk.values["year"] == 2022 and brk.values["value"] == 15.0
-    assert brk.message("sv").startswith("Tidsseriebrott i sektorn Utrikes transporter: noll")
+    assert finding_text(brk, "sv").startswith("Tidsseriebrott i sektorn Utrikes transporter: noll")
     (stop,) = only(r, "series-stop")
     assert stop.values["sector"] == "jordbruk" and stop.values["year"] == 2021
     assert r.passed
@@ -112,7 +112,7 @@ def test_checks_one_year_jump_is_soft() -> None:
     (f,) = only(r, "jump")
     assert f.code == "0201" and (f.values["year0"], f.values["year1"]) == (2021, 2022)
     assert f.values["pct"] == pytest.approx(115 * 3 / 120 - 1) and f.severity == "soft"
-    assert "troligen en punktkälla" in f.message("sv")
+    assert "troligen en punktkälla" in finding_text(f, "sv")
 
 
 def test_checks_unallocated_soft_and_negative_hard() -> None:
@@ -141,7 +141,7 @@ def test_checks_against_previous_edition() -> None:
     )
     areas = only(r, "previous-area")
     assert {f.code for f in areas} == {"0102"}
-    assert "Beta (0102)" in areas[0].message("en")
+    assert "Beta (0102)" in finding_text(areas[0], "en")
 
 
 def test_checks_last_year_regressed_is_hard() -> None:
@@ -160,7 +160,7 @@ def test_checks_population_and_engine() -> None:
     assert f.severity == "hard" and f.values["code"] == "0101"
     r = check_edition(dataclasses.replace(t, global_budgets=t.global_budgets.iloc[0:0]), as_of=2026)
     (f,) = only(r, "engine")
-    assert f.severity == "hard" and "AR6_WG1_SPM2" in f.message("en")
+    assert f.severity == "hard" and "AR6_WG1_SPM2" in finding_text(f, "en")
     r = check_edition(dataclasses.replace(t, gas=GAS_CO2E), as_of=2026)
     (f,) = only(r, "not-co2")
     assert f.severity == "info" and f.values == {"gas": "CO2e"}
@@ -177,7 +177,7 @@ def test_checks_report_round_trip_and_every_message_renders() -> None:
     assert back == r
     for f in back.findings:
         for lang in ("sv", "en"):
-            assert "{" not in f.message(lang)
+            assert "{" not in finding_text(f, lang)
 
 
 def test_checks_real_editions(editions_root: Path) -> None:
@@ -192,7 +192,7 @@ def test_checks_real_editions(editions_root: Path) -> None:
     assert brk.values["sector"] == "utrikes-transporter" and brk.values["year"] == 2023
     (gap,) = only(ghg, "missing-years")
     assert gap.values["years"] == [2016, 2017, 2018, 2019]
-    fresh = report_for("co2e-2026", into=editions_root, recheck=True)
+    fresh = check_report("co2e-2026", into=editions_root, recheck=True)
     assert [f.check for f in fresh.findings] == [f.check for f in ghg.findings]
 
 

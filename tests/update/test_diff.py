@@ -14,7 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from koldioxidbudget.diff import (
+from koldioxidbudget.edition import load_edition, resolve_edition
+from koldioxidbudget.method.attribution import CAUSES, QUANTITIES
+from koldioxidbudget.method.budget import compute_budgets
+from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.story.changes import (
     AreaChange,
     Part,
     QuantityChange,
@@ -27,10 +31,6 @@ from koldioxidbudget.diff import (
     table_rows,
     year_ranges,
 )
-from koldioxidbudget.edition import load_edition, resolve_edition
-from koldioxidbudget.method.attribution import CAUSES, QUANTITIES
-from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
 
 
 def cli(*args: str, editions: Path) -> subprocess.CompletedProcess[str]:

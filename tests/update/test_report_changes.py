@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from koldioxidbudget import diff
+from koldioxidbudget.story import changes as diff
 from koldioxidbudget.edition import load_edition
 from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.render import ReportJob, report_document

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
+from koldioxidbudget.method.cells import cells_for
 from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web import assets
 from koldioxidbudget.web.site import build_site, export_area, rate_bin, years_bin
-from koldioxidbudget.web.sitedata import cells_for
 from koldioxidbudget.web.specs import templatise
 from tests.conftest import make_tables
 

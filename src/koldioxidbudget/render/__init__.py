@@ -10,13 +10,10 @@ half-written report.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import logging
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
+from ..method.params import DEFAULT_PRESET, Parameters, preset
+from ..service.scenario import ScenarioSpec, scenario
 
 __all__ = [
     "FORMATS",
@@ -39,19 +38,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "html")
-#: The temperature/probability cells of the sensitivity tables.
-SENSITIVITY_TEMPERATURES = (1.5, 1.7, 2.0)
-SENSITIVITY_PROBABILITIES = (33, 50, 67, 83)
 
 
 @dataclass(frozen=True)
 class ReportJob:
-    """Everything that decides a set of reports (picklable, for worker processes)."""
+    """Everything that decides a set of reports (picklable, for worker processes): the scenario
+    (typed ``Parameters``, edition, profile) and how it is written."""
 
     lang: str = "sv"
     formats: tuple[str, ...] = FORMATS
-    preset: str | None = None
-    overrides: tuple[tuple[str, str], ...] = ()
+    params: Parameters | None = None
     profile: str | None = None
     edition: str | None = None
     editions_dir: str | None = None
@@ -67,6 +63,16 @@ class ReportJob:
         if self.lang not in ("sv", "en"):
             raise ParameterError(f"Unknown language {self.lang!r}. Valid values: sv, en.")
 
+    @property
+    def spec(self) -> ScenarioSpec:
+        """The scenario the reports show (one per job, whatever its language and formats)."""
+        return ScenarioSpec(
+            params=self.params or preset(DEFAULT_PRESET),
+            edition=self.edition,
+            profile=self.profile,
+            editions_dir=self.editions_dir,
+        )
+
 
 def output_name(slug: str, budget_from: int, lang: str, fmt: str) -> str:
     """``koldioxidbudget-uppsala-2024.pdf``; other languages add ``-en``."""
@@ -74,102 +80,25 @@ def output_name(slug: str, budget_from: int, lang: str, fmt: str) -> str:
     return f"koldioxidbudget-{slug}-{budget_from}{suffix}.{fmt}"
 
 
-class _Context:
-    """The computed runs, edition and profile for one job (built once per process)."""
-
-    def __init__(self, job: ReportJob) -> None:
-        from ..edition import load_edition, resolve_edition
-        from ..method.budget import compute_budgets
-        from ..method.global_budget import global_cells
-        from ..method.params import LocalTarget, parameters_from
-        from ..profile import load_profile
-
-        self.job = job
-        self.profile = load_profile(job.profile) if job.profile else None
-        info = resolve_edition(job.edition, into=job.editions_dir)
-        self.tables = load_edition(info.id, into=job.editions_dir, subsectors=True)
-        self.manifest = info.manifest
-        overrides = dict(job.overrides)
-        params = parameters_from(job.preset, overrides)
-        adoption = None
-        if self.profile is not None:
-            if self.profile.local_targets:
-                params = dataclasses.replace(
-                    params,
-                    local_targets=tuple(
-                        LocalTarget(y, r, b) for y, r, b in self.profile.local_targets
-                    ),
-                )
-            if self.profile.adopted_edition:
-                adoption = load_edition(self.profile.adopted_edition, into=job.editions_dir)
-        self.run = compute_budgets(tables=self.tables, params=params, adoption_tables=adoption)
-        self.variant = None
-        if abs(params.temperature_c - 1.5) > 1e-9:
-            vparams = dataclasses.replace(params, temperature_c=1.5, probability_pct=50)
-            self.variant = compute_budgets(tables=self.tables, params=vparams)
-        self.previous, self.changes = _changes(info.id, self.tables, params, job.editions_dir)
-        self.sensitivity = tuple(
-            compute_budgets(
-                tables=self.tables,
-                params=dataclasses.replace(params, temperature_c=temp, probability_pct=prob),
-            )
-            for src, temp, prob in global_cells(self.tables, params.global_source)
-            if temp in SENSITIVITY_TEMPERATURES and prob in SENSITIVITY_PROBABILITIES
-        )
-
-
-def _changes(
-    edition_id: str, tables: Any, params: Any, editions_dir: str | None
-) -> tuple[str | None, dict[str, Any]]:
-    """The previous edition's id and, per area, what changed since it (``diff.explain_all``)."""
-    from ..diff import explain_all, previous_edition
-    from ..edition import load_edition
-
-    prev = previous_edition(edition_id, into=editions_dir)
-    if prev is None:
-        return None, {}
-    old = load_edition(prev.id, into=editions_dir)
-    return prev.id, {c.code: c for c in explain_all(old, tables, params)}
-
-
-#: how many jobs' contexts a process keeps (a server asked for many parameter sets stays bounded)
-CONTEXT_CACHE_SIZE = 16
-_CONTEXTS: OrderedDict[ReportJob, _Context] = OrderedDict()
-_CONTEXTS_LOCK = threading.Lock()
-
-
-def _context(job: ReportJob) -> _Context:
-    """The context of ``job``, shared by every language and format of the same parameters; the
-    ``CONTEXT_CACHE_SIZE`` most recently used are kept."""
-    key = dataclasses.replace(job, lang="sv", formats=FORMATS, self_contained=False)
-    with _CONTEXTS_LOCK:
-        ctx = _CONTEXTS.get(key)
-        if ctx is None:
-            ctx = _CONTEXTS[key] = _Context(key)
-        _CONTEXTS.move_to_end(key)
-        while len(_CONTEXTS) > CONTEXT_CACHE_SIZE:
-            _CONTEXTS.popitem(last=False)
-    return ctx
-
-
 def report_document(area: str, job: ReportJob) -> Any:
-    """The report's document model for ``area`` (a name or code) under ``job``."""
+    """The report's document model for ``area`` (a name or code) under ``job``: the words and
+    figures of the story, every number read from the job's scenario."""
     from ..areas import find_area
     from ..story.report import build_report
 
-    ctx = _context(job)
-    code = find_area(ctx.tables.areas, area).code
+    sc = scenario(job.spec)
+    code = find_area(sc.tables.areas, area).code
     return build_report(
-        ctx.run,
+        sc.run,
         code,
         lang=job.lang,
-        profile=ctx.profile,
-        variant_run=ctx.variant,
-        tables=ctx.tables,
-        manifest=ctx.manifest,
-        sensitivity=ctx.sensitivity,
-        change=ctx.changes.get(code),
-        previous_edition=ctx.previous,
+        profile=sc.profile,
+        variant_run=sc.variant,
+        tables=sc.tables,
+        manifest=sc.edition.manifest if sc.edition else {},
+        sensitivity=tuple(sc.cells.values()),
+        change=sc.changes.get(code),
+        previous_edition=sc.previous.id if sc.previous else None,
     )
 
 
@@ -273,8 +202,7 @@ def write_reports_all(
     ``progress(done, total, area_code)`` is called after each area (in this process).
     """
     job = job or ReportJob()
-    ctx = _context(job)  # validates the job and the profile before any worker starts
-    codes = list(ctx.run.codes)
+    codes = list(scenario(job.spec).run.codes)  # checks the job and the profile before any worker
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -2524,7 +2524,7 @@ def _follow_up(c: _Ctx) -> Section:
 def _what_changed(c: _Ctx) -> list[Block]:
     """ "Vad har ändrats sedan förra utgåvan?": the change in budget, remaining budget and required
     cut since the previous edition, attributed cause by cause (``diff``)."""
-    from .. import diff
+    from . import changes as diff
 
     blocks: list[Block] = [_p(_strong(diff.t_title(c.lang)))]
     change = getattr(c, "change", None)

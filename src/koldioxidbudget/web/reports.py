@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..method.params import Parameters
     from ..render.pool import RenderPool
 
 __all__ = ["FORMATS", "LANGS", "MEDIA_TYPES", "render_report"]
@@ -25,8 +26,7 @@ def render_report(
     code: str,
     lang: str,
     fmt: str,
-    preset: str | None,
-    overrides: tuple[tuple[str, str], ...],
+    params: Parameters,
     edition: str,
     editions_dir: Path,
     pool: RenderPool | None = None,
@@ -38,8 +38,7 @@ def render_report(
     job = ReportJob(
         lang=lang,
         formats=(fmt,),
-        preset=preset,
-        overrides=overrides,
+        params=params,
         edition=edition,
         editions_dir=str(editions_dir),
         self_contained=True,

@@ -607,15 +607,13 @@ def build_site(
     params = parameters_from(preset, overrides)
     manifest: dict[str, Any] = {}
     if tables is None:
-        from ..diff import previous_edition
-        from ..edition import load_edition, resolve_edition
+        from ..service import assemble
 
-        info = resolve_edition(edition, into=editions_dir)
-        manifest = info.manifest
-        tables = load_edition(info.id, into=editions_dir, subsectors=True)
-        prev = previous_edition(info.id, into=editions_dir)
-        if prev is not None and previous_tables is None:
-            previous_tables = load_edition(prev.id, gas=None, into=editions_dir)
+        sc = assemble(params, edition=edition, editions_dir=str(editions_dir or "") or None)
+        manifest = sc.edition.manifest if sc.edition else {}
+        tables = sc.tables
+        if previous_tables is None:
+            previous_tables = sc.previous_tables
     if geo_dir is None:
         src = os.environ.get("KOLDIOXIDBUDGET_SOURCES")
         geo_dir = Path(src) / "geo" if src else None

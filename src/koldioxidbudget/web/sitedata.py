@@ -15,60 +15,22 @@ answer whichever preset the site was built from.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import KoldioxidbudgetError
 from ..method.budget import AreaResult, BudgetRun, compute_budgets
+from ..method.cells import Cell, cell_id, cells_for, compute_cells
 from ..method.params import Parameters
 from ..schema import Tables
 
-__all__ = ["Cell", "SiteData", "area_payload", "cells_for", "compute_cells", "site_data"]
+__all__ = ["Cell", "SiteData", "area_payload", "cell_id", "cells_for", "compute_cells", "site_data"]
 
 log = logging.getLogger(__name__)
 
 #: Reference paths that do not depend on the budget (the browser draws them as given).
 FIXED_REFERENCES = ("no-reduction", "trend", "sweden-targets", "carbon-law", "local-target")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One temperature × probability choice and the parameters that compute it."""
-
-    id: str
-    temperature_c: float
-    probability_pct: int
-    params: Parameters
-
-
-def cell_id(temperature_c: float, probability_pct: int) -> str:
-    """``1.7-50``: the id of a cell in URLs and JSON."""
-    return f"{temperature_c:.1f}-{int(probability_pct)}"
-
-
-def cells_for(tables: Tables, base: Parameters) -> list[Cell]:
-    """Every temperature × probability of ``base.global_source`` in the edition, the base's own
-    cell first."""
-    gb = tables.global_budgets
-    rows = gb[gb["source_id"] == base.global_source]
-    pairs = sorted(
-        {(float(r.temperature_c), int(r.probability_pct)) for r in rows.itertuples(index=False)}
-    )
-    own = (float(base.temperature_c), int(base.probability_pct))
-    if own not in pairs:
-        pairs.append(own)
-    out = []
-    for t, p in [own, *[x for x in pairs if x != own]]:
-        params = dataclasses.replace(base, temperature_c=t, probability_pct=p)
-        out.append(Cell(cell_id(t, p), t, p, params))
-    return out
-
-
-def compute_cells(tables: Tables, cells: list[Cell]) -> dict[str, BudgetRun]:
-    """One engine run per cell (the inventory is memoised, so each costs little)."""
-    return {c.id: compute_budgets(tables=tables, params=c.params) for c in cells}
 
 
 _CELL_KEYS = (
@@ -185,7 +147,7 @@ class SiteData:
 def site_data(tables: Tables, base: Parameters, previous_tables: Tables | None = None) -> SiteData:
     """Run the engine for every cell (and the previous edition's default cell, if given)."""
     cells = cells_for(tables, base)
-    runs = compute_cells(tables, cells)
+    runs = compute_cells(tables, base)
     prev = None
     if previous_tables is not None:
         try:

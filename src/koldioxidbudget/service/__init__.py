@@ -1,4 +1,5 @@
-"""Library entry points the CLI, the API and the benchmarks call: one function per task.
+"""The service layer: the scenario (``scenario.py``) and the entry points the CLI, the API and the
+benchmarks call, one function per task.
 
 They tie editions, areas and the method together (loading, lookup, computing) and shape the
 public JSON contract; they print nothing.
@@ -10,13 +11,24 @@ import dataclasses
 import functools
 from typing import Any
 
-from .areas import find_area
-from .edition import load_edition
-from .method.budget import METHOD_VERSION, AreaResult, BudgetRun, compute_budgets
-from .method.params import Parameters, parameters_from
-from .schema import Tables
+from ..areas import find_area
+from ..edition import load_edition
+from ..method.budget import METHOD_VERSION, AreaResult, BudgetRun, compute_budgets
+from ..method.params import Parameters, parameters_from
+from ..schema import Tables
+from .scenario import Scenario, ScenarioSpec, assemble, scenario
 
-__all__ = ["budget_document", "compute", "csv_rows", "results_for"]
+__all__ = [
+    "CSV_FIELDS",
+    "Scenario",
+    "ScenarioSpec",
+    "assemble",
+    "budget_document",
+    "compute",
+    "csv_rows",
+    "results_for",
+    "scenario",
+]
 
 
 def compute(

@@ -15,19 +15,26 @@ Typical use::
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .edition import EditionInfo, list_editions, load_edition, resolve_edition
-from .errors import EditionError, ParameterError
-from .method.attribution import CAUSES, Attribution, attribute_change
-from .method.params import Parameters
-from .schema import GAS_CO2, Tables
-from .story import fmt
-from .story.i18n import t
+from ..edition import load_edition, previous_edition
+from ..edition_checks import year_ranges
+from ..errors import ParameterError
+from ..method.params import Parameters
+from ..service.changes import (
+    CAUSES,
+    AreaChange,
+    Part,
+    QuantityChange,
+    changes,
+    diff_editions,
+    explain_all,
+    explain_change,
+)
+from . import fmt
+from .i18n import t
 
 __all__ = [
     "CAUSES",
@@ -49,151 +56,8 @@ __all__ = [
 Quantity = Literal["budget", "remaining", "rate"]
 
 
-@dataclass(frozen=True)
-class Part:
-    """The effect of one cause: ``delta`` in the figure's unit (t, or a fraction for the rate) and
-    ``points``: percentage points of the old value (budget, remaining) or of the rate itself."""
-
-    cause: str
-    delta: float
-    points: float | None
-
-
-@dataclass(frozen=True)
-class QuantityChange:
-    """One figure in the old and the new state, and the parts of its change (adding up to it)."""
-
-    quantity: str
-    old: float
-    new: float
-    parts: tuple[Part, ...]
-
-    @property
-    def total(self) -> float:
-        return self.new - self.old
-
-    @property
-    def relative(self) -> float | None:
-        """The change as a fraction of the old value (None when the old value is not positive)."""
-        return self.total / self.old if self.old > 0 else None
-
-
-@dataclass(frozen=True)
-class AreaChange:
-    """Why one area's budget, remaining budget and required cut moved between two states."""
-
-    code: str
-    name: str
-    level: str
-    old_edition: str
-    new_edition: str
-    budget: QuantityChange
-    remaining: QuantityChange
-    rate: QuantityChange
-    budget_from: tuple[int, int]
-    as_of: tuple[int, int]
-    added_years: tuple[int, ...]
-    dropped_years: tuple[int, ...]
-    revised_years: tuple[int, ...]
-    changed_params: dict[str, tuple[str, ...]]
-    changed_tables: tuple[str, ...]
-    merged: dict[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for q in ("budget", "remaining", "rate"):
-            d[q]["total"] = getattr(self, q).total
-            d[q]["relative"] = getattr(self, q).relative
-        return d
-
-
-def _quantity(a: Attribution, q: str, i: int, *, rate: bool) -> QuantityChange:
-    values = a.values[q][:, i]
-    old, new = float(values[0]), float(values[-1])
-    parts = []
-    for cause, delta in zip(CAUSES, a.parts(q)[:, i], strict=True):
-        d = float(delta)
-        points = d * 100 if rate else (d / old * 100 if old > 0 else None)
-        parts.append(Part(cause, d, points))
-    return QuantityChange(q, old, new, tuple(parts))
-
-
-def change_of(a: Attribution, code: str) -> AreaChange:
-    """The :class:`AreaChange` of ``code`` out of an attribution for all areas."""
-    i = a.index(code)
-    return AreaChange(
-        code=code,
-        name=a.names[i],
-        level=a.levels[i],
-        old_edition=a.old_edition,
-        new_edition=a.new_edition,
-        budget=_quantity(a, "budget_t", i, rate=False),
-        remaining=_quantity(a, "remaining_t", i, rate=False),
-        rate=_quantity(a, "rate", i, rate=True),
-        budget_from=a.budget_from,
-        as_of=a.as_of,
-        added_years=a.added_years,
-        dropped_years=a.dropped_years,
-        revised_years=a.revised_years,
-        changed_params=a.changed_params,
-        changed_tables=a.changed_tables,
-        merged=a.merged,
-    )
-
-
-def changes(a: Attribution, codes: list[str] | None = None) -> list[AreaChange]:
-    """Every area's change (or those of ``codes``), in the engine's order."""
-    return [change_of(a, c) for c in (codes if codes is not None else a.codes)]
-
-
-@functools.lru_cache(maxsize=4)
-def _attribution(
-    old: Tables, new: Tables, params: Parameters, new_params: Parameters | None
-) -> Attribution:
-    return attribute_change(old=old, new=new, old_params=params, new_params=new_params)
-
-
-def explain_change(
-    old_tables: Tables,
-    new_tables: Tables,
-    params: Parameters,
-    code: str,
-    *,
-    new_params: Parameters | None = None,
-) -> AreaChange:
-    """Why ``code``'s figures differ between ``old_tables`` and ``new_tables`` under ``params``
-    (or ``params`` → ``new_params``). The attribution for all areas is computed once per pair and
-    cached, so calling this for every area costs one attribution."""
-    return change_of(_attribution(old_tables, new_tables, params, new_params), code)
-
-
-def explain_all(
-    old_tables: Tables,
-    new_tables: Tables,
-    params: Parameters,
-    *,
-    new_params: Parameters | None = None,
-) -> list[AreaChange]:
-    """:func:`explain_change` for every area."""
-    return changes(_attribution(old_tables, new_tables, params, new_params))
-
-
 # ---------------------------------------------------------------------------------------------
 # words
-
-
-def year_ranges(years: tuple[int, ...] | list[int]) -> str:
-    """``(1990, 2015, 2016, 2017)`` → ``1990, 2015–2017``."""
-    ys = sorted(set(years))
-    out: list[str] = []
-    i = 0
-    while i < len(ys):
-        j = i
-        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
-            j += 1
-        out.append(str(ys[i]) if i == j else f"{ys[i]}\u2013{ys[j]}")
-        i = j + 1
-    return ", ".join(out)
 
 
 def _cause_text(change: AreaChange, cause: str, lang: str) -> str:
@@ -352,56 +216,6 @@ def table_rows(items: list[AreaChange], lang: str = "sv") -> list[dict[str, Any]
 # editions
 
 
-def previous_edition(
-    edition: str | None = None, *, gas: str | None = GAS_CO2, into: str | Path | None = None
-) -> EditionInfo | None:
-    """The edition before ``edition`` (default: the current one): the newest edition of the same
-    gas with an earlier release that passed the hard checks, or None."""
-    from .edition_checks import passed
-
-    info = resolve_edition(edition, gas=gas, into=into)
-    older = [
-        e
-        for e in list_editions(into)
-        if e.gas == info.gas and e.release < info.release and passed(e.path)
-    ]
-    return older[-1] if older else None
-
-
-def _resolve(name: str, *, into: str | Path | None) -> EditionInfo:
-    if name == "current":
-        return resolve_edition(None, into=into)
-    if name == "previous":
-        prev = previous_edition(None, into=into)
-        if prev is None:
-            raise EditionError(
-                "There is no edition before the current one to compare with; "
-                "name two editions (see 'koldioxidbudget data list').",
-                key="no_previous_edition",
-            )
-        return prev
-    return resolve_edition(name, gas=None, into=into)
-
-
-def diff_editions(
-    old: str,
-    new: str,
-    *,
-    params: Parameters,
-    old_params: Parameters | None = None,
-    into: str | Path | None = None,
-) -> Attribution:
-    """The attribution of every area's change from edition ``old`` under ``old_params`` (default
-    ``params``) to edition ``new`` under ``params``. ``old``/``new`` are ids, unique prefixes, or
-    ``current``/``previous``; the same edition twice compares two parameter sets."""
-    o, n = _resolve(old, into=into), _resolve(new, into=into)
-    old_tables = load_edition(o.id, gas=None, into=into)
-    new_tables = load_edition(n.id, gas=None, into=into)
-    return attribute_change(
-        old=old_tables, new=new_tables, old_params=old_params or params, new_params=params
-    )
-
-
 def diff_report(
     old: str,
     new: str,
@@ -414,7 +228,7 @@ def diff_report(
 ) -> dict[str, Any]:
     """Everything ``data diff`` prints: an intro line, a formatted table (``header``, ``cells``),
     flat ``rows`` for CSV, the ``json`` document and one sentence per named area."""
-    from .areas import find_area
+    from ..areas import find_area
 
     a = diff_editions(old, new, params=params, old_params=old_params, into=into)
     codes = None

@@ -1,0 +1,109 @@
+"""One scenario, one answer: the report, the site data and the API show the same number for
+every area and every temperature × probability cell, and it is the engine's."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from koldioxidbudget.method.cells import VARIANT_CELL, cell_id
+from koldioxidbudget.render import ReportJob, report_document
+from koldioxidbudget.service import Scenario, scenario
+from koldioxidbudget.story import fmt
+from koldioxidbudget.story.document import KeyFigures, Table
+from koldioxidbudget.web.sitedata import area_payload, site_data
+
+#: one of each kind of area: kommuner large and small (and Gotland, cement), län, riket
+REPORT_AREAS = ("0380", "2403", "2460", "0980", "03", "09", "00")
+
+
+@pytest.fixture(scope="module")
+def sc(editions_root: Path) -> Scenario:
+    return scenario(ReportJob(editions_dir=str(editions_root)).spec)
+
+
+def _close(a: float, b: float, what: str) -> None:
+    assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), (what, a, b)
+
+
+def test_the_cells_are_every_published_cell_and_one_answer_from_either_preset(
+    sc: Scenario,
+) -> None:
+    assert next(iter(sc.cells)) == sc.own_cell
+    assert sc.cells[sc.own_cell] is sc.run
+    assert VARIANT_CELL in sc.cells and len(sc.cells) >= 9
+    from koldioxidbudget.method.params import preset
+    from koldioxidbudget.service import assemble
+
+    other = assemble(preset("uppsala-2024-1.5"), tables=sc.tables)
+    for cid, run in sc.cells.items():
+        o = other.cells[cid]
+        assert run.params.temperature_c == o.params.temperature_c
+        for code in ("0380", "00"):
+            _close(run.area(code).budget_t, o.area(code).budget_t, f"{cid}/{code}")
+
+
+def test_site_data_equals_the_engine_for_every_area_and_cell(sc: Scenario) -> None:
+    sd = site_data(sc.tables, sc.params)
+    assert list(sd.runs) == list(sc.cells)
+    for code in sc.run.codes:
+        payload = area_payload(sd.results(code), sd.cells[0].id)
+        for cid, run in sc.cells.items():
+            r = run.area(code)
+            got = payload["cells"][cid]
+            for key in ("budget_t", "remaining_t", "rate"):
+                _close(got[key], getattr(r, key), f"site {code}/{cid}/{key}")
+
+
+def test_api_equals_the_engine_for_every_area_and_cell(
+    sc: Scenario, real_client: TestClient
+) -> None:
+    # every area in the headline's cell and the 1,5 °C variant; every cell for each kind of area
+    # (each request is a whole server round trip: all 312 × all cells would take minutes)
+    for cid, run in sc.cells.items():
+        p = run.params
+        codes = run.codes if cid in (sc.own_cell, VARIANT_CELL) else REPORT_AREAS
+        for code in codes:
+            res = real_client.get(
+                f"/api/v1/areas/{code}/budget",
+                params={"temperature_c": p.temperature_c, "probability_pct": p.probability_pct},
+            )
+            assert res.status_code == 200, (code, cid, res.text[:300])
+            got = res.json()["areas"][0]
+            r = run.area(code)
+            for key in ("budget_t", "remaining_t", "rate"):
+                _close(got[key], getattr(r, key), f"api {code}/{cid}/{key}")
+
+
+def _table(doc: Any, table_id: str) -> Table:
+    return next(b for b in doc.blocks() if isinstance(b, Table) and b.id == table_id)
+
+
+@pytest.mark.parametrize("code", REPORT_AREAS)
+def test_report_shows_the_scenarios_numbers(sc: Scenario, editions_root: Path, code: str) -> None:
+    doc = report_document(code, ReportJob(editions_dir=str(editions_root)))
+    r = sc.run.area(code)
+    assert doc.key_figures["budget"] == fmt.tonnes(r.budget_t)
+    tiles = {k.id: k for b in doc.blocks() if isinstance(b, KeyFigures) for k in b.figures}
+    variant = sc.cells[VARIANT_CELL].area(code)
+    if "rate_15" in tiles and variant.remaining_t > 0:
+        assert tiles["rate_15"].value == fmt.percent(variant.rate)
+    # the sensitivity table: each published cell, as the engine computes it for that cell
+    budget = _table(doc, "sensitivity-budget")
+    probs = [int("".join(ch for ch in h if ch.isdigit())) for h in budget.header[1:]]
+    seen = 0
+    for row in budget.rows:
+        temp = float(row[0].split()[0].replace(",", "."))
+        for prob, text in zip(probs, row[1:], strict=True):
+            run = sc.cells.get(cell_id(temp, prob))
+            if run is None:
+                continue
+            value = run.area(code).budget_t
+            if value > 0:
+                assert text == fmt.tonnes(value), (code, temp, prob, text)
+                seen += 1
+    assert seen >= 3
