@@ -90,6 +90,19 @@ def test_every_json_field_is_documented() -> None:
         assert f"`{key}`" in doc, f"docs/api.md does not document {key}"
 
 
+def test_the_json_contract_is_one_definition() -> None:
+    """The engine's result fields are the contract: the API's model, the CSV columns and
+    ``to_dict`` all name the same fields (the model is checked against the dataclass, so a field
+    added to one and not the other fails here)."""
+    from koldioxidbudget.method.budget import _JSON_FIELDS
+    from koldioxidbudget.service import CSV_FIELDS
+    from koldioxidbudget.web.schemas import AreaBudget
+
+    model = set(AreaBudget.model_fields)
+    assert model == set(_JSON_FIELDS), (model ^ set(_JSON_FIELDS))
+    assert set(CSV_FIELDS) <= set(_JSON_FIELDS)
+
+
 def test_catalogues_have_the_same_keys() -> None:
     from koldioxidbudget.story.i18n import catalogue
 

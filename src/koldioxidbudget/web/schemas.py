@@ -77,6 +77,20 @@ class AreaSummary(BaseModel):
     share: float | None
     remaining_t: float | None
     remaining_as_of: int
+    remaining_estimated: bool = Field(
+        description="Whether the emissions subtracted to reach remaining_t include estimated years."
+    )
+    estimated_years: list[int] = Field(
+        description="Years whose emissions are estimated (after the last published statistics)."
+    )
+    members_available_t: float | None = Field(
+        description="For a county or Sweden: the sum of its members' remaining budgets that are "
+        "still positive (null for a municipality)."
+    )
+    members_overspent_t: float | None = Field(
+        description="For a county or Sweden: how far its members that have spent their budgets "
+        "are past them, in tonnes (null for a municipality)."
+    )
     e0_t: float | None
     e0_year: int
     e0_estimated: bool
@@ -171,6 +185,20 @@ class AreaBudget(BaseModel):
     share: float | None
     remaining_t: float | None
     remaining_as_of: int
+    remaining_estimated: bool = Field(
+        description="Whether the emissions subtracted to reach remaining_t include estimated years."
+    )
+    estimated_years: list[int] = Field(
+        description="Years whose emissions are estimated (after the last published statistics)."
+    )
+    members_available_t: float | None = Field(
+        description="For a county or Sweden: the sum of its members' remaining budgets that are "
+        "still positive (null for a municipality)."
+    )
+    members_overspent_t: float | None = Field(
+        description="For a county or Sweden: how far its members that have spent their budgets "
+        "are past them, in tonnes (null for a municipality)."
+    )
     e0_t: float | None
     e0_year: int
     e0_estimated: bool
@@ -183,6 +211,7 @@ class AreaBudget(BaseModel):
     recent_change: float | None
     trend_method: str
     trend_slope_t: float | None
+    trend_intercept_t: float | None
     trend_exhaustion_date: _dt.date | None
     trend_zero_year: float | None
     near_zero_year: float | None
@@ -191,6 +220,9 @@ class AreaBudget(BaseModel):
     population_year: int
     budget_per_capita_t: float | None
     emissions_per_capita_t: float | None
+    per_capita_context: dict[str, dict[str, Any]] | None = Field(
+        description="Per-capita figures of the area's county and of Sweden, for comparison."
+    )
     exhausted: bool
     infeasible: bool
     last_data_year: int
