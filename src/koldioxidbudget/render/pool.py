@@ -198,7 +198,7 @@ class RenderPool:
         """The file ``prefill`` writes when ``job``'s charts are all in the store."""
         if self.chart_store is None:
             return None
-        h = hashlib.blake2b(repr((job.edition, job.lang, job.preset, job.overrides)).encode())
+        h = hashlib.blake2b(repr((job.edition, job.lang, job.params)).encode())
         return Path(self.chart_store) / f"prefilled-{h.hexdigest()[:16]}"
 
     def warm(self, job: Any, code: str) -> None:

@@ -77,20 +77,6 @@ class AreaSummary(BaseModel):
     share: float | None
     remaining_t: float | None
     remaining_as_of: int
-    remaining_estimated: bool = Field(
-        description="Whether the emissions subtracted to reach remaining_t include estimated years."
-    )
-    estimated_years: list[int] = Field(
-        description="Years whose emissions are estimated (after the last published statistics)."
-    )
-    members_available_t: float | None = Field(
-        description="For a county or Sweden: the sum of its members' remaining budgets that are "
-        "still positive (null for a municipality)."
-    )
-    members_overspent_t: float | None = Field(
-        description="For a county or Sweden: how far its members that have spent their budgets "
-        "are past them, in tonnes (null for a municipality)."
-    )
     e0_t: float | None
     e0_year: int
     e0_estimated: bool
