@@ -14,6 +14,7 @@ from ...method.params import Parameters
 from ...schema import Tables
 from .. import fmt
 from ..document import Figure, Paragraph, Run, Table
+from ..i18n import catalogue
 from ..i18n import t as _translate
 
 __all__ = ["DELAYS_SHOWN", "MIN_SECTOR_SECTIONS", "PATHWAY_FROM", "SECTOR_THRESHOLD", "area_slug"]
@@ -69,6 +70,7 @@ class _Ctx:
         self.tables = tables
         self.manifest = manifest
         self.profile = profile
+        self._subsectors: dict[str, Any] | None = None
         self.n_fig = 0
         self.n_tab = 0
         self.area = _display_name(r, lang, tables)
@@ -78,7 +80,35 @@ class _Ctx:
 
     # -- words ---------------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
+        """The message ``key``, in the wording for the area's level when the catalogue has one
+        (``key__lan``, ``key__riket``: a county or Sweden is not addressed as a municipality)."""
+        if self.r.level != "kommun":
+            cat = catalogue(self.lang)
+            # Sweden falls back on the county's wording (both speak of many municipalities)
+            for level in (self.r.level, "lan") if self.r.level == "riket" else (self.r.level,):
+                own = f"report.{key}__{level}"
+                if own in cat:
+                    return _translate(own, self.lang, **values)
         return _translate(f"report.{key}", self.lang, **values)
+
+    def has(self, key: str) -> bool:
+        return f"report.{key}" in catalogue(self.lang)
+
+    def rate_of(
+        self, res: AreaResult, rate: float | None = None, *, spent: bool | None = None
+    ) -> str:
+        """A required cut as a percentage, or the word for a spent budget (a spent budget has no
+        rate: "100 %" would read as a plan)."""
+        if spent if spent is not None else res.exhausted:
+            return self.t("exhausted_short")
+        return self.pct(res.rate if rate is None else rate)
+
+    def e0_phrase(self, res: AreaResult | None = None) -> str:
+        """ "Utsläppen år 2025 var 474 kt" or, for a year after the last published statistics,
+        "uppskattas till": an estimate is never stated as a fact."""
+        res = res or self.r
+        key = "e0_estimated" if res.e0_estimated else "e0_actual"
+        return self.t(key, year=res.e0_year, e0=self.tonnes(res.e0_t), area=self.area)
 
     def tonnes(self, v: float) -> str:
         return fmt.tonnes(v, self.lang)
@@ -89,6 +119,18 @@ class _Ctx:
     def share(self, v: float) -> str:
         """A share as per cent: one decimal below 10 %, none above."""
         return fmt.percent(v, self.lang, decimals=1 if abs(v) < 0.095 else 0)
+
+    def tonnes_column(self, values: Sequence[float]) -> list[str]:
+        """Tonnes in one unit for a whole column (the largest value decides: Mt from 10 Mt, kt
+        from 10 kt, else t), so a column never mixes "617 kt" with "2,98 Mt"."""
+        peak = max((abs(v) for v in values), default=0.0)
+        if peak >= 1e7:
+            unit, scale, dec = "Mt", 1e6, 2
+        elif peak >= 1e4:
+            unit, scale, dec = "kt", 1e3, 0 if peak >= 1e5 else 1
+        else:
+            unit, scale, dec = "t", 1.0, 0
+        return [f"{fmt.number(v / scale, self.lang, decimals=dec)}\u00a0{unit}" for v in values]
 
     def num(self, v: float, decimals: int = 0) -> str:
         return fmt.number(v, self.lang, decimals=decimals)
@@ -105,6 +147,37 @@ class _Ctx:
 
     def sector(self, sid: str) -> str:
         return self.t(f"sector.{sid}")
+
+    def subsector(self, name: str) -> str:
+        """SMHI's subsector label in the report's language (the catalogue's ``subsector``
+        table, keyed by the label's slug); an unknown label is shown as SMHI writes it."""
+        key = f"subsector.{slug(name)}"
+        return self.t(key) if self.has(key) else name
+
+    def subsectors(self) -> dict[str, Any]:
+        """The area's subsectors in the last data year, by sector (computed once per report)."""
+        if self._subsectors is None:
+            from ...method.figures import subsector_breakdown
+
+            t = self.tables
+            self._subsectors = (
+                subsector_breakdown(
+                    t.subsectors,
+                    code=self.r.code,
+                    year=self.r.last_data_year,
+                    sector_totals={s.sector: s.emissions_t for s in self.r.sectors},
+                )
+                if t is not None and t.subsectors is not None
+                else {}
+            )
+        return self._subsectors
+
+    def join(self, items: Sequence[str]) -> str:
+        """``a, b och c`` / ``a, b and c``."""
+        items = list(items)
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + self.t("list_and") + items[-1]
 
     def temperature(self, p: Parameters | None = None) -> str:
         p = p or self.p
@@ -176,7 +249,7 @@ class _Ctx:
             alt=alt,
             spec=spec,
             table=data,
-            source=source or self.t("source_smhi", edition=self.r.edition),
+            source=source or self.t("source_smhi"),
         )
 
     def data_table(

@@ -222,16 +222,27 @@ def _pathway_figure(c: _Ctx, *, summary: bool = False) -> Figure:
         for y, v in r.references[k]:
             if y <= horizon:
                 paths.append({"year": y, "value": c.chart_value(v), "series": labels[k]})
-    desc = c.t(
-        "local.pathway.alt",
-        area=c.area,
-        e0=c.tonnes(r.e0_t),
-        year=r.e0_year,
-        rate=c.pct(r.rate),
-        remaining=c.tonnes(r.remaining_t),
-        start=r.remaining_as_of,
-        near_zero=c.year(r.near_zero_year) if r.near_zero_year is not None else c.t("none"),
-    )
+    parts = [
+        c.t("local.pathway.alt_lead", area=c.area, first=first, horizon=horizon),
+        c.e0_phrase(),
+    ]
+    if r.exhausted:
+        parts.append(c.t("local.pathway.alt_spent", over=c.tonnes(-r.remaining_t)))
+    else:
+        parts.append(
+            c.t(
+                "local.pathway.alt_budget"
+                if r.near_zero_year is not None
+                else "local.pathway.alt_budget_short",
+                rate=c.pct(r.rate),
+                remaining=c.tonnes(r.remaining_t),
+                start=r.remaining_as_of,
+                near_zero=c.year(r.near_zero_year),
+            )
+        )
+    others = [labels[k] for k in keys if k != "budget"]
+    parts.append(c.t("local.pathway.alt_compare", paths=c.t("list_sep").join(others)))
+    desc = " ".join(parts)
     spec = charts.pathway(
         history=history,
         paths=paths,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import charts
+from ...method.figures import annual_ceilings
 from ..document import Block, BulletList, Section
 from .context import _Ctx, _p, _strong
 
@@ -17,7 +18,10 @@ def _follow_up(c: _Ctx) -> Section:
     rows = list(r.ledger)
     if rows:
         adopted = c.run.adopted.edition if c.run.adopted is not None else r.edition
-        blocks.append(_p(c.t("follow.adopted", year=r.budget_from, edition=adopted)))
+        if adopted != r.edition:
+            blocks.append(_p(c.t("follow.adopted_other", year=r.budget_from)))
+        else:
+            blocks.append(_p(c.t("follow.adopted", year=r.budget_from)))
         trows = []
         marked = []
         for i, row in enumerate(rows):
@@ -133,12 +137,21 @@ def _follow_up(c: _Ctx) -> Section:
         )
     else:
         blocks.append(_p(c.t("follow.no_rows", year=r.budget_from, as_of=r.remaining_as_of)))
-    blocks += _ceilings(c)
-    blocks += _what_changed(c)
-    blocks.append(_p(_strong(c.t("follow.governance_title"))))
-    blocks.append(_p(c.t("follow.governance_intro")))
-    blocks.append(BulletList(tuple(_p(c.t(f"follow.governance_{i}")) for i in range(1, 7))))
-    return Section("follow-up", c.t("follow.title"), 1, tuple(blocks))
+    subs: list[Section] = []
+    ceilings = _ceilings(c)
+    if ceilings:
+        subs.append(Section("ceilings", c.t("follow.ceilings_title"), 2, tuple(ceilings)))
+    changed = _what_changed(c)
+    if changed:
+        from ... import diff
+
+        subs.append(Section("changes", diff.t_title(c.lang), 2, tuple(changed)))
+    governance = (
+        _p(c.t("follow.governance_intro")),
+        BulletList(tuple(_p(c.t(f"follow.governance_{i}")) for i in range(1, 7))),
+    )
+    subs.append(Section("governance", c.t("follow.governance_title"), 2, governance))
+    return Section("follow-up", c.t("follow.title"), 1, tuple(blocks), tuple(subs))
 
 
 def _what_changed(c: _Ctx) -> list[Block]:
@@ -146,11 +159,10 @@ def _what_changed(c: _Ctx) -> list[Block]:
     cut since the previous edition, attributed cause by cause (``diff``)."""
     from ... import diff
 
-    blocks: list[Block] = [_p(_strong(diff.t_title(c.lang)))]
     change = getattr(c, "change", None)
     if change is None:
-        blocks.append(_p(c.t("follow.changes_first", edition=c.r.edition)))
-        return blocks
+        return []  # the first edition: nothing to compare (the colophon names the edition)
+    blocks: list[Block] = []
     blocks.append(_p(c.t("follow.changes_intro", old=change.old_edition, new=change.new_edition)))
     blocks.append(
         BulletList(
@@ -202,28 +214,22 @@ def _ceilings(c: _Ctx) -> list[Block]:
     r = c.r
     if r.exhausted or not r.pathway:
         return []
-    horizon = c.p.horizon_year
-    rows = []
-    used = 0.0
-    prev = r.e0_t
     first = r.remaining_as_of
-    for y, v in r.pathway:
-        used += v
-        if y > horizon:
-            break
-        if y < first + CEILING_YEARS or y % 5 == 0:
-            rows.append(
-                (
-                    str(y),
-                    c.tonnes(v),
-                    c.tonnes(prev - v),
-                    c.tonnes(used),
-                    c.tonnes(r.remaining_t - used),
-                )
-            )
-        prev = v
+    ceil = annual_ceilings(
+        r.pathway,
+        e0_t=r.e0_t,
+        remaining_t=r.remaining_t,
+        horizon=c.p.horizon_year,
+        every_year_for=CEILING_YEARS,
+    )
+    cols = [
+        c.tonnes_column([x.ceiling_t for x in ceil]),
+        c.tonnes_column([x.cut_t for x in ceil]),
+        c.tonnes_column([x.used_t for x in ceil]),
+        c.tonnes_column([x.left_t for x in ceil]),
+    ]
+    rows = [(str(x.year), *(col[i] for col in cols)) for i, x in enumerate(ceil)]
     return [
-        _p(_strong(c.t("follow.ceilings_title"))),
         _p(c.t("follow.ceilings_intro", rate=c.pct(r.rate), year=first)),
         c.table(
             "ceilings",

@@ -29,7 +29,7 @@ def _labels(c: _Ctx) -> dict[str, str]:
     )
     out = {k: c.t(f"label.{k}") for k in keys}
     out["running_header"] = c.t("label.running_header", area=c.area, year=c.r.budget_from)
-    out["footer"] = c.t("label.footer", edition=c.r.edition)
+    out["footer"] = c.t("label.footer", temperature=c.temperature())
     out["lang_name"] = c.t("label.lang_name")
     return out
 
@@ -78,7 +78,7 @@ def _cover(c: _Ctx) -> Cover:
         title=c.t("cover_title"),
         subtitle=c.t("cover_subtitle", temperature=c.temperature()),
         area=c.area,
-        edition_line=c.t("cover_edition", edition=r.edition, last=r.last_data_year),
+        edition_line=c.t("cover_edition", last=r.last_data_year),
         date_line=date_line,
         image=_image(prof.cover) if prof is not None else None,
         logo=_image(prof.logo) if prof is not None else None,

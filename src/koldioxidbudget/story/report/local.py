@@ -318,7 +318,7 @@ def _per_capita(c: _Ctx) -> list[Block]:
             desc,
             spec,
             table,
-            source=c.t("source_smhi_scb", edition=r.edition),
+            source=c.t("source_smhi_scb"),
         )
     )
     return blocks

@@ -96,8 +96,7 @@ def _pathway(c: _Ctx) -> list[Block]:
                     area=c.area,
                     remaining=c.tonnes(r.remaining_t),
                     year=r.remaining_as_of,
-                    e0=c.tonnes(r.e0_t),
-                    e0_year=r.e0_year,
+                    e0_sentence=c.e0_phrase(),
                     rate=c.pct(r.rate),
                     convention=r.rate_convention,
                 )
@@ -119,7 +118,7 @@ def _pathway(c: _Ctx) -> list[Block]:
             tuple(
                 _p(_strong(_ref_label(c, k) + ": "), c.t(f"ref_explain.{k}"))
                 for k in _REFERENCE_ORDER
-                if k in r.references
+                if k in r.references and k != "linear"  # the figure draws these, not "linear"
             )
         )
     )
@@ -337,7 +336,7 @@ def _targets(c: _Ctx) -> list[Block]:
             )
         )
     else:
-        blocks.append(_p(c.t("local.targets.no_local")))
+        blocks.append(_p(c.t("local.targets.no_local", area=c.area)))
     if "sweden-targets" in r.cumulative_t and r.remaining_t > 0:
         v = r.cumulative_t["sweden-targets"]
         key = "local.targets.sweden_within" if v <= r.remaining_t else "local.targets.sweden_over"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from ... import charts
-from ...schema import Tables
+from ...method.figures import sector_burn_share
 from ..document import Block, Callout, Section, Table
 from ..insights import Insights
 from .context import MIN_SECTOR_SECTIONS, SECTOR_THRESHOLD, _Ctx, _p, _years_span
@@ -42,7 +41,7 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
                 c.tonnes(s.emissions_t),
                 c.pct(s.change_per_year) if s.change_per_year is not None else c.t("none"),
                 c.tonnes(s.budget_t),
-                c.t("fraction", n=s.one_in) if s.one_in is not None else c.t("none"),
+                _burn_text(c, s),
             )
         )
     table = c.data_table(
@@ -59,8 +58,28 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
         trows,
         align=("left", "right", "right", "right", "right", "right"),
     )
+    chosen = [s for s in secs if s.share >= SECTOR_THRESHOLD]
+    for s in secs:
+        if len(chosen) >= MIN_SECTOR_SECTIONS:
+            break
+        if s not in chosen and s.emissions_t > 0:
+            chosen.append(s)
+    rest = [s for s in secs if s not in chosen and s.share > 0]
+    intro = c.t("sectors.intro", years=years_text)
+    intro += " " + c.t(
+        "sectors.intro_chosen",
+        sectors=c.join([c.sector(s.sector) for s in chosen]),
+        n=len(chosen),
+        threshold=c.pct(SECTOR_THRESHOLD, 0),
+    )
+    if rest:
+        intro += " " + c.t(
+            "sectors.intro_rest",
+            sectors=c.join([c.sector(s.sector) for s in rest]),
+            share=c.share(sum(s.share for s in rest)),
+        )
     blocks: list[Block] = [
-        _p(c.t("sectors.intro", years=years_text, threshold=c.pct(SECTOR_THRESHOLD, 0))),
+        _p(intro),
         c.figure(
             "sector-shares",
             "sector_shares",
@@ -70,12 +89,6 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
             table,
         ),
     ]
-    chosen = [s for s in secs if s.share >= SECTOR_THRESHOLD]
-    for s in secs:
-        if len(chosen) >= MIN_SECTOR_SECTIONS:
-            break
-        if s not in chosen and s.emissions_t > 0:
-            chosen.append(s)
     subs = tuple(_sector_section(c, s, years_text) for s in chosen)
     return Section("sectors", c.t("sectors.title"), 1, tuple(blocks), subs)
 
@@ -99,9 +112,19 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
     if s.change_per_year is not None:
         key = "sectors.change_down" if s.change_per_year < 0 else "sectors.change_up"
         blocks.append(_p(c.t(key, change=c.pct(abs(s.change_per_year)))))
-    if s.one_in is not None:
+    burn = sector_burn_share(s.emissions_t, r.remaining_t)
+    if not r.exhausted and burn is not None:
         blocks.append(
-            _p(c.t("sectors.budget", budget=c.tonnes(s.budget_t), n=s.one_in, rate=c.pct(r.rate)))
+            _p(
+                c.t(
+                    "sectors.budget",
+                    budget=c.tonnes(s.budget_t),
+                    rate=c.pct(r.rate),
+                    year=s.year,
+                    emissions=c.tonnes(s.emissions_t),
+                    burn=c.share(burn),
+                )
+            )
         )
     if hist:
         first, last = hist[0], hist[-1]
@@ -146,7 +169,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
             )
         )
     blocks.append(_sector_figures(c, s, name))
-    sub = _subsector_table(c, s.sector, name, s.emissions_t)
+    sub = _subsector_table(c, s.sector, name)
     if sub is not None:
         blocks.append(sub)
     blocks.append(
@@ -162,6 +185,12 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
     return Section(f"sector-{s.sector}", name, 2, tuple(blocks), new_page=True)
 
 
+def _burn_text(c: _Ctx, s: Any) -> str:
+    """The share of the remaining budget one year of the sector's own emissions uses."""
+    burn = sector_burn_share(s.emissions_t, c.r.remaining_t)
+    return c.share(burn) if burn is not None else c.t("exhausted_short")
+
+
 def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
     r = c.r
     path = dict(r.pathway)
@@ -174,10 +203,7 @@ def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
             c.pct(s.change_per_year) if s.change_per_year is not None else c.t("none"),
         ),
         (c.t("sectors.kf_budget", year=r.remaining_as_of), c.tonnes(s.budget_t)),
-        (
-            c.t("sectors.kf_burn"),
-            c.t("fraction", n=s.one_in) if s.one_in is not None else c.t("none"),
-        ),
+        (c.t("sectors.kf_burn", year=s.year), _burn_text(c, s)),
     ]
     if milestone in path and not r.exhausted:
         rows.append(
@@ -206,42 +232,14 @@ _INFLUENCE = {
 }
 
 
-@functools.lru_cache(maxsize=4)
-def _subsector_index(tables: Tables) -> dict[tuple[str, int, str], list[tuple[str, float]]]:
-    """Subsector rows by (area code, year, sector id), built once per loaded edition."""
-    from ...schema import SECTOR_NAMES_SV
-
-    ids = {v: k for k, v in SECTOR_NAMES_SV.items()}
-    out: dict[tuple[str, int, str], list[tuple[str, float]]] = {}
-    ss = tables.subsectors
-    for code, year, sector, sub, v in zip(
-        ss["code"], ss["year"], ss["sector"], ss["subsector"], ss["emissions_t"], strict=True
-    ):
-        key = (str(code), int(year), ids.get(str(sector), str(sector)))
-        out.setdefault(key, []).append((str(sub), float(v)))
-    return out
-
-
-def _subsector_table(
-    c: _Ctx, sector: str, name: str, sector_t: float | None = None
-) -> Table | None:
-    """The sector's subsectors in the last data year, when SMHI's subsectors add up to the
-    sector (within 5 %); SMHI publishes some that do not, and those are left out."""
-    if c.tables is None or c.tables.subsectors is None or c.tables.subsectors.empty:
+def _subsector_table(c: _Ctx, sector: str, name: str) -> Table | None:
+    """The sector's subsectors in the last data year (``method.figures.subsector_breakdown``:
+    only where SMHI's subsectors add up to the sector), names from the catalogue."""
+    subs = c.subsectors().get(sector, ())
+    if not subs:
         return None
     year = c.r.last_data_year
-    sel = [
-        (sub, v)
-        for sub, v in _subsector_index(c.tables).get((c.r.code, year, sector), [])
-        if abs(v) > 0.5
-    ]
-    if len(sel) < 2:
-        return None
-    total = sum(v for _, v in sel)
-    if sector_t is not None and abs(total - sector_t) > 0.05 * max(abs(sector_t), 1.0):
-        return None
-    sel.sort(key=lambda x: -x[1])
-    rows = [(sub, c.tonnes(v), c.share(v / total) if total > 0 else c.t("none")) for sub, v in sel]
+    rows = [(c.subsector(x.subsector), c.tonnes(x.emissions_t), c.share(x.share)) for x in subs]
     return c.table(
         f"subsectors-{sector}",
         c.t("sectors.subsector_caption", sector=name, year=year),

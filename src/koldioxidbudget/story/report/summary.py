@@ -20,16 +20,20 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
         KeyFigure(
             "remaining",
             c.t("kf.remaining", year=r.remaining_as_of),
-            c.tonnes(r.remaining_t),
-            c.t("kf.remaining_note_est" if r.e0_estimated else "kf.remaining_note"),
+            c.tonnes(r.remaining_t) if not r.exhausted else c.t("kf.spent_value"),
+            c.t("kf.remaining_note_est" if r.remaining_estimated else "kf.remaining_note")
+            if not r.exhausted
+            else c.t("kf.spent_note", over=c.tonnes(-r.remaining_t)),
             alert=r.exhausted,
         ),
         KeyFigure(
             "rate",
             c.t("kf.rate"),
-            c.pct(r.rate),
-            c.t("kf.rate_note", convention=r.rate_convention),
-            alert=r.infeasible,
+            c.rate_of(r) if not r.exhausted else c.t("kf.spent_rate"),
+            c.t("kf.rate_note", convention=r.rate_convention)
+            if not r.exhausted
+            else c.t("kf.spent_rate_note"),
+            alert=r.infeasible or r.exhausted,
         ),
     ]
     if r.years_left is not None and r.exhaustion_year is not None:
@@ -48,18 +52,22 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
             KeyFigure(
                 "rate_15",
                 c.t("kf.rate_15"),
-                c.pct(v.rate),
-                c.t("kf.rate_15_note", budget=c.tonnes(v.budget_t)),
-                alert=v.infeasible,
+                c.rate_of(v),
+                c.t(
+                    "kf.rate_15_note_spent" if v.exhausted else "kf.rate_15_note",
+                    budget=c.tonnes(v.budget_t),
+                    year=v.remaining_as_of,
+                ),
+                alert=v.infeasible or v.exhausted,
             )
         )
-    if len(r.cost_of_delay) > 1:
+    if len(r.cost_of_delay) > 1 and not r.exhausted:
         d1 = r.cost_of_delay[1]
         figs.append(
             KeyFigure(
                 "delay_rate_1",
                 c.t("kf.delay", year=d1.start_year),
-                c.pct(d1.rate),
+                c.rate_of(r, d1.rate, spent=d1.exhausted),
                 c.t("kf.delay_note", extra=c.tonnes(d1.extra_t)),
                 alert=d1.infeasible,
             )
@@ -80,7 +88,7 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
     blocks.append(_p(_rate_sentence(c)))
     if c.variant is not None:
         blocks.append(_p(_variant_sentence(c)))
-    if len(r.cost_of_delay) > 1:
+    if len(r.cost_of_delay) > 1 and not r.exhausted:
         blocks.append(_p(_delay_sentence(c)))
     blocks.append(
         Callout(
@@ -126,7 +134,7 @@ def _remaining_sentence(c: _Ctx) -> list[str | Run]:
                 "summary.remaining_exhausted", year=r.remaining_as_of, over=c.tonnes(-r.remaining_t)
             )
         ]
-    key = "summary.remaining_est" if r.e0_estimated else "summary.remaining"
+    key = "summary.remaining_est" if r.remaining_estimated else "summary.remaining"
     return [
         c.t(
             key,
@@ -157,13 +165,25 @@ def _variant_sentence(c: _Ctx) -> str:
     v = c.variant
     assert v is not None
     r = c.r
+    if v.budget_t <= 0:
+        return c.t("summary.variant_none", year=v.budget_from)
+    if v.exhausted:
+        return c.t(
+            "summary.variant_spent",
+            budget=c.tonnes(v.budget_t),
+            from_year=v.budget_from,
+            over=c.tonnes(-v.remaining_t),
+            year=v.remaining_as_of,
+        )
+    key = "summary.variant_est" if v.remaining_estimated else "summary.variant"
     return c.t(
-        "summary.variant",
+        key,
         budget=c.tonnes(v.budget_t),
+        from_year=v.budget_from,
         remaining=c.tonnes(v.remaining_t),
         year=v.remaining_as_of,
         rate=c.pct(v.rate),
-        headline=c.pct(r.rate),
+        headline=c.rate_of(r),
     ) + (" " + c.t("summary.variant_infeasible") if v.infeasible else "")
 
 
@@ -171,11 +191,14 @@ def _delay_sentence(c: _Ctx) -> str:
     r = c.r
     d1 = r.cost_of_delay[1]
     last = r.cost_of_delay[min(DELAYS_SHOWN, len(r.cost_of_delay) - 1)]
+    if d1.exhausted:
+        return c.t("summary.delay_spent_next", year=d1.start_year)
     return c.t(
-        "summary.delay",
+        "summary.delay_spent" if last.exhausted else "summary.delay",
         year=d1.start_year,
         rate=c.pct(d1.rate),
         now=c.pct(r.rate),
         years=last.delay_years,
-        rate_late=c.pct(last.rate) if not last.exhausted else c.t("exhausted_short"),
+        late_year=last.start_year,
+        rate_late=c.pct(last.rate),
     )
