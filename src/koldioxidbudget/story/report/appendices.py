@@ -19,7 +19,14 @@ def _appendices(c: _Ctx) -> list[Section]:
         Section(
             "figures", c.t("appendix.figures_all.title"), 1, tuple(_all_figures(c)), appendix=True
         ),
-        Section("faq", c.t("appendix.faq.title"), 1, tuple(_faq(c)), appendix=True),
+        Section(
+            "faq",
+            c.t("appendix.faq.title"),
+            1,
+            (_p(c.t("appendix.faq.intro")),),
+            _faq(c),
+            appendix=True,
+        ),
         Section("glossary", c.t("appendix.glossary.title"), 1, tuple(_glossary(c)), appendix=True),
         Section(
             "references",
@@ -51,22 +58,21 @@ def _method_blocks(c: _Ctx) -> list[Block]:
     blocks.append(
         BulletList(tuple(_p(_strong(f"{k}: "), c.t(f"convention_explain.{k}")) for k in "ABCD"))
     )
-    rows = []
-    for name in FIELD_DOCS:
-        rows.append(
-            (
-                name,
-                _param_value(c, getattr(c.p, name, None)),
-                _catalogue_or(c, f"param.{name}", FIELD_DOCS[name]),
-            )
+    # the reader's words for each parameter, not its Python name (docs/method.md lists those)
+    rows = [
+        (
+            _catalogue_or(c, f"param.{name}", FIELD_DOCS[name]),
+            _param_value(c, getattr(c.p, name, None)),
         )
+        for name in FIELD_DOCS
+    ]
     blocks.append(
         c.table(
             "parameters",
             c.t("appendix.method.table_caption", preset=c.p.preset),
-            (c.t("col.parameter"), c.t("col.value"), c.t("col.meaning")),
+            (c.t("col.meaning"), c.t("col.value")),
             rows,
-            align=("left", "left", "left"),
+            align=("left", "right"),
             compact=True,
         )
     )
@@ -132,14 +138,15 @@ def _step_text(c: _Ctx, sid: str, v: dict[str, Any]) -> str:
         )
     if sid == "exclusions":
         sectors = ", ".join(c.sector(s) for s in v.get("exclude_sectors", [])) or c.t("none")
-        facilities = ", ".join(v.get("facilities", [])) or c.t("none")
-        return c.t(
+        text = c.t(
             "step.exclusions",
             sectors=sectors,
-            cement=c.t("yes") if v.get("exclude_cement") else c.t("no"),
-            facilities=facilities,
+            cement=c.t("step.cement_yes") if v.get("exclude_cement") else c.t("step.cement_no"),
             tonnes=c.tonnes(float(v.get("excluded_last_year_t", 0))),
         )
+        if v.get("facilities"):
+            text += " " + c.t("step.facilities", facilities=", ".join(v["facilities"]))
+        return text
     if sid == "allocation":
         return c.t(
             "step.allocation",
@@ -191,8 +198,8 @@ def _data_blocks(c: _Ctx) -> list[Block]:
             rows.append(
                 (
                     _catalogue_or(c, f"source_role.{role}", role),
-                    str(inp.get("publisher") or c.t("none")),
-                    str(inp.get("path", "")),
+                    # a break opportunity after each / and _ so a long path wraps in its cell
+                    str(inp.get("path", "")).replace("/", "/\u200b").replace("_", "_\u200b"),
                     str(inp.get("vintage") or c.t("none")),
                     str(inp.get("sha256", ""))[:12],
                 )
@@ -204,13 +211,12 @@ def _data_blocks(c: _Ctx) -> list[Block]:
                     c.t("appendix.data.table_caption", edition=m.get("id", r.edition)),
                     (
                         c.t("col.role"),
-                        c.t("col.publisher"),
                         c.t("col.file"),
                         c.t("col.vintage"),
                         c.t("col.sha"),
                     ),
                     rows,
-                    align=("left",) * 5,
+                    align=("left",) * 4,
                     compact=True,
                 )
             )
@@ -234,7 +240,7 @@ def _all_figures(c: _Ctx) -> list[Block]:
 
     rows = [
         ("budget_t", c.tonnes(r.budget_t)),
-        ("share", c.pct(r.share, 3)),
+        *([("share", c.pct(r.share, 3))] if r.level != "riket" else []),
         ("remaining_t", c.tonnes(r.remaining_t)),
         ("e0_t", c.tonnes(r.e0_t)),
         ("rate", c.pct(r.rate)),
@@ -244,7 +250,7 @@ def _all_figures(c: _Ctx) -> list[Block]:
         ("one_in_n", opt(r.one_in_n, lambda v: c.t("fraction", n=v))),
         ("recent_change", opt(r.recent_change, c.pct)),
         ("trend_slope_t", c.tonnes(r.trend_slope_t)),
-        ("trend_exhaustion_date", opt(r.trend_exhaustion_date, lambda v: fmt.date(v, c.lang))),
+        ("trend_exhaustion_date", opt(r.trend_exhaustion_date, lambda v: str(v.year))),
         ("trend_zero_year", opt(r.trend_zero_year, c.year)),
         ("near_zero_year", opt(r.near_zero_year, c.year)),
         ("linear_zero_year", opt(r.linear_zero_year, c.year)),
@@ -260,9 +266,9 @@ def _all_figures(c: _Ctx) -> list[Block]:
         c.table(
             "all-figures",
             c.t("appendix.figures_all.caption", area=c.area, year=r.remaining_as_of),
-            (c.t("col.figure"), c.t("col.value"), c.t("col.definition"), c.t("col.json_key")),
-            [(c.t(f"figure_name.{k}"), v, c.t(f"figure_def.{k}"), k) for k, v in rows],
-            align=("left", "right", "left", "left"),
+            (c.t("col.figure"), c.t("col.value"), c.t("col.definition")),
+            [(c.t(f"figure_name.{k}"), v, c.t(f"figure_def.{k}")) for k, v in rows],
+            align=("left", "right", "left"),
             compact=True,
         ),
     ]
@@ -271,12 +277,17 @@ def _all_figures(c: _Ctx) -> list[Block]:
 _FAQ = ("change", "consumption", "offset", "overshoot", "targets", "update", "small", "ets")
 
 
-def _faq(c: _Ctx) -> list[Block]:
-    blocks: list[Block] = [_p(c.t("appendix.faq.intro"))]
-    for k in _FAQ:
-        blocks.append(_p(_strong(c.t(f"appendix.faq.{k}_q"))))
-        blocks.append(_p(c.t(f"appendix.faq.{k}_a", area=c.area)))
-    return blocks
+def _faq(c: _Ctx) -> tuple[Section, ...]:
+    """One sub-heading per question (a real heading, not a bold paragraph)."""
+    return tuple(
+        Section(
+            f"faq-{k}",
+            c.t(f"appendix.faq.{k}_q"),
+            2,
+            (_p(c.t(f"appendix.faq.{k}_a", area=c.area)),),
+        )
+        for k in _FAQ
+    )
 
 
 _GLOSSARY = (

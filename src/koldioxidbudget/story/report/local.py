@@ -6,8 +6,8 @@ from typing import Any
 
 from ... import charts
 from ...method.budget import AreaResult
+from ...method.figures import largest_sector, per_capita_ranking
 from ...schema import NATIONAL_CODE
-from .. import fmt
 from ..document import Block, Callout, Section, Table
 from .context import _Ctx, _display_name, _official_names, _p, _years_span
 from .figures import _alt_emissions, _trend_figure
@@ -65,7 +65,7 @@ def _profile_table(c: _Ctx) -> Table:
             c.t("profile.budget_per_capita", year=r.budget_from),
             c.t("profile.tonnes", value=c.num(r.budget_per_capita_t, 1)),
         ),
-        (c.t("profile.share"), c.pct(r.share, 3)),
+        *([(c.t("profile.share"), c.pct(r.share, 3))] if r.level != "riket" else []),
         (c.t("profile.remaining", year=r.remaining_as_of), c.tonnes(r.remaining_t)),
         (c.t("profile.rate", convention=r.rate_convention), c.pct(r.rate)),
     ]
@@ -147,7 +147,8 @@ def _emissions(c: _Ctx) -> list[Block]:
         table,
     )
     change = (total[last] / total[first] - 1) if total[first] > 0 else None
-    top = max(present, key=lambda s: sec_vals[s][last]) if present else None
+    top_share = largest_sector({s: sec_vals[s] for s in present}, last)
+    top = top_share[0] if top_share is not None else None
     blocks: list[Block] = []
     if change is not None:
         key = "local.emissions.p_down" if change < 0 else "local.emissions.p_up"
@@ -164,13 +165,13 @@ def _emissions(c: _Ctx) -> list[Block]:
                 )
             )
         )
-    if top is not None and total[last] > 0:
+    if top is not None and top_share is not None:
         blocks.append(
             _p(
                 c.t(
                     "local.emissions.p_top",
                     sector=labels[top],
-                    share=c.pct(sec_vals[top][last] / total[last], 0),
+                    share=c.pct(top_share[1], 0),
                     year=last,
                 )
             )
@@ -205,12 +206,22 @@ def _emissions(c: _Ctx) -> list[Block]:
     return blocks
 
 
+def _members_in_county(c: _Ctx) -> int:
+    run = c.run
+    return sum(
+        1 for i, lv in enumerate(run.levels) if lv == "kommun" and run.lan_codes[i] == c.r.lan_code
+    )
+
+
 def _per_capita(c: _Ctx) -> list[Block]:
     r = c.r
     others: list[AreaResult] = []
-    if r.level == "kommun":
+    alone = r.level == "kommun" and _members_in_county(c) == 1
+    if r.level == "kommun" and not alone:
         others = [c.run.area(r.lan_code), c.run.area(NATIONAL_CODE)]
-    elif r.level == "lan":
+    elif (
+        alone or r.level == "lan"
+    ):  # Gotland: the county is the same area, so compare with Sweden only
         others = [c.run.area(NATIONAL_CODE)]
     items = [r, *others]
 
@@ -308,7 +319,7 @@ def _per_capita(c: _Ctx) -> list[Block]:
         )
     )
     blocks.append(_p(c.t("local.per_capita.p_caveat")))
-    if r.level == "kommun":
+    if r.level == "kommun" and not alone:
         blocks.append(_county_table(c))
     blocks.append(
         c.figure(
@@ -331,15 +342,16 @@ def _county_table(c: _Ctx) -> Table:
     idx = [
         i for i, lv in enumerate(run.levels) if lv == "kommun" and run.lan_codes[i] == r.lan_code
     ]
-    idx = sorted(idx, key=lambda i: -float(run.e0_t[i]) / max(float(run.population[i]), 1.0))
+    ranked = per_capita_ranking(idx, run.e0_t, run.population)
+    budgets = c.tonnes_column([float(run.budget_t[i]) for i, _ in ranked])
     rows = [
         (
             names.get(run.codes[i], run.names[i]),
-            c.num(float(run.e0_t[i]) / max(float(run.population[i]), 1.0), 2),
-            c.tonnes(float(run.budget_t[i])),
-            c.pct(float(run.rate[i])),
+            c.num(per, 2),
+            budgets[k],
+            c.rate_of(c.r, float(run.rate[i]), spent=float(run.remaining_t[i]) <= 0),
         )
-        for i in idx
+        for k, (i, per) in enumerate(ranked)
     ]
     county = names.get(r.lan_code) or run.names[run.index(r.lan_code)]
     return c.table(
@@ -380,9 +392,7 @@ def _trend(c: _Ctx) -> list[Block]:
         blocks.append(_p(c.t("local.trend.zero_year", year=c.year(r.trend_zero_year))))
     blocks.append(_trend_figure(c))
     if r.trend_exhaustion_date is not None:
-        blocks.append(
-            _p(c.t("local.trend.exhaustion", date=fmt.date(r.trend_exhaustion_date, c.lang)))
-        )
+        blocks.append(_p(c.t("local.trend.exhaustion", year=r.trend_exhaustion_date.year)))
     elif not r.exhausted:
         blocks.append(_p(c.t("local.trend.no_exhaustion")))
     if est:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import charts
+from ...method.figures import halving_years
 from .. import fmt
 from ..document import Block, BulletList
 from .context import _REFERENCE_ORDER, DELAYS_SHOWN, _Ctx, _p, _strong
@@ -50,23 +51,29 @@ def _sensitivity(c: _Ctx) -> list[Block]:
 
     align = ("left",) + ("right",) * len(probs)
     note = c.t("local.sensitivity.note")
-    lo = min(cells.values(), key=lambda v: v[2])
-    hi = max(cells.values(), key=lambda v: v[2])
+    live = [v for v in cells.values() if v[1] > 0]
+    n_spent = len(cells) - len(live)
+    if live:
+        lo = min(live, key=lambda v: v[2])
+        hi = max(live, key=lambda v: v[2])
+        range_text = c.t(
+            "local.sensitivity.p2",
+            low=c.pct(lo[2]),
+            high=c.pct(hi[2]),
+            headline=c.rate_of(r),
+        )
+    else:
+        range_text = c.t("local.sensitivity.p2_all_spent")
+    if n_spent and live:
+        range_text += " " + c.t("local.sensitivity.p2_spent", n=n_spent)
     return [
         _p(c.t("local.sensitivity.p1", area=c.area)),
-        _p(
-            c.t(
-                "local.sensitivity.p2",
-                low=c.pct(lo[2]),
-                high=c.pct(hi[2]) if hi[1] > 0 else c.t("exhausted_short"),
-                headline=c.pct(r.rate),
-            )
-        ),
+        _p(range_text),
         c.table(
             "sensitivity-budget",
             c.t("local.sensitivity.budget_caption", area=c.area, year=r.budget_from),
             header,
-            grid(0, c.tonnes),
+            grid(0, lambda x: c.tonnes(x) if x > 0 else c.t("local.sensitivity.no_budget")),
             align=align,
             notes=(note,),
         ),
@@ -74,11 +81,30 @@ def _sensitivity(c: _Ctx) -> list[Block]:
             "sensitivity-rate",
             c.t("local.sensitivity.rate_caption", area=c.area, year=r.remaining_as_of),
             header,
-            grid(2, lambda x: c.pct(x)),
+            [[row[0], *(x for x in row[1:])] for row in _rate_grid(c, temps, probs, cells)],
             align=align,
             notes=(note,),
         ),
     ]
+
+
+def _rate_grid(
+    c: _Ctx, temps: list[float], probs: list[int], cells: dict[tuple[float, int], Any]
+) -> list[list[str]]:
+    """The required cut per cell; a cell whose budget is spent says so instead of "100 %"."""
+    out = []
+    for temp in temps:
+        row = [
+            c.t("general.global.row_temperature", temperature=fmt.number(temp, c.lang, decimals=1))
+        ]
+        for p in probs:
+            v = cells.get((temp, p))
+            if v is None:
+                row.append(c.t("none"))
+            else:
+                row.append(c.pct(v[2]) if v[1] > 0 else c.t("exhausted_short"))
+        out.append(row)
+    return out
 
 
 def _pathway(c: _Ctx) -> list[Block]:
@@ -116,7 +142,7 @@ def _pathway(c: _Ctx) -> list[Block]:
     blocks.append(
         BulletList(
             tuple(
-                _p(_strong(_ref_label(c, k) + ": "), c.t(f"ref_explain.{k}"))
+                _p(_strong(_ref_label(c, k) + ": "), _ref_explain(c, k))
                 for k in _REFERENCE_ORDER
                 if k in r.references and k != "linear"  # the figure draws these, not "linear"
             )
@@ -201,22 +227,27 @@ def _delay(c: _Ctx) -> list[Block]:
     blocks: list[Block] = [_p(c.t("local.delay.p1"))]
     if len(cases) > 1:
         last = cases[-1]
-        blocks.append(
-            _p(
-                c.t(
-                    "local.delay.p2",
-                    now=c.pct(r.rate),
-                    year1=cases[1].start_year,
-                    rate1=c.pct(cases[1].rate)
-                    if not cases[1].exhausted
-                    else c.t("exhausted_short"),
-                    years=last.delay_years,
-                    year_last=last.start_year,
-                    rate_last=c.pct(last.rate) if not last.exhausted else c.t("exhausted_short"),
-                    extra=c.tonnes(last.extra_t),
+        spent_at = next((d for d in cases if d.exhausted), None)
+        if r.exhausted:
+            pass
+        elif cases[1].exhausted:
+            blocks.append(_p(c.t("summary.delay_spent_next", year=cases[1].start_year)))
+        else:
+            blocks.append(
+                _p(
+                    c.t(
+                        "local.delay.p2_spent" if spent_at is not None else "local.delay.p2",
+                        now=c.pct(r.rate),
+                        year1=cases[1].start_year,
+                        rate1=c.pct(cases[1].rate),
+                        years=last.delay_years,
+                        year_last=last.start_year,
+                        rate_last=c.pct(last.rate),
+                        year_spent=spent_at.start_year if spent_at is not None else "",
+                        extra=c.tonnes(last.extra_t),
+                    )
                 )
             )
-        )
         first_bad = next((d for d in cases if d.infeasible), None)
         if first_bad is not None and first_bad.delay_years > 0:
             blocks.append(
@@ -355,3 +386,14 @@ def _targets(c: _Ctx) -> list[Block]:
     )
     blocks.append(table)
     return blocks
+
+
+def _ref_explain(c: _Ctx, key: str) -> str:
+    if key == "carbon-law":
+        half = halving_years(c.p.carbon_law_rate)
+        return c.t(
+            "ref_explain.carbon-law",
+            rate=c.pct(c.p.carbon_law_rate, 2),
+            half=c.num(half, 1) if half is not None else c.t("none"),
+        )
+    return c.t(f"ref_explain.{key}")

@@ -80,6 +80,8 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
                 budget=c.tonnes(r.budget_t),
                 year=r.budget_from,
                 temperature=c.temperature(),
+                national=c.tonnes(c.run.national.budget_t),
+                overhead=c.tonnes(c.run.national.overhead_t),
             )
         ),
         KeyFigures(tuple(figs), caption=c.t("summary.tiles_caption", area=c.area)),
