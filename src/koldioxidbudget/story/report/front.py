@@ -47,10 +47,11 @@ def _key_figure_values(c: _Ctx) -> dict[str, str]:
     if r.exhaustion_year is not None:
         out["exhaustion_year"] = str(r.exhaustion_year)
     if c.variant is not None:
-        out["rate_15"] = c.pct(c.variant.rate)
+        out["rate_15"] = c.rate_of(c.variant)
         out["budget_15"] = c.tonnes(c.variant.budget_t)
     if len(r.cost_of_delay) > 1:
-        out["delay_rate_1"] = c.pct(r.cost_of_delay[1].rate)
+        d1 = r.cost_of_delay[1]
+        out["delay_rate_1"] = c.rate_of(r, d1.rate, spent=d1.exhausted)
     return out
 
 
