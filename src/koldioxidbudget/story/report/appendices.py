@@ -285,6 +285,7 @@ def _faq(c: _Ctx) -> tuple[Section, ...]:
             c.t(f"appendix.faq.{k}_q"),
             2,
             (_p(c.t(f"appendix.faq.{k}_a", area=c.area)),),
+            numbered=False,  # questions are headings inside appendix D, not numbered chapters
         )
         for k in _FAQ
     )
