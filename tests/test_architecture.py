@@ -99,7 +99,7 @@ def test_the_json_contract_is_one_definition() -> None:
     from koldioxidbudget.web.schemas import AreaBudget
 
     model = set(AreaBudget.model_fields)
-    assert model == set(_JSON_FIELDS), (model ^ set(_JSON_FIELDS))
+    assert model == set(_JSON_FIELDS), model ^ set(_JSON_FIELDS)
     assert set(CSV_FIELDS) <= set(_JSON_FIELDS)
 
 

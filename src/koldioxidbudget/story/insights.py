@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..method.budget import AreaResult
+from ..method.figures import sector_burn_share
 
 __all__ = ["Insights", "SectorInsight", "insights_for"]
 
 #: The year most national and local interim targets name.
 MILESTONE_YEAR = 2030
+#: Sectors with at least this share of the base-year emissions "carry the budget" (chapter 5.4);
+#: the rest "can wait" (5.2). One threshold, so no sector is named in both.
+CARRYING_SHARE = 0.05
 #: How many years of delay the "what acting early gains" sentences compare.
 DELAY_COMPARED = 5
 
@@ -65,6 +69,7 @@ class Insights:
     pace_ratio: float | None
     sectors: tuple[SectorInsight, ...]
     variant_rate: float | None
+    variant_spent: bool = False
 
     # -- sentences ------------------------------------------------------------------------------
     def conclusions(self, c: _Ctx) -> list[str]:
@@ -120,7 +125,18 @@ class Insights:
             )
         if r.one_in_n is not None and r.one_in_n > 1:
             out.append(c.t("insight.one_in_n", n=r.one_in_n))
-        if self.pace_ratio is not None and r.recent_change is not None:
+        trend_fits = r.trend_slope_t < 0 and r.trend_exhaustion_date is None
+        if trend_fits and r.trend_zero_year is not None:
+            # the linear trend reaches zero inside the budget: say so, and what it takes
+            out.append(
+                c.t(
+                    "insight.pace_trend_fits",
+                    slope=c.tonnes(-r.trend_slope_t),
+                    zero=c.year(r.trend_zero_year),
+                    rate=c.pct(r.rate),
+                )
+            )
+        elif self.pace_ratio is not None and r.recent_change is not None:
             if r.recent_change < 0:
                 out.append(
                     c.t(
@@ -137,7 +153,7 @@ class Insights:
     def can_wait(self, c: _Ctx) -> list[str]:
         r: AreaResult = c.r  # type: ignore[attr-defined]
         out: list[str] = []
-        small = [s for s in self.sectors if 0 < s.share < 0.05]
+        small = [s for s in self.sectors if 0 < s.share < CARRYING_SHARE]
         if small:
             out.append(
                 c.t(
@@ -182,7 +198,9 @@ class Insights:
                         points=c.num((self.delay_rate - r.rate) * 100, 1),
                     )
                 )
-        if self.variant_rate is not None:
+        if self.variant_spent:
+            out.append(c.t("insight.variant_spent"))
+        elif self.variant_rate is not None and not r.exhausted:
             out.append(c.t("insight.variant", rate=c.pct(self.variant_rate), now=c.pct(r.rate)))
         return out
 
@@ -203,12 +221,15 @@ class Insights:
 
     def sector_sentences(self, c: _Ctx) -> list[str]:
         out: list[str] = []
-        for s in self.sectors[:4]:
+        r: AreaResult = c.r  # type: ignore[attr-defined]
+        carrying = [s for s in self.sectors if s.share >= CARRYING_SHARE] or list(self.sectors[:1])
+        for s in carrying[:4]:
             if s.share <= 0:
                 continue
             text = c.t("insight.sector_share", sector=c.sector(s.sector), share=c.share(s.share))
-            if s.one_in is not None and s.one_in > 0:
-                text += " " + c.t("insight.sector_burn", n=s.one_in)
+            burn = sector_burn_share(s.emissions_t, r.remaining_t)
+            if burn is not None:
+                text += " " + c.t("insight.sector_burn", year=s.year, burn=c.share(burn))
             out.append(text)
         return out
 
@@ -252,4 +273,5 @@ def insights_for(r: AreaResult, *, variant: AreaResult | None = None) -> Insight
         pace_ratio=pace,
         sectors=tuple(sectors),
         variant_rate=variant.rate if variant is not None else None,
+        variant_spent=variant is not None and variant.exhausted,
     )

@@ -1,0 +1,199 @@
+"""Figures the report quotes that no single engine result holds, as pure functions.
+
+The report chooses words; the numbers it puts in them come from here or from the engine's
+results. Each function is pure (no I/O, no text) and documented with its formula:
+
+- :func:`halving_years` — how long a fixed annual cut takes to halve emissions;
+- :func:`global_totals` — the world's emissions in the last year and summed over a period;
+- :func:`largest_sector` — the sector with the most emissions in a year, and its share;
+- :func:`per_capita_ranking` — areas ordered by emissions per inhabitant;
+- :func:`sector_burn_share` — the share of the remaining budget a sector's own emissions use
+  per year;
+- :func:`subsector_breakdown` — an area's subsectors in one year, per sector, kept only where
+  SMHI's subsectors add up to the sector.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "SUBSECTOR_MIN_T",
+    "SUBSECTOR_TOLERANCE",
+    "Ceiling",
+    "GlobalTotals",
+    "SubsectorShare",
+    "annual_ceilings",
+    "global_totals",
+    "halving_years",
+    "largest_sector",
+    "per_capita_ranking",
+    "sector_burn_share",
+    "subsector_breakdown",
+]
+
+#: Subsectors below this many tonnes are left out of a breakdown (rounding residue in SMHI's files).
+SUBSECTOR_MIN_T = 0.5
+#: A sector's subsectors are shown only when their sum is within this share of the sector's total
+#: (SMHI publishes some subsectors that do not add up to their sector: those are not a breakdown).
+SUBSECTOR_TOLERANCE = 0.05
+
+
+def halving_years(rate: float) -> float | None:
+    """Years a constant annual cut ``r`` takes to halve emissions: ``ln 0.5 / ln(1 − r)``.
+
+    The Carbon Law (Rockström et al. 2017) halves emissions every decade, ``r ≈ 6.7 %``.
+    None when ``r`` is not in (0, 1).
+    """
+    if not 0.0 < rate < 1.0:
+        return None
+    return math.log(0.5) / math.log(1.0 - rate)
+
+
+@dataclass(frozen=True)
+class GlobalTotals:
+    """The world's CO2 (fossil + land-use change) in ``last_year`` and summed ``first..last``,
+    in tonnes."""
+
+    first_year: int
+    last_year: int
+    last_t: float
+    sum_t: float
+
+
+def global_totals(global_emissions: pd.DataFrame) -> GlobalTotals:
+    """From the edition's ``global_emissions`` table (``world_fossil_mt``, ``world_luc_mt`` per
+    ``year``): ``E(last) = F(last) + L(last)`` and ``Σ_y F(y) + L(y)``, converted to tonnes."""
+    ge = global_emissions.sort_values("year")
+    total = (ge["world_fossil_mt"].to_numpy(float) + ge["world_luc_mt"].to_numpy(float)) * 1e6
+    years = ge["year"].to_numpy(int)
+    return GlobalTotals(
+        first_year=int(years[0]),
+        last_year=int(years[-1]),
+        last_t=float(total[-1]),
+        sum_t=float(total.sum()),
+    )
+
+
+def largest_sector(
+    by_sector: Mapping[str, Mapping[int, float]], year: int
+) -> tuple[str, float] | None:
+    """The sector with the largest emissions in ``year`` and its share of all sectors' sum that
+    year (``E_s / Σ E``); None when no sector has positive emissions."""
+    vals = {s: float(v.get(year, 0.0)) for s, v in by_sector.items()}
+    total = sum(vals.values())
+    if not vals or total <= 0:
+        return None
+    top = max(vals, key=lambda s: vals[s])
+    return top, vals[top] / total
+
+
+def per_capita_ranking(
+    indices: Sequence[int], emissions_t: Sequence[float], population: Sequence[float]
+) -> list[tuple[int, float]]:
+    """``(index, E_i / P_i)`` for ``indices``, highest first (population floored at 1)."""
+    e = np.asarray(emissions_t, dtype=float)
+    p = np.maximum(np.asarray(population, dtype=float), 1.0)
+    per = [(int(i), float(e[i] / p[i])) for i in indices]
+    return sorted(per, key=lambda x: (-x[1], x[0]))
+
+
+def sector_burn_share(sector_emissions_t: float, remaining_t: float) -> float | None:
+    """The share of the remaining budget one year of the sector's own emissions uses:
+    ``E_s / B_rem``; None when the budget is spent."""
+    if remaining_t <= 0:
+        return None
+    return max(sector_emissions_t, 0.0) / remaining_t
+
+
+@dataclass(frozen=True)
+class SubsectorShare:
+    """One subsector's emissions (t) and its share of the subsectors' sum."""
+
+    subsector: str
+    emissions_t: float
+    share: float
+
+
+def subsector_breakdown(
+    subsectors: pd.DataFrame,
+    *,
+    code: str,
+    year: int,
+    sector_totals: Mapping[str, float] | None = None,
+) -> dict[str, tuple[SubsectorShare, ...]]:
+    """Per sector id, the subsectors of area ``code`` in ``year`` (largest first).
+
+    Kept per sector only when at least two subsectors exceed ``SUBSECTOR_MIN_T`` and, where
+    ``sector_totals`` gives the sector's total ``E_s``, ``|Σ sub − E_s| ≤ SUBSECTOR_TOLERANCE ·
+    max(|E_s|, 1)``. Shares are of the subsectors' sum. Vectorised: one mask over the table.
+    """
+    if subsectors is None or subsectors.empty:
+        return {}
+    codes = subsectors["code"].to_numpy()
+    years = subsectors["year"].to_numpy()
+    sel = subsectors.loc[(codes == code) & (years == year)]
+    sel = sel.loc[sel["emissions_t"].abs() > SUBSECTOR_MIN_T]
+    out: dict[str, tuple[SubsectorShare, ...]] = {}
+    for sector, grp in sel.groupby("sector", sort=True):
+        if len(grp) < 2:
+            continue
+        vals = grp["emissions_t"].to_numpy(float)
+        total = float(vals.sum())
+        if sector_totals is not None and str(sector) in sector_totals:
+            ref = float(sector_totals[str(sector)])
+            if abs(total - ref) > SUBSECTOR_TOLERANCE * max(abs(ref), 1.0):
+                continue
+        order = np.argsort(-vals, kind="stable")
+        names = grp["subsector"].to_numpy()
+        out[str(sector)] = tuple(
+            SubsectorShare(
+                str(names[i]), float(vals[i]), float(vals[i]) / total if total > 0 else 0.0
+            )
+            for i in order
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """One year of the budget pathway read as a ceiling: the year's emissions ``E(y)``, the cut
+    from the year before ``E(y−1) − E(y)``, the budget used since the start ``Σ E`` and what is
+    left after the year ``B_rem − Σ E`` (tonnes)."""
+
+    year: int
+    ceiling_t: float
+    cut_t: float
+    used_t: float
+    left_t: float
+
+
+def annual_ceilings(
+    pathway: Sequence[tuple[int, float]],
+    *,
+    e0_t: float,
+    remaining_t: float,
+    horizon: int,
+    every_year_for: int = 10,
+    step: int = 5,
+) -> list[Ceiling]:
+    """The pathway's annual ceilings up to ``horizon``: every year for the first
+    ``every_year_for`` years, then years divisible by ``step`` (the cumulative sums run over all
+    years). ``e0_t`` is the level before the first pathway year."""
+    out: list[Ceiling] = []
+    used = 0.0
+    prev = e0_t
+    first = pathway[0][0] if pathway else 0
+    for y, v in pathway:
+        used += v
+        if y > horizon:
+            break
+        if y < first + every_year_for or y % step == 0:
+            out.append(Ceiling(int(y), float(v), float(prev - v), used, remaining_t - used))
+        prev = v
+    return out

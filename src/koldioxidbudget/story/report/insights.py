@@ -1,0 +1,67 @@
+"""Chapter 5: strategic insights."""
+
+from __future__ import annotations
+
+from ..document import Block, BulletList, Section
+from ..insights import Insights
+from .context import _Ctx, _p
+
+
+def _insights(c: _Ctx, ins: Insights) -> Section:
+    subs = []
+    for key, items in (
+        ("next", ins.next_years(c)),
+        ("wait", ins.can_wait(c)),
+        ("early", ins.early_action(c)),
+        ("sectors", ins.sector_sentences(c)),
+    ):
+        blocks: list[Block] = [_p(c.t(f"insights.{key}_intro", area=c.area))]
+        if items:
+            blocks.append(BulletList(tuple(_p(x) for x in items)))
+        if key == "next":
+            rows = ins.sector_milestone_rows(c)
+            if rows:
+                blocks.append(
+                    c.table(
+                        "sector-milestone",
+                        c.t(
+                            "insights.milestone_caption",
+                            year=ins.milestone_year,
+                            e0_year=c.r.e0_year,
+                        ),
+                        (
+                            c.t("col.sector"),
+                            c.t("col.level_now", year=c.r.e0_year),
+                            c.t("col.level_then", year=ins.milestone_year),
+                            c.t("col.cut_by", year=ins.milestone_year),
+                        ),
+                        rows,
+                        align=("left", "right", "right", "right"),
+                        notes=(
+                            c.t(
+                                "insights.milestone_note",
+                                year=ins.milestone_year,
+                                e0_year=c.r.e0_year,
+                            ),
+                        ),
+                    )
+                )
+        subs.append(Section(f"insights-{key}", c.t(f"insights.{key}_title"), 2, tuple(blocks)))
+    subs.append(
+        Section(
+            "insights-measures",
+            c.t("insights.measures_title"),
+            2,
+            (
+                _p(c.t("insights.measures_intro")),
+                BulletList(tuple(_p(c.t(f"insights.measure_{i}")) for i in range(1, 7))),
+            ),
+        )
+    )
+    return Section(
+        "insights",
+        c.t("insights.title"),
+        1,
+        (_p(c.t("insights.intro", area=c.area)),),
+        tuple(subs),
+    )

@@ -1,0 +1,249 @@
+"""Chapter 4: the sectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import charts
+from ...method.figures import sector_burn_share
+from ..document import Block, Callout, Section, Table
+from ..insights import Insights
+from .context import MIN_SECTOR_SECTIONS, SECTOR_THRESHOLD, _Ctx, _p, _years_span
+
+
+def _sectors(c: _Ctx, ins: Insights) -> Section:
+    r = c.r
+    secs = [s for s in ins.sectors]
+    base_years = c.run.allocation.base_years
+    years_text = _years_span(base_years) if base_years else str(r.last_data_year)
+    rows_chart = [
+        {
+            "label": c.sector(s.sector),
+            "value": round(max(s.share, 0.0) * 100, 2),
+            "text": c.pct(s.share, 0),
+        }
+        for s in secs
+    ]
+    desc = c.t(
+        "sectors.alt",
+        years=years_text,
+        values="; ".join(f"{c.sector(s.sector)} {c.share(s.share)}" for s in secs),
+    )
+    spec = charts.sector_shares(
+        rows=rows_chart, x_title=c.t("axis.share_pct"), description=desc, lang=c.lang
+    )
+    trows = []
+    for s in secs:
+        trows.append(
+            (
+                c.sector(s.sector),
+                c.pct(s.share, 1),
+                c.tonnes(s.emissions_t),
+                c.pct(s.change_per_year) if s.change_per_year is not None else c.t("none"),
+                c.tonnes(s.budget_t),
+                _burn_text(c, s),
+            )
+        )
+    table = c.data_table(
+        "sectors-table",
+        c.t("sectors.table_caption", area=c.area),
+        (
+            c.t("col.sector"),
+            c.t("col.share_years", years=years_text),
+            c.t("col.emissions_year", year=r.last_data_year),
+            c.t("col.change"),
+            c.t("col.sector_budget"),
+            c.t("col.burn"),
+        ),
+        trows,
+        align=("left", "right", "right", "right", "right", "right"),
+    )
+    chosen = [s for s in secs if s.share >= SECTOR_THRESHOLD]
+    for s in secs:
+        if len(chosen) >= MIN_SECTOR_SECTIONS:
+            break
+        if s not in chosen and s.emissions_t > 0:
+            chosen.append(s)
+    rest = [s for s in secs if s not in chosen and s.share > 0]
+    intro = c.t("sectors.intro", years=years_text)
+    intro += " " + c.t(
+        "sectors.intro_chosen",
+        sectors=c.join([c.sector(s.sector) for s in chosen]),
+        n=len(chosen),
+        threshold=c.pct(SECTOR_THRESHOLD, 0),
+    )
+    if rest:
+        intro += " " + c.t(
+            "sectors.intro_rest",
+            sectors=c.join([c.sector(s.sector) for s in rest]),
+            share=c.share(sum(s.share for s in rest)),
+        )
+    blocks: list[Block] = [
+        _p(intro),
+        c.figure(
+            "sector-shares",
+            "sector_shares",
+            c.t("sectors.caption", area=c.area, years=years_text),
+            desc,
+            spec,
+            table,
+        ),
+    ]
+    subs = tuple(_sector_section(c, s, years_text) for s in chosen)
+    return Section("sectors", c.t("sectors.title"), 1, tuple(blocks), subs)
+
+
+def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
+    r = c.r
+    name = c.sector(s.sector)
+    hist = list(r.history_by_sector.get(s.sector, ()))
+    blocks: list[Block] = [
+        _p(
+            c.t(
+                "sectors.share",
+                sector=name,
+                share=c.share(s.share),
+                years=years_text,
+                emissions=c.tonnes(s.emissions_t),
+                year=s.year,
+            )
+        )
+    ]
+    if s.change_per_year is not None:
+        key = "sectors.change_down" if s.change_per_year < 0 else "sectors.change_up"
+        blocks.append(_p(c.t(key, change=c.pct(abs(s.change_per_year)))))
+    burn = sector_burn_share(s.emissions_t, r.remaining_t)
+    if not r.exhausted and burn is not None:
+        blocks.append(
+            _p(
+                c.t(
+                    "sectors.budget",
+                    budget=c.tonnes(s.budget_t),
+                    rate=c.pct(r.rate),
+                    year=s.year,
+                    emissions=c.tonnes(s.emissions_t),
+                    burn=c.share(burn),
+                )
+            )
+        )
+    if hist:
+        first, last = hist[0], hist[-1]
+        rows = [{"year": y, "value": c.chart_value(v)} for y, v in hist]
+        desc = c.t(
+            "sectors.history_alt",
+            sector=name,
+            first=first[0],
+            last=last[0],
+            e_first=c.tonnes(first[1]),
+            e_last=c.tonnes(last[1]),
+        )
+        spec = charts.sector_history(
+            rows=rows,
+            x_title=c.t("axis.year"),
+            y_title=c.t("axis.emissions", unit=c.unit_label()),
+            description=desc,
+            lang=c.lang,
+        )
+        table = c.data_table(
+            f"sector-{s.sector}-table",
+            c.t("sectors.history_table", sector=name, unit=c.unit_label()),
+            (c.t("col.year"), c.t("col.emissions_unit", unit=c.unit_label())),
+            [(str(y), c.in_unit(v)) for y, v in hist],
+            align=("left", "right"),
+            compact=True,
+        )
+        blocks.append(
+            c.figure(
+                f"sector-{s.sector}",
+                "sector_history",
+                c.t(
+                    "sectors.history_caption",
+                    sector=name,
+                    area=c.area,
+                    first=first[0],
+                    last=last[0],
+                ),
+                desc,
+                spec,
+                table,
+            )
+        )
+    blocks.append(_sector_figures(c, s, name))
+    sub = _subsector_table(c, s.sector, name)
+    if sub is not None:
+        blocks.append(sub)
+    blocks.append(
+        Callout(
+            "insight",
+            c.t(
+                "sectors.influence_title",
+                level=c.t(f"influence_level.{_INFLUENCE.get(s.sector, 'medium')}"),
+            ),
+            (_p(c.t(f"sectors.influence.{s.sector}")),),
+        )
+    )
+    return Section(f"sector-{s.sector}", name, 2, tuple(blocks), new_page=True)
+
+
+def _burn_text(c: _Ctx, s: Any) -> str:
+    """The share of the remaining budget one year of the sector's own emissions uses."""
+    burn = sector_burn_share(s.emissions_t, c.r.remaining_t)
+    return c.share(burn) if burn is not None else c.t("exhausted_short")
+
+
+def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
+    r = c.r
+    path = dict(r.pathway)
+    milestone = 2030
+    rows = [
+        (c.t("sectors.kf_share"), c.share(s.share)),
+        (c.t("sectors.kf_emissions", year=s.year), c.tonnes(s.emissions_t)),
+        (
+            c.t("sectors.kf_change"),
+            c.pct(s.change_per_year) if s.change_per_year is not None else c.t("none"),
+        ),
+        (c.t("sectors.kf_budget", year=r.remaining_as_of), c.tonnes(s.budget_t)),
+        (c.t("sectors.kf_burn", year=s.year), _burn_text(c, s)),
+    ]
+    if milestone in path and not r.exhausted:
+        rows.append(
+            (c.t("sectors.kf_milestone", year=milestone), c.tonnes(s.share * path[milestone]))
+        )
+    return c.table(
+        f"sector-{s.sector}-figures",
+        c.t("sectors.kf_caption", sector=name),
+        (c.t("col.figure"), c.t("col.value")),
+        rows,
+        align=("left", "right"),
+    )
+
+
+#: How much a municipality itself controls each sector (Uppsala reports' "rådighet").
+_INFLUENCE = {
+    "transporter": "medium",
+    "industri": "low",
+    "el-och-fjarrvarme": "high",
+    "egen-uppvarmning": "medium",
+    "arbetsmaskiner": "high",
+    "jordbruk": "low",
+    "avfall": "high",
+    "produktanvandning": "low",
+    "utrikes-transporter": "low",
+}
+
+
+def _subsector_table(c: _Ctx, sector: str, name: str) -> Table | None:
+    """The sector's subsectors in the last data year (``method.figures.subsector_breakdown``:
+    only where SMHI's subsectors add up to the sector), names from the catalogue."""
+    subs = c.subsectors().get(sector, ())
+    if not subs:
+        return None
+    year = c.r.last_data_year
+    rows = [(c.subsector(x.subsector), c.tonnes(x.emissions_t), c.share(x.share)) for x in subs]
+    return c.table(
+        f"subsectors-{sector}",
+        c.t("sectors.subsector_caption", sector=name, year=year),
+        (c.t("col.subsector"), c.t("col.emissions_year", year=year), c.t("col.share_of_sector")),
+        rows,
+        align=("left", "right", "right"),
+    )
