@@ -12,7 +12,8 @@ bounded in-memory cache (the site's pages, scripts and styles are compressed onc
 version, not once per request, which is what precompressed files on disk would give); its ETag
 becomes weak (``W/"…"``), since the compressed bytes differ from the identity ones while meaning
 the same, and both the API's and the static files' conditional GETs compare weakly.
-Bodies sent in several chunks (large static files) are compressed as a stream.
+A 304 to a client that holds the compressed form carries the weak ETag it was given. Bodies
+sent in several chunks (large static files) are compressed as a stream.
 """
 
 from __future__ import annotations
@@ -176,11 +177,14 @@ class CompressionMiddleware:
             return
         accept = b""
         ranged = False
+        if_none_match = b""
         for k, v in scope.get("headers", ()):
             if k == b"accept-encoding":
                 accept = v
             elif k == b"range":
                 ranged = True
+            elif k == b"if-none-match":
+                if_none_match = v
         encoding = None if ranged else choose_encoding(accept.decode("latin-1"))
         path = scope.get("path", "")
         start: Message | None = None
@@ -193,6 +197,12 @@ class CompressionMiddleware:
                 headers = list(message.get("headers", ()))
                 ctype = _header(headers, b"content-type") or b""
                 status = message["status"]
+                if status == 304 and encoding is not None:
+                    # the client holds the compressed form: answer with the ETag it was given
+                    etag = _header(headers, b"etag")
+                    if etag is not None and _weak(etag) in if_none_match:
+                        headers = [*_without(headers, b"etag"), (b"etag", _weak(etag))]
+                        message = {**message, "headers": _vary(headers)}
                 if (
                     status in (204, 206, 304)
                     or not ctype.lower().startswith(_COMPRESSIBLE)
