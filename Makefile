@@ -45,8 +45,10 @@ format: $(VENV)/.installed
 browsers:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# two test processes by default (pytest-xdist); PYTEST_WORKERS=0 runs them in this one
+PYTEST_WORKERS ?= 2
 test: lint browsers
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 bench: editions
 	$(BIN)/python -m bench

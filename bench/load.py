@@ -42,12 +42,17 @@ CHOICES: dict[str, list[dict[str, str]]] = {
     ],
     "base_years": [{"base_years": b} for b in ("last-1", "last-3", "last-5", "trend-window")],
     "preset": [{"preset": p} for p in ("uppsala-2024-1.5", "uppsala-2022-1.7", "uppsala-2022-1.5")],
+    "as_of": [{"as_of": y} for y in ("2024", "2025", "2026")],
 }
 
 
-def random_query(rng: random.Random) -> dict[str, str]:
-    """Zero, one or two settings changed from the defaults (20 % / 50 % / 30 %)."""
-    k = rng.choices((0, 1, 2), weights=(2, 5, 3))[0]
+def random_query(rng: random.Random, max_params: int = 2) -> dict[str, str]:
+    """Settings changed from the defaults: zero, one or two (20 % / 50 % / 30 %), or with
+    ``max_params`` other than 2, zero to ``max_params`` with equal chances."""
+    if max_params == 2:
+        k = rng.choices((0, 1, 2), weights=(2, 5, 3))[0]
+    else:
+        k = rng.randint(0, max_params)
     q: dict[str, str] = {}
     for kind in rng.sample(list(CHOICES), k):
         q.update(rng.choice(CHOICES[kind]))
@@ -59,6 +64,10 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    #: latencies of requests whose parameter set no client had asked before (in this run or
+    #: an earlier one against the same server: ``seen`` is shared)
+    first_seen: list[float] = field(default_factory=list)
+    seen: set[tuple[tuple[str, str], ...]] = field(default_factory=set)
 
 
 async def _request(
@@ -81,14 +90,27 @@ async def _request(
 
 
 async def _client(
-    n: int, port: int, codes: list[str], until: float, think: tuple[float, float], stats: Stats
+    n: int,
+    port: int,
+    codes: list[str],
+    until: float,
+    think: tuple[float, float],
+    stats: Stats,
+    max_params: int = 2,
 ) -> None:
     rng = random.Random(n)
     await asyncio.sleep(rng.uniform(0, max(think[1], 0.05)))  # spread the starts
-    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        reader, writer = await asyncio.open_connection(HOST, port)
+    except OSError as e:
+        stats.errors.append(f"connect {type(e).__name__}")
+        return
     try:
         while time.perf_counter() < until:
-            q = random_query(rng)
+            q = random_query(rng, max_params)
+            qkey = tuple(sorted(q.items()))
+            first = qkey not in stats.seen
+            stats.seen.add(qkey)
             path = f"/api/v1/areas/{rng.choice(codes)}/budget"
             if q:
                 path += "?" + urllib.parse.urlencode(q)
@@ -101,6 +123,8 @@ async def _client(
                 reader, writer = await asyncio.open_connection(HOST, port)
                 continue
             stats.latencies.append(time.perf_counter() - t0)
+            if first:
+                stats.first_seen.append(stats.latencies[-1])
             stats.statuses[status] = stats.statuses.get(status, 0) + 1
             if status != 200:
                 stats.errors.append(f"{status} {path}")
@@ -191,12 +215,23 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 async def run_load(
-    port: int, codes: list[str], *, clients: int, seconds: float, think: tuple[float, float]
+    port: int,
+    codes: list[str],
+    *,
+    clients: int,
+    seconds: float,
+    think: tuple[float, float],
+    max_params: int = 2,
+    seen: set[tuple[tuple[str, str], ...]] | None = None,
 ) -> tuple[Stats, float]:
     stats = Stats()
+    if seen is not None:
+        stats.seen = seen
     t0 = time.perf_counter()
     until = t0 + seconds
-    await asyncio.gather(*(_client(n, port, codes, until, think, stats) for n in range(clients)))
+    await asyncio.gather(
+        *(_client(n, port, codes, until, think, stats, max_params) for n in range(clients))
+    )
     return stats, time.perf_counter() - t0
 
 
@@ -227,7 +262,11 @@ def _pct(values: list[float], q: float) -> float:
 
 def _latency_figures(stats: Stats, elapsed: float) -> dict[str, float]:
     lat = stats.latencies
+    first = stats.first_seen
     return {
+        "first_seen": len(first),
+        "first_seen_p50_ms": round(_pct(first, 0.50) * 1e3, 1),
+        "first_seen_p99_ms": round(_pct(first, 0.99) * 1e3, 1),
         "requests": len(lat),
         "throughput_rps": round(len(lat) / elapsed, 1) if elapsed else float("nan"),
         "p50_ms": round(_pct(lat, 0.50) * 1e3, 1),
@@ -279,6 +318,12 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     )
     ap.add_argument("--workers", type=int, default=2)  # one per core of this 2-core machine
     ap.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"))
+    ap.add_argument(
+        "--max-params",
+        type=int,
+        default=2,
+        help="settings changed per request: 2 = zero to two (20/50/30 %%); else 0..N evenly",
+    )
     ap.add_argument("--reports", type=int, default=6, help="on-demand PDFs timed after the load")
     ap.add_argument(
         "--prefill-wait",
@@ -303,7 +348,10 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             uvloop.install()
         except ImportError:
             pass
-        load = dict(clients=args.clients, think=tuple(args.think))
+        seen: set[tuple[tuple[str, str], ...]] = set()
+        load = dict(
+            clients=args.clients, think=tuple(args.think), max_params=args.max_params, seen=seen
+        )
         warm_stats, warm_elapsed, warm_rss = (Stats(), 0.0, [])
         if args.warmup > 0:
             warm_stats, warm_elapsed, warm_rss = asyncio.run(
@@ -320,6 +368,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     finally:
         stop_server(proc)
 
+    both = Stats(
+        latencies=warm_stats.latencies + stats.latencies,
+        errors=warm_stats.errors + stats.errors,
+        first_seen=warm_stats.first_seen + stats.first_seen,
+    )
     figures: dict[str, object] = {
         "clients": args.clients,
         "workers": args.workers,
@@ -327,6 +380,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         **_latency_figures(stats, elapsed),
         "warmup_seconds": round(warm_elapsed, 1),
         "warmup": _latency_figures(warm_stats, warm_elapsed),
+        # what the issue judges: the whole run, warm-up included
+        "with_warmup": _latency_figures(both, warm_elapsed + elapsed),
         "rss_boot_mib": round(rss_boot / 1024, 1),
         "rss_start_mib": round(rss_start / 1024, 1),
         "rss_end_mib": round(rss_end / 1024, 1),
@@ -339,7 +394,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         print(json.dumps(figures))
     else:
         w = figures["warmup"]
-        assert isinstance(w, dict)
+        a = figures["with_warmup"]
+        assert isinstance(w, dict) and isinstance(a, dict)
         print(
             f"{args.clients} clients, {args.workers} workers, think {args.think[0]}–"
             f"{args.think[1]} s; measured {elapsed:.0f} s after {warm_elapsed:.0f} s of warm-up: "
@@ -348,6 +404,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             f"max {figures['max_ms']} ms; errors {figures['errors']}\n"
             f"  warm-up (cold caches): p50 {w['p50_ms']} ms, p99 {w['p99_ms']} ms, max "
             f"{w['max_ms']} ms, errors {w['errors']}\n"
+            f"  whole run, warm-up included: p99 {a['p99_ms']} ms, max {a['max_ms']} ms; "
+            f"{a['first_seen']} parameter sets asked for the first time: p50 "
+            f"{a['first_seen_p50_ms']} ms, p99 {a['first_seen_p99_ms']} ms\n"
             f"  server RSS {figures['rss_boot_mib']} MiB at start, {figures['rss_start_mib']} → "
             f"{figures['rss_end_mib']} MiB over the measured run; every 5 s "
             f"{figures['rss_every_5s_mib']}\n"

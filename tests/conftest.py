@@ -207,3 +207,12 @@ def tiny_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_tiny_edition(root)
     monkeypatch.setenv("KOLDIOXIDBUDGET_EDITIONS", str(root))
     return root
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test``), keep the browser tests in one process: they share a
+    site built once per process (about a minute), which two processes would build twice."""
+    browser = Path(__file__).parent / "browser"
+    for item in items:
+        if browser in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))

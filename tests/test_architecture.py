@@ -125,6 +125,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("edition",),
     ("profile",),
     ("service",),
+    ("outputcache",),  # the CLI's answers kept on disk
     ("charts",),
     ("story",),
     ("render",),

@@ -15,10 +15,12 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import AreaNotFound
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Area", "find_area", "normalise", "slug"]
 

@@ -107,11 +107,19 @@ def areas(
 
 
 def _write_csv(rows: list[dict[str, object]]) -> None:
+    sys.stdout.write(_csv_text(rows))
+
+
+def _csv_text(rows: list[dict[str, object]]) -> str:
     if not rows:
-        return
-    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        return ""
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
+    return buf.getvalue()
 
 
 @app.command()
@@ -131,7 +139,6 @@ def budget(
 ) -> None:
     """Print an area's carbon budget and key figures, with the parameters that made them."""
     from .errors import ParameterError
-    from .service import budget_document, compute, csv_rows, results_for
 
     if not area and not all_areas:
         raise ParameterError(
@@ -139,14 +146,37 @@ def budget(
             key="name_an_area",
             command="budget",
         )
-    run = compute(preset=preset, overrides=_parse_sets(set_), edition=edition)
-    from .edition import load_edition
+    # JSON and CSV answers are kept (outputcache.py): asked again, they are printed without
+    # importing pandas or running the engine
+    from .edition import resolve_edition
+    from .method.params import parameters_from
 
-    results = results_for(run, load_edition(run.edition), None if all_areas else area)
-    if fmt is Format.json:
-        typer.echo(json.dumps(budget_document(run, results), ensure_ascii=False, indent=1))
-    elif fmt is Format.csv:
-        _write_csv(csv_rows(results))
+    params = parameters_from(preset, _parse_sets(set_))
+    info = resolve_edition(edition)
+    cache = key = None
+    if fmt is not Format.table and not all_areas:
+        from .outputcache import OutputCache, default_root
+
+        cache = OutputCache(default_root())
+        key = ("budget", info.id, str(info.path), info.built_at, repr(params), fmt.value, area)
+        hit = cache.get(key)
+        if hit is not None:
+            sys.stdout.write(hit)
+            return
+    from .edition import load_edition
+    from .service import budget_document, compute, csv_rows, results_for
+
+    tables = load_edition(info.id)
+    run = compute(params=params, tables=tables)
+    results = results_for(run, tables, None if all_areas else area)
+    if fmt is not Format.table:
+        if fmt is Format.json:
+            text = json.dumps(budget_document(run, results), ensure_ascii=False, indent=1) + "\n"
+        else:
+            text = _csv_text(csv_rows(results))
+        sys.stdout.write(text)
+        if cache is not None and key is not None:
+            cache.put(key, text)
     else:
         from rich.console import Console
         from rich.table import Table
@@ -192,11 +222,17 @@ def report(
         bool, typer.Option("--single-file", help="HTML with the fonts embedded (one file).")
     ] = False,
     workers: Annotated[int, typer.Option(help="Processes for --all.")] = 2,
+    chart_cache: Annotated[
+        bool,
+        typer.Option(
+            help="Keep converted charts in $KOLDIOXIDBUDGET_CACHE/charts (default: beside the "
+            "editions folder) and reuse them."
+        ),
+    ] = True,
 ) -> None:
     """Write an area's report as print PDF (PDF/UA-1) and accessible HTML."""
     from .errors import ParameterError
     from .method.params import parameters_from
-    from .render import ReportJob, write_report, write_reports_all
 
     if not area and not all_areas:
         raise ParameterError(
@@ -204,6 +240,17 @@ def report(
             key="name_an_area",
             command="report",
         )
+    if not all_areas:
+        # the chart converter starts (≈1 s of CPU) on the other core while this one computes
+        from .render.svg import warm_converter
+
+        warm_converter()
+    from .render import ReportJob, use_chart_store, write_report, write_reports_all
+
+    if chart_cache:
+        from .render.chartstore import default_root
+
+        use_chart_store(default_root())
     job = ReportJob(
         lang=lang.value,
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
@@ -218,16 +265,29 @@ def report(
         return
     from rich.progress import Progress
 
+    failures: dict[str, str] = {}
+
+    def failed(code: str, error: Exception) -> None:
+        from .errors import KoldioxidbudgetError
+
+        said = error.localized(lang.value) if isinstance(error, KoldioxidbudgetError) else None
+        failures[code] = said or f"{type(error).__name__}: {error}"
+
     with Progress(transient=False) as bar:
         task = bar.add_task("report --all", total=None)
 
         def tick(done: int, total: int, code: str) -> None:
             bar.update(task, completed=done, total=total, description=f"report {code}")
 
-        paths = write_reports_all(job, out_dir=out, workers=workers, progress=tick)
+        paths = write_reports_all(job, out_dir=out, workers=workers, progress=tick, on_error=failed)
     from .story.i18n import t
 
     typer.echo(t("render.written", lang.value, n=len(paths), folder=out))
+    if failures:
+        typer.echo(t("render.failed", lang.value, n=len(failures)), err=True)
+        for code, said in sorted(failures.items()):
+            typer.echo(f"  {code}: {said}", err=True)
+        sys.exit(1)
 
 
 @data_app.command("build")

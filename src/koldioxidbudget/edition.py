@@ -29,12 +29,13 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .errors import EditionError
 from .schema import COLUMNS, GAS_CO2, Tables
+
+if TYPE_CHECKING:  # pandas is imported by what reads or writes tables, not to resolve an id
+    import pandas as pd
 
 __all__ = [
     "CURRENT_FILE",
@@ -287,6 +288,8 @@ def build_editions(
     Returns the editions in the order built. Raises ``SourceError`` for malformed inputs and
     ``EditionError`` for missing ones; nothing half-written is ever left in ``into``.
     """
+    import pandas as pd
+
     from . import sources as rd
     from .method.budget import METHOD_VERSION
 
@@ -409,6 +412,8 @@ def build_editions(
 
 def _ghg_sectors(releases: list[tuple[str, Any]], areas: pd.DataFrame) -> pd.DataFrame:
     """The municipal main-sector rows of each greenhouse-gas release, tagged with the release."""
+    import pandas as pd
+
     municipal = set(areas.loc[areas["level"] == "kommun", "code"])
     parts = [
         r.emissions[r.emissions["code"].isin(municipal)].assign(release=label)
@@ -636,12 +641,12 @@ def resolve_edition(
 
 def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
     """Among ``fit`` (oldest first): the newest one the pointer names, else the newest passing."""
-    from .edition_checks import passed
-
     pointed = set(current_editions(into).values())
     named = [e for e in fit if e.id in pointed]
     if named:
         return named[-1]
+    from .edition_checks import passed  # numpy and pandas: only when no pointer names one
+
     ok = [e for e in fit if passed(e.path)]
     if not ok:
         raise EditionError(
@@ -671,6 +676,8 @@ def load_edition(
     key = (str(info.path), subsectors)
     if key in _LOADED:
         return _LOADED[key]
+    import pandas as pd
+
     frames: dict[str, pd.DataFrame] = {}
     for name, cols in COLUMNS.items():
         if name == "subsectors" and not subsectors:

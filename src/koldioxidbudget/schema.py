@@ -8,9 +8,10 @@ strings ("0114", "01", "00"), years are integers, units are in the column names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a table is made, not when this module is
+    import pandas as pd
 
 __all__ = [
     "COLUMNS",
@@ -92,6 +93,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _empty(name: str) -> pd.DataFrame:
+    """A table ``name`` with its columns and no rows."""
+    import pandas as pd
+
+    return pd.DataFrame(columns=list(COLUMNS[name]))
+
+
 @dataclass(frozen=True, eq=False)
 class Tables:
     """An edition's tables in memory, as the method reads them (no I/O happens through this).
@@ -109,14 +117,10 @@ class Tables:
     global_emissions: pd.DataFrame
     blocs: pd.DataFrame
     facilities: pd.DataFrame
-    subsectors: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["subsectors"]))
-    )
-    ghg_sectors: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["ghg_sectors"]))
-    )
+    subsectors: pd.DataFrame = field(default_factory=lambda: _empty("subsectors"))
+    ghg_sectors: pd.DataFrame = field(default_factory=lambda: _empty("ghg_sectors"))
     international_transport: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["international_transport"]))
+        default_factory=lambda: _empty("international_transport")
     )
 
     @property

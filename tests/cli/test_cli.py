@@ -161,3 +161,32 @@ def test_cli_tiny_edition_areas(tmp_path: Path) -> None:
     res = cli("areas", "--format", "json", env_editions=root)
     assert res.returncode == 0, res.stderr
     assert [a["code"] for a in json.loads(res.stdout)] == ["00", "01", "0101", "0102", "02", "0201"]
+
+
+def test_cli_budget_json_kept_and_printed_again_without_pandas(
+    editions_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    root = editions_root  # built by 'data build': its pointer names the current edition
+    monkeypatch.setenv("KOLDIOXIDBUDGET_CACHE", str(tmp_path / "cache"))
+    first = cli("budget", "uppsala", "--format", "json", env_editions=root)
+    assert first.returncode == 0, first.stderr
+    assert len(list((tmp_path / "cache" / "output").rglob("*.txt"))) == 1
+    code = (
+        "import sys; import koldioxidbudget.cli as c; "
+        "sys.argv = ['koldioxidbudget', 'budget', 'uppsala', '--format', 'json']; c.main(); "
+        "heavy = [m for m in ('pandas', 'numpy', 'fastapi', 'jinja2', 'vl_convert') "
+        "if m in sys.modules]; print('heavy:', heavy, file=sys.stderr)"
+    )
+    env = dict(os.environ, KOLDIOXIDBUDGET_EDITIONS=str(root))
+    again = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert "heavy: []" in again.stderr
+    other = cli("budget", "uppsala", "--format", "json", "--set", "convention=B", env_editions=root)
+    assert other.returncode == 0 and other.stdout != first.stdout
+    assert json.loads(other.stdout)["parameters"]["convention"] == "B"
+    assert len(list((tmp_path / "cache" / "output").rglob("*.txt"))) == 2

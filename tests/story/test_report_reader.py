@@ -12,7 +12,6 @@ import pytest
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.story import fmt
 from koldioxidbudget.story.document import Document, Section, Table
-from koldioxidbudget.story.report import build_report
 
 SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 FRACTION = re.compile(r"\b1/\d{3,}\b")  # 1/10 reads; 1/557 does not

@@ -196,10 +196,13 @@ def write_reports_all(
     out_dir: str | Path = ".",
     workers: int = 2,
     progress: Callable[[int, int, str], None] | None = None,
+    on_error: Callable[[str, Exception], None] | None = None,
 ) -> list[Path]:
     """Every municipality, county and Sweden, in ``workers`` processes.
 
-    ``progress(done, total, area_code)`` is called after each area (in this process).
+    ``progress(done, total, area_code)`` is called after each area (in this process). A failed
+    area raises at once, unless ``on_error(area_code, error)`` is given: then it is told and
+    the other areas go on. Workers use this process's chart store (``use_chart_store``).
     """
     job = job or ReportJob()
     codes = list(scenario(job.spec).run.codes)  # checks the job and the profile before any worker
@@ -208,23 +211,47 @@ def write_reports_all(
     written: list[Path] = []
     if workers <= 1:
         for i, code in enumerate(codes, 1):
-            written += [Path(p) for p in _worker(job, code, str(out))]
+            try:
+                written += [Path(p) for p in _worker(job, code, str(out))]
+            except Exception as e:
+                if on_error is None:
+                    raise
+                on_error(code, e)
             if progress:
                 progress(i, len(codes), code)
         return written
     import multiprocessing
 
-    from .pool import watch_parent
-
     # spawn, not fork: vl-convert and Typst keep runtime threads that a fork would not copy;
     # each worker ends when this process does, however it ends
     mp = multiprocessing.get_context("spawn")
+    store = str(_STORE.root) if _STORE is not None else None
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=mp, initializer=watch_parent, initargs=(os.getpid(),)
+        max_workers=workers,
+        mp_context=mp,
+        initializer=_start_worker,
+        initargs=(os.getpid(), store),
     ) as pool:
         futures = {pool.submit(_worker, job, code, str(out)): code for code in codes}
         for i, fut in enumerate(as_completed(futures), 1):
-            written += [Path(p) for p in fut.result()]
+            try:
+                written += [Path(p) for p in fut.result()]
+            except Exception as e:
+                if on_error is None:
+                    raise
+                on_error(futures[fut], e)
             if progress:
                 progress(i, len(codes), futures[fut])
     return written
+
+
+def _start_worker(parent: int, store: str | None) -> None:
+    """A ``write_reports_all`` worker: end with ``parent``, share its chart store, and start
+    the chart converter while the first document is built."""
+    from .pool import watch_parent
+    from .svg import warm_converter
+
+    watch_parent(parent)
+    if store is not None:
+        use_chart_store(store)
+    warm_converter()

@@ -17,7 +17,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["STORE_VERSION", "ChartStore"]
+__all__ = ["STORE_VERSION", "ChartStore", "default_root"]
 
 #: bump when ``svg.chart_svg``'s output changes for the same spec (fonts, id prefixing)
 STORE_VERSION = "1"
@@ -28,6 +28,17 @@ def _converter_version() -> str:
     from importlib.metadata import version
 
     return version("vl-convert-python")
+
+
+def default_root(editions: str | Path | None = None) -> Path:
+    """Where converted charts are kept unless told otherwise: ``$KOLDIOXIDBUDGET_CACHE/charts``,
+    else a ``cache/charts`` folder beside the editions folder (the server's default too, so a
+    report on the command line reuses what a server has converted, and the other way round)."""
+    from ..edition import editions_dir
+
+    cache_dir = os.environ.get("KOLDIOXIDBUDGET_CACHE")
+    base = Path(cache_dir) if cache_dir else editions_dir(editions).parent / "cache"
+    return base / "charts"
 
 
 class ChartStore:

@@ -4,16 +4,23 @@ The fonts are the files of the ``font-source-sans-pro`` package, registered once
 with ``vl_convert.register_font_directory``; the same files go to Typst (``font_paths``) and to
 the HTML (``@font-face``). SVG ids are prefixed per figure so several charts can live inline in
 one HTML page without clashing clip paths.
+
+The converter is one JavaScript runtime per process behind a lock (vl-convert converts one chart
+at a time), and starting it costs about a second of CPU. ``warm_converter`` starts it in a
+background thread, so a command that will convert charts pays for it while it computes the
+budgets and builds the document on the other core (the conversion releases the GIL).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FONT_FILES", "chart_svg", "font_dir", "font_files"]
+__all__ = ["FONT_FILES", "chart_svg", "font_dir", "font_files", "warm_converter"]
 
 #: The faces the report uses: (file name in the package, CSS weight, CSS style).
 FONT_FILES: dict[str, tuple[str, int, str]] = {
@@ -23,6 +30,8 @@ FONT_FILES: dict[str, tuple[str, int, str]] = {
     "bold": ("SourceSansPro-Bold.ttf", 700, "normal"),
     "bold-italic": ("SourceSansPro-BoldIt.ttf", 700, "italic"),
 }
+
+log = logging.getLogger(__name__)
 
 _LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -44,11 +53,52 @@ def font_files() -> dict[str, Path]:
     return {k: d / name for k, (name, _, _) in FONT_FILES.items()}
 
 
-@cache
-def _register() -> None:
-    import vl_convert
+_REGISTER_LOCK = threading.Lock()
+_registered: list[bool] = []
 
-    vl_convert.register_font_directory(str(font_dir()))
+
+def _register() -> None:
+    """Register the fonts with the converter, once per process (safe from any thread)."""
+    if _registered:
+        return
+    with _REGISTER_LOCK:
+        if not _registered:
+            import vl_convert
+
+            vl_convert.register_font_directory(str(font_dir()))
+            _registered.append(True)
+
+
+#: a chart with text, so the warm-up also loads the fonts and measures a label
+_WARM_SPEC: dict[str, Any] = {
+    "data": {"values": [{"x": 1}]},
+    "mark": "point",
+    "encoding": {"x": {"field": "x", "type": "quantitative"}},
+    "config": {"font": "Source Sans Pro"},
+}
+_WARM_LOCK = threading.Lock()
+_warm_thread: list[threading.Thread] = []
+
+
+def _warm() -> None:
+    try:
+        import vl_convert
+
+        _register()
+        vl_convert.vegalite_to_svg(_WARM_SPEC)
+    except Exception:  # only a head start: the first real conversion raises what is wrong
+        log.debug("could not warm the chart converter", exc_info=True)
+
+
+def warm_converter() -> threading.Thread:
+    """Start the converter in a daemon thread (once per process) and return that thread; the
+    first ``chart_svg`` then finds it running, or waits for it on the converter's own lock."""
+    with _WARM_LOCK:
+        if not _warm_thread:
+            t = threading.Thread(target=_warm, name="vl-convert-warm", daemon=True)
+            t.start()
+            _warm_thread.append(t)
+        return _warm_thread[0]
 
 
 def chart_svg(spec: dict[str, Any], *, lang: str, id_prefix: str) -> str:

@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..method.params import parameters_from
 from .api import PREFIX, router
+from .compression import CompressionMiddleware
 from .docs import docs_page
 from .engine import Engine
 from .problems import MEDIA_TYPE, Problem, install_handlers, msg
@@ -139,6 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def root() -> Response:
             return RedirectResponse(DOCS_URL, status_code=307)
 
+    # compression inside the security headers: HEAD and refused requests are settled outside it
+    app.add_middleware(CompressionMiddleware)
     app.add_middleware(SecurityMiddleware, settings=settings)
     return app
 
