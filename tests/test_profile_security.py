@@ -195,8 +195,10 @@ def test_report_with_a_leaking_profile_exits_2_without_the_file(
     """The command a customer's profile reaches: one line, exit 2, nothing of the file."""
     p = _profile(tmp_path / "kund", f'[foreword]\nfile = "{outside}"\n')
     res = subprocess.run(
-        [sys.executable, "-m", "koldioxidbudget.cli", "report", "0380", "--profile", str(p)]
-        + ["--out", str(tmp_path / "ut"), "--format", "html"],
+        [
+            *(sys.executable, "-m", "koldioxidbudget.cli", "report", "0380"),
+            *("--profile", str(p), "--out", str(tmp_path / "ut"), "--format", "html"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
