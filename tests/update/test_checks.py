@@ -211,3 +211,44 @@ def test_cli_data_check(editions_root: Path) -> None:
     assert "passes every hard check" in res.stdout
     assert "[WARNING] Series break in the sector Utrikes transporter" in res.stdout
     assert "Current edition for CO2: co2-2024-04-18" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("global_budgets", "budget_gt", 1e300),
+        ("global_budgets", "budget_gt", float("nan")),
+        ("facilities", "emissions_t", 1e25),
+        ("facilities", "emissions_t", -5.0),
+        ("population", "population", float("inf")),
+        ("emissions", "emissions_t", 1e12),
+    ],
+)
+def test_checks_implausible_values_are_hard(table: str, column: str, value: float) -> None:
+    """A source with an absurd number (a global budget of 1e300 Gt, a cement plant of 1e25 t)
+    builds no edition that could become current."""
+    t = make_tables()
+    frame = getattr(t, table).copy()
+    if frame.empty:  # the tiny edition has no facility: add one
+        frame = pd.DataFrame(
+            [("0101", "Cementa Alfa", "cement", 2020, 1000.0)], columns=list(frame.columns)
+        )
+    frame[column] = frame[column].astype(float)
+    frame.loc[frame.index[0], column] = value
+    r = check_edition(dataclasses.replace(t, **{table: frame}), as_of=2026)
+    (f,) = only(r, "implausible")
+    assert f.severity == "hard" and not r.passed
+    assert f.values["table"] == table and f.values["column"] == column
+    sv, en = f.message("sv"), f.message("en")
+    assert sv.startswith(f"Orimligt värde i tabellen {table}, kolumnen {column}: ")
+    assert en.startswith(f"Implausible value in table {table}, column {column}: ")
+    assert "Rätta källfilen och bygg om." in sv
+
+
+def test_checks_population_year_missing_for_every_municipality_is_hard() -> None:
+    t = make_tables()
+    pop = t.population[t.population["year"] != 2019]
+    r = check_edition(dataclasses.replace(t, population=pop), as_of=2026)
+    (f,) = only(r, "population-years")
+    assert f.severity == "hard" and f.values["years"] == [2019] and not r.passed
+    assert f.message("sv").startswith("Befolkning saknas för hela eller delar av år 2019")
