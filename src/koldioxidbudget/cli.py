@@ -280,10 +280,17 @@ def data_build(
 ) -> None:
     """Build one immutable edition per data release found in the source folder."""
     from .edition import build_editions
+    from .edition_checks import passed
     from .story.i18n import t
 
+    failed = False
     for info in build_editions(sources=sources, into=into):
         typer.echo(t("cli.built", lang.value, id=info.id))
+        if not passed(info.path):  # built, but it will not become current: say so, exit 1
+            failed = True
+            typer.echo(t("cli.build_failed_checks", lang.value, id=info.id), err=True)
+    if failed:
+        sys.exit(1)
 
 
 @data_app.command("list")

@@ -252,3 +252,35 @@ def test_checks_population_year_missing_for_every_municipality_is_hard() -> None
     (f,) = only(r, "population-years")
     assert f.severity == "hard" and f.values["years"] == [2019] and not r.passed
     assert f.message("sv").startswith("Befolkning saknas för hela eller delar av år 2019")
+
+
+def test_data_build_exits_1_when_an_edition_fails_its_hard_checks(tmp_path: Path) -> None:
+    """A cement plant of 1e25 t in the sources: the edition is built but never current, and
+    ``data build`` says so in the user's language and exits 1 (it used to print "Byggd")."""
+    from tests.update.conftest import need_sources, source_folder
+    from tests.update.mirror import SMHI_RAW
+
+    shared = need_sources()
+    raw = shared / SMHI_RAW
+    src = source_folder(tmp_path / "src", smhi={raw.name: raw.read_bytes()})
+    cement = src / "facilities" / "cement_process_co2.csv"
+    lines = cement.read_text("utf-8").splitlines()
+    head, first = lines[0].split(","), lines[1].split(",")
+    first[head.index("t_co2_process")] = "1e25"
+    cement.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", "utf-8")
+    into = tmp_path / "editions"
+    res = subprocess.run(
+        [sys.executable, "-m", "koldioxidbudget.cli", "data", "build"]
+        + ["--sources", str(src), "--into", str(into), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 1, res.stderr
+    (eid,) = [x.removeprefix("Built: ") for x in res.stdout.splitlines() if x.startswith("Built")]
+    assert f"The edition {eid} fails the hard data checks and does not become current." in (
+        res.stderr
+    )
+    report = read_report(into / eid)
+    assert report is not None and not report.passed
+    assert [f.values["table"] for f in only(report, "implausible")] == ["facilities"]
