@@ -270,8 +270,10 @@ def test_data_build_exits_1_when_an_edition_fails_its_hard_checks(tmp_path: Path
     cement.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", "utf-8")
     into = tmp_path / "editions"
     res = subprocess.run(
-        [sys.executable, "-m", "koldioxidbudget.cli", "data", "build"]
-        + ["--sources", str(src), "--into", str(into), "--lang", "en"],
+        [
+            *(sys.executable, "-m", "koldioxidbudget.cli", "data", "build"),
+            *("--sources", str(src), "--into", str(into), "--lang", "en"),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
