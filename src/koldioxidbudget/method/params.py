@@ -361,7 +361,8 @@ MAX_NATIONAL_GT = 100
 MAX_FACILITY_GT = 10
 #: Gt deducted from the global budget (the whole remaining budget is a few hundred Gt)
 MAX_DEDUCTION_GT = 10_000
-YEAR_MIN, YEAR_MAX = 1850, 2200
+#: the same years the API accepts (web/query.py)
+YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
 def _check_finite(p: Parameters) -> None:

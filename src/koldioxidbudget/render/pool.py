@@ -31,7 +31,8 @@ from typing import Any
 
 __all__ = ["RECYCLE_AFTER", "RenderPool", "watch_parent"]
 
-#: reports a renderer process renders before it is replaced by a fresh one (memory ceiling)
+#: reports a renderer process renders (on average) before the renderers are replaced by fresh
+#: ones, which start warm from the initializer (a memory ceiling without a per-process limit)
 RECYCLE_AFTER = 25
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = self._new_executor()
         self._background: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._rendered = 0  # reports the current renderers have rendered (see RECYCLE_AFTER)
 
     def _new_executor(self, processes: int | None = None, nice: int = 0) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -166,9 +168,6 @@ class RenderPool:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(os.getpid(), self.chart_store, nice),
-            # a renderer's memory only grows (JavaScript heap, Typst's caches, fragmentation:
-            # ~960 MB seen after 40 distinct reports): each is replaced after this many
-            max_tasks_per_child=None if nice else RECYCLE_AFTER,
         )
 
     def prefill(self, job: Any, codes: list[str]) -> Future[int]:
@@ -229,7 +228,19 @@ class RenderPool:
             return self._render(doc, fmt, self_contained)
 
     def _render(self, doc: Any, fmt: str, self_contained: bool) -> bytes:
-        return self._open().submit(_render, doc, fmt, self_contained).result()
+        with self._lock:
+            executor = self._open()
+            self._rendered += 1
+            if self._rendered > RECYCLE_AFTER * self.processes:
+                # a renderer's memory only grows (JavaScript heap, Typst's caches: ~960 MB
+                # seen after 40 distinct reports): new renderers take the next reports, the
+                # old ones finish what they have and end
+                self._executor = self._new_executor()
+                self._rendered = 1
+                old, executor = executor, self._executor
+                old.shutdown(wait=False)
+            future = executor.submit(_render, doc, fmt, self_contained)
+        return future.result()
 
     def _open(self) -> ProcessPoolExecutor:
         if self._executor is None:

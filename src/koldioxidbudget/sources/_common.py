@@ -314,6 +314,8 @@ def check_not_empty(
 
 
 _CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c [^>]*\bt="e"[^>]*>')
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,20})</(?:\w+:)?v>")
 
@@ -371,9 +373,11 @@ def check_workbook(
                     # a tag cut by the chunk's end is read again with the next chunk
                     cut = data.rfind(b"<")
                     cut = cut if cut > len(data) - 4096 else len(data)
-                    for col, row in _CELL_REF.findall(data, 0, cut):
-                        letters.add(col)
-                        numbers.add(row)
+                    letters.update(_CELL_COLUMN.findall(data, 0, cut))
+                    numbers.update(_CELL_ROW.findall(data, 0, cut))
+                    if data.find(b't="e"', 0, cut) < 0:  # no error cell: skip the slow search
+                        tail = data[cut:]
+                        continue
                     for m in _ERROR_CELL.finditer(data, 0, cut):
                         ref = _CELL_REF.search(m.group(0))
                         if ref is not None:
