@@ -770,6 +770,14 @@ def main() -> None:
         sys.exit(e.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
+    except OSError as e:  # the file system: a read-only --out, a full disk, /dev/null/x
+        from .story.i18n import t
+
+        lang = _message_language(argv)
+        where = e.filename if e.filename is not None else "?"
+        reason = e.strerror or type(e).__name__
+        typer.echo(f"{PROG}: {t('cli.usage.os_error', lang, path=where, reason=reason)}", err=True)
+        sys.exit(1)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except Exception as e:

@@ -198,3 +198,29 @@ def _valid(annotation: type, value: str) -> bool:
     except (ValueError, OverflowError):
         return False
     return annotation is not float or value not in ("nan",)
+
+
+@pytest.mark.parametrize("out", ["/dev/null/x", "{file}"])
+def test_report_out_that_cannot_be_written_is_one_line(
+    editions_root: Path, tmp_path: Path, out: str
+) -> None:
+    """``--out`` under a file, or an existing file: one line naming it, exit 1, no traceback."""
+    import os
+    import subprocess
+
+    existing = tmp_path / "fil"
+    existing.write_text("x", "utf-8")
+    target = out.format(file=existing)
+    res = subprocess.run(
+        [
+            *(sys.executable, "-m", "koldioxidbudget.cli", "report", "0380"),
+            *("--out", target, "--format", "html", "--lang", "en"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KOLDIOXIDBUDGET_EDITIONS": str(editions_root)},
+    )
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.startswith(f"koldioxidbudget: Cannot use the file or folder {target}: ")
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
