@@ -177,6 +177,19 @@ def _gif() -> bytes:
     return buf.getvalue()
 
 
+def _big_png() -> bytes:
+    """A valid PNG header of 40000×40000 pixels (a "decompression bomb"), 100 bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
+
+
 _CUSTOMER = '[customer]\nname = "Alfa kommun"\n'
 _EXHAUSTED = _tables(
     global_emissions=pd.DataFrame(
@@ -196,6 +209,11 @@ KEYED: list[Any] = [
     ("must_be_between", _params(infeasible_rate="1"), None),
     ("must_be_nonnegative_below", _params(national_overhead_t="-1"), None),
     ("must_be_nonnegative_below", _params(residual_fraction="1"), None),
+    ("must_be_finite", _params(temperature_c="nan"), None),
+    ("must_be_finite", _params(national_facilities="0380:X:inf"), None),
+    ("tonnes_out_of_range", _params(national_budget_t="1e30"), None),
+    ("tonnes_out_of_range", _params(national_facilities="0380:X:-5000000"), None),
+    ("tonnes_out_of_range", _params(national_preliminary_t="2023:-5"), None),
     ("year_out_of_range", _params(as_of="1980"), None),
     ("year_out_of_range", _params(national_budget_from="2200"), None),
     ("must_be_after", _params(horizon_year="1995"), None),
@@ -262,7 +280,7 @@ KEYED: list[Any] = [
     ),
     (
         "no_developed_budget",
-        _budgets(national_mode="computed", luc_deduction_gt="1000000"),
+        _budgets(national_mode="computed", luc_deduction_gt="5000"),
         None,
     ),
     # editions
@@ -319,6 +337,30 @@ KEYED: list[Any] = [
     (
         "profile_image_format",
         _profile(_CUSTOMER + '[cover]\nimage = "a.gif"\nalt = "Ån"\n', a_gif=_gif()),
+        None,
+    ),
+    ("profile_too_large", _profile(_CUSTOMER + "#" * 70_000 + "\n"), None),
+    ("profile_path_outside", _profile(_CUSTOMER + '[foreword]\nfile = "/etc/passwd"\n'), None),
+    ("profile_not_a_file", _profile(_CUSTOMER + '[foreword]\nfile = "."\n'), None),
+    (
+        "profile_file_too_large",
+        _profile(_CUSTOMER + '[foreword]\nfile = "f.md"\n', f_md=b"x" * 70_000),
+        None,
+    ),
+    (
+        "profile_file_not_utf8",
+        _profile(_CUSTOMER + '[foreword]\nfile = "f.md"\n', f_md="Hälsning".encode("latin-1")),
+        None,
+    ),
+    ("profile_text_too_long", _profile('[customer]\nname = "' + "å" * 1001 + '"\n'), None),
+    (
+        "profile_character_unshowable",
+        _profile(_CUSTOMER + '[foreword]\ntext = "Hej \\u001b"\n'),
+        None,
+    ),
+    (
+        "profile_image_too_many_pixels",
+        _profile(_CUSTOMER + '[cover]\nimage = "a.png"\nalt = "Ån"\n', a_png=_big_png()),
         None,
     ),
 ]

@@ -36,6 +36,12 @@ class Lang(StrEnum):
     en = "en"
 
 
+class Level(StrEnum):
+    kommun = "kommun"
+    lan = "lan"
+    riket = "riket"
+
+
 # options shared by the commands that compute budgets
 EditionOpt = Annotated[
     str | None, typer.Option(help="Edition id or prefix (default: newest CO2 edition).")
@@ -47,9 +53,24 @@ SetOpt = Annotated[
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"koldioxidbudget {version('koldioxidbudget')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
-    verbose: Verbose = False, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False
+    verbose: Verbose = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
@@ -73,7 +94,7 @@ def _parse_sets(values: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def areas(
-    level: Annotated[str | None, typer.Option(help="Only kommun, lan or riket.")] = None,
+    level: Annotated[Level | None, typer.Option(help="Only kommun, lan or riket.")] = None,
     edition: Annotated[
         str | None, typer.Option(help="Edition id or prefix (default: newest CO2).")
     ] = None,
@@ -86,10 +107,10 @@ def areas(
 
     a = load_edition(edition, gas=None).areas
     if level:
-        a = a[a["level"] == level]
+        a = a[a["level"] == level.value]
     rows = a[["code", "name", "level", "lan_code"]].to_dict("records")
     if fmt is Format.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(_json(rows, indent=2))
     elif fmt is Format.csv:
         _write_csv(rows)
     else:
@@ -104,6 +125,23 @@ def areas(
                 r["code"], r["name"], t(f"cli.level_{r['level']}", lang.value), r["lan_code"]
             )
         Console().print(table)
+
+
+def _json(doc: object, *, indent: int = 1) -> str:
+    """``doc`` as JSON that any parser reads: a number that is not finite (which only a bug
+    could produce) is written as ``null``, never as the invalid tokens ``NaN``/``Infinity``."""
+    import math
+
+    def clean(v: object) -> object:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        return v
+
+    return json.dumps(clean(doc), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def _write_csv(rows: list[dict[str, object]]) -> None:
@@ -171,7 +209,7 @@ def budget(
     results = results_for(run, tables, None if all_areas else area)
     if fmt is not Format.table:
         if fmt is Format.json:
-            text = json.dumps(budget_document(run, results), ensure_ascii=False, indent=1) + "\n"
+            text = _json(budget_document(run, results)) + "\n"
         else:
             text = _csv_text(csv_rows(results))
         sys.stdout.write(text)
@@ -221,7 +259,7 @@ def report(
     single_file: Annotated[
         bool, typer.Option("--single-file", help="HTML with the fonts embedded (one file).")
     ] = False,
-    workers: Annotated[int, typer.Option(help="Processes for --all.")] = 2,
+    workers: Annotated[int, typer.Option(help="Processes for --all.", min=1, max=64)] = 2,
     chart_cache: Annotated[
         bool,
         typer.Option(
@@ -302,10 +340,17 @@ def data_build(
 ) -> None:
     """Build one immutable edition per data release found in the source folder."""
     from .edition import build_editions
+    from .edition_checks import passed
     from .story.i18n import t
 
+    failed = False
     for info in build_editions(sources=sources, into=into):
         typer.echo(t("cli.built", lang.value, id=info.id))
+        if not passed(info.path):  # built, but it will not become current: say so, exit 1
+            failed = True
+            typer.echo(t("cli.build_failed_checks", lang.value, id=info.id), err=True)
+    if failed:
+        sys.exit(1)
 
 
 @data_app.command("list")
@@ -375,10 +420,15 @@ def data_fetch(
         typer.Option(help="Copy build inputs no publisher serves from this source folder."),
     ] = None,
     gcb_year: Annotated[
-        int | None, typer.Option(help="Global Carbon Budget release year (default: newest).")
+        int | None,
+        typer.Option(
+            help="Global Carbon Budget release year (default: newest).", min=2000, max=2100
+        ),
     ] = None,
-    timeout: Annotated[float | None, typer.Option(help="Read timeout per request, s.")] = None,
-    retries: Annotated[int | None, typer.Option(help="Retries per file.")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Read timeout per request, s.", min=0.1, max=3600)
+    ] = None,
+    retries: Annotated[int | None, typer.Option(help="Retries per file.", min=0, max=20)] = None,
     lang: Annotated[Lang, typer.Option()] = Lang.sv,
 ) -> None:
     """Download the publishers' current files (SMHI, SCB, Global Carbon Project)."""
@@ -453,7 +503,7 @@ def data_diff(
         old, new, areas=area, params=params, old_params=old_params, into=into, lang=lang.value
     )
     if fmt_ is Format.json:
-        typer.echo(json.dumps(doc["json"], ensure_ascii=False, indent=1))
+        typer.echo(_json(doc["json"]))
     elif fmt_ is Format.csv:
         _write_csv(doc["rows"])
     else:
@@ -502,8 +552,10 @@ def data_check(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (about one per core).")] = 1,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (about one per core).", min=1, max=64)
+    ] = 1,
     report_processes: Annotated[
         int,
         typer.Option(
@@ -614,32 +666,194 @@ def site_export(
 
 def _message_language(argv: list[str]) -> str:
     """The language of error messages: the command's --lang, else $KOLDIOXIDBUDGET_LANG, else
-    Swedish."""
+    Swedish (a language we have no words for counts as not given)."""
+    from .story.i18n import LANGUAGES
+
+    given = None
     for i, a in enumerate(argv):
         if a == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if a.startswith("--lang="):
-            return a.split("=", 1)[1]
-    return os.environ.get("KOLDIOXIDBUDGET_LANG", "sv")
+            given = argv[i + 1]
+        elif a.startswith("--lang="):
+            given = a.split("=", 1)[1]
+    for lang in (given, os.environ.get("KOLDIOXIDBUDGET_LANG")):
+        if lang in LANGUAGES:
+            return lang
+    return "sv"
+
+
+PROG = "koldioxidbudget"
+
+
+def _command_path(argv: list[str]) -> str:
+    """``koldioxidbudget data show``: the program and the (sub)commands ``argv`` names."""
+    from typer.main import get_command
+
+    group: object = get_command(app)
+    words = [PROG]
+    for a in argv:
+        commands = getattr(group, "commands", None)
+        if a.startswith("-") or not isinstance(commands, dict) or a not in commands:
+            if a.startswith("-") and isinstance(commands, dict):
+                continue  # an option of a group (--verbose) before its command
+            break
+        words.append(a)
+        group = commands[a]
+    return " ".join(words)
+
+
+def _usage_message(e: Exception, argv: list[str], lang: str) -> str:
+    """A usage error of the command-line parser (an unknown option or command, a value of the
+    wrong type or outside its range, a missing argument) as one line in ``lang``.
+
+    The parser's exceptions are matched by class name, not by class: typer ≥ 0.29 raises its own
+    copies of click's exceptions (``typer._click.exceptions``), older versions click's."""
+    import difflib
+    from enum import Enum
+
+    from .story.i18n import t
+
+    names = {c.__name__ for c in type(e).__mro__}
+    ctx = getattr(e, "ctx", None)
+    command = getattr(ctx, "command_path", None) or _command_path(argv)
+    param = getattr(e, "param", None)
+    option = "/".join(getattr(param, "opts", None) or []) or str(getattr(param, "name", ""))
+    if "NoSuchOption" in names:
+        close = list(getattr(e, "possibilities", None) or [])
+        name = str(getattr(e, "option_name", ""))
+        return t(
+            "cli.usage.no_such_option",
+            lang,
+            option=name,
+            command=command,
+            suggestion=_suggest(close, lang),
+        )
+    if "MissingParameter" in names:
+        kind = getattr(param, "param_type_name", "argument")
+        label = option.upper() if kind == "argument" else option
+        return t(
+            f"cli.usage.missing_{'option' if kind == 'option' else 'argument'}",
+            lang,
+            name=label,
+            command=command,
+        )
+    if "BadOptionUsage" in names:
+        return t(
+            "cli.usage.needs_value", lang, option=getattr(e, "option_name", ""), command=command
+        )
+    if "BadParameter" in names:
+        cause = e.__cause__
+        errors = cause.errors() if hasattr(cause, "errors") else [{}]  # pydantic's
+        first = errors[0] if errors else {}
+        value = str(first.get("input", ""))[:80]
+        kind = str(first.get("type", ""))
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            valid = [str(m.value) for m in annotation]
+            close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
+            return t(
+                "cli.usage.bad_choice",
+                lang,
+                value=value,
+                option=option,
+                valid=", ".join(valid),
+                suggestion=_suggest(close, lang),
+            )
+        limits = {
+            k: int(v) if isinstance(v, float) and v.is_integer() else v
+            for k, v in (first.get("ctx") or {}).items()
+        }
+        if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            kind = "finite_number"
+        if kind in ("int_parsing", "int_from_float", "int_type"):
+            return t("cli.usage.not_integer", lang, option=option, value=value)
+        if kind in ("float_parsing", "float_type", "finite_number"):
+            return t("cli.usage.not_number", lang, option=option, value=value)
+        if kind in ("greater_than_equal", "greater_than"):
+            return t(
+                "cli.usage.too_small",
+                lang,
+                option=option,
+                value=value,
+                limit=limits.get("ge", limits.get("gt")),
+            )
+        if kind in ("less_than_equal", "less_than"):
+            return t(
+                "cli.usage.too_large",
+                lang,
+                option=option,
+                value=value,
+                limit=limits.get("le", limits.get("lt")),
+            )
+        return t("cli.usage.bad_value", lang, option=option, value=value, command=command)
+    if ctx is not None and hasattr(ctx.command, "list_commands") and argv:
+        # "No such command": the first word after the group that is not one of its commands
+        known = list(ctx.command.list_commands(ctx))
+        done = command.split()[1:]  # the (sub)commands before the unknown one
+        words = [a for a in argv if not a.startswith("-")]
+        unknown = words[len(done)] if len(words) > len(done) else ""
+        if unknown and unknown not in known:
+            close = difflib.get_close_matches(unknown, known, n=3, cutoff=0.5)
+            return t(
+                "cli.usage.no_such_command",
+                lang,
+                name=unknown,
+                command=command,
+                suggestion=_suggest(close, lang),
+            )
+    message = getattr(e, "message", None) or str(e)
+    return t("cli.usage.other", lang, message=str(message).rstrip("."), command=command)
+
+
+def _suggest(close: list[str], lang: str) -> str:
+    """ " Menade du 'a' eller 'b'?" (with its leading space), or ""."""
+    from .story.i18n import t
+
+    if not close:
+        return ""
+    quoted = [f"'{c}'" for c in close]
+    either = (
+        quoted[0]
+        if len(quoted) == 1
+        else (f"{', '.join(quoted[:-1])} {t('errors.or', lang)} {quoted[-1]}")
+    )
+    return " " + t("errors.did_you_mean", lang, close=either)
 
 
 def main() -> None:
-    """Entry point: user mistakes print one line and exit 1 (data) or 2 (usage)."""
+    """Entry point: user mistakes print one line and exit 1 (data) or 2 (usage: a parameter,
+    an option or a command line the parser refuses)."""
+    argv = sys.argv[1:]
     try:
-        app(standalone_mode=False)
+        app(argv, standalone_mode=False, prog_name=PROG)
     except KoldioxidbudgetError as e:
-        typer.echo(f"koldioxidbudget: {e.localized(_message_language(sys.argv[1:]))}", err=True)
+        typer.echo(f"{PROG}: {e.localized(_message_language(argv))}", err=True)
         sys.exit(e.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
-    except Exception as e:  # click usage errors carry their own exit code
-        import click
+    except OSError as e:  # the file system: a read-only --out, a full disk, /dev/null/x
+        from .story.i18n import t
 
-        if isinstance(e, click.exceptions.ClickException):
+        lang = _message_language(argv)
+        where = e.filename if e.filename is not None else "?"
+        reason = e.strerror or type(e).__name__
+        typer.echo(f"{PROG}: {t('cli.usage.os_error', lang, path=where, reason=reason)}", err=True)
+        sys.exit(1)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:
+        names = {c.__name__ for c in type(e).__mro__}
+        if names & {"Exit"}:  # click's own Exit (older typer)
+            sys.exit(getattr(e, "exit_code", 0))
+        if "NoArgsIsHelpError" in names and hasattr(e, "show"):
+            e.show()  # the help text, as for no arguments at all
+            sys.exit(getattr(e, "exit_code", 2))
+        if "UsageError" in names:
+            message = _usage_message(e, argv, _message_language(argv))
+            typer.echo(f"{PROG}: {message}", err=True)
+            sys.exit(2)
+        if "ClickException" in names and hasattr(e, "show"):
             e.show()
-            sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Exit):
-            sys.exit(e.exit_code)
+            sys.exit(getattr(e, "exit_code", 1))
         raise
 
 

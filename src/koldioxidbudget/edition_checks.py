@@ -6,7 +6,9 @@ Each check is one ``_check_*`` function over an edition's :class:`~koldioxidbudg
 * ``hard`` — the edition must not become the current edition (an area without emissions in a
   year, municipalities adding up to more than Sweden, a release whose last data year is older
   than the previous edition's, Sweden's emissions of an already published year moving by more
-  than 25 %, population missing for municipalities, a CO2 edition the engine cannot compute);
+  than 25 %, population missing for municipalities or for a whole year, a number that is not
+  finite or beyond any plausible value (``PLAUSIBLE``: a global budget of 1e300 Gt, a cement
+  plant of 1e25 t), a CO2 edition the engine cannot compute);
 * ``soft`` — published with a warning (series breaks such as "Utrikes transporter" being zero
   until 2022 and non-zero after, years missing from SMHI's usual series, large one-year jumps in
   a municipality (likely a point source), large revisions against the previous edition, a large
@@ -440,6 +442,86 @@ def _check_population(tables: Tables, th: Thresholds) -> list[Finding]:
     ]
 
 
+#: (table, column, lowest, highest, unit): what no real source comes near. Sweden emits about
+#: 0.05 Gt CO2 a year and has 10.6 million inhabitants; the world emits about 40 Gt a year and
+#: the largest remaining global budget published is a few thousand Gt. A value outside (or not
+#: finite) is a broken or crafted source file, and the edition must not become current.
+PLAUSIBLE: tuple[tuple[str, str, float, float, str], ...] = (
+    ("emissions", "emissions_t", -1e8, 1e9, "\u00a0t"),
+    ("subsectors", "emissions_t", -1e8, 1e9, "\u00a0t"),
+    ("ghg_sectors", "emissions_t", -1e8, 1e9, "\u00a0t"),
+    ("population", "population", 0, 5e7, ""),
+    ("global_budgets", "budget_gt", -5e3, 1e4, "\u00a0Gt"),
+    ("global_budgets", "temperature_c", 0.5, 10, "\u00a0°C"),
+    ("global_budgets", "probability_pct", 0, 100, "\u00a0%"),
+    ("global_emissions", "world_fossil_mt", 0, 1e6, "\u00a0Mt"),
+    ("global_emissions", "world_luc_mt", -1e5, 1e5, "\u00a0Mt"),
+    ("global_emissions", "sweden_fossil_mt", 0, 1e4, "\u00a0Mt"),
+    ("blocs", "emissions_mt", -1e4, 1e6, "\u00a0Mt"),
+    ("facilities", "emissions_t", 0, 1e8, "\u00a0t"),
+    ("international_transport", "aviation_t", 0, 1e9, "\u00a0t"),
+    ("international_transport", "shipping_t", 0, 1e9, "\u00a0t"),
+)
+
+
+def _check_plausible(tables: Tables, th: Thresholds) -> list[Finding]:
+    """Every number of the edition is finite and within ``PLAUSIBLE`` (hard): a global budget of
+    1e300 Gt or a cement plant of 1e25 t would otherwise give budgets of any size."""
+    out: list[Finding] = []
+    for table, column, low, high, unit in PLAUSIBLE:
+        frame = getattr(tables, table, None)
+        if frame is None or column not in getattr(frame, "columns", ()) or frame.empty:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values) | (values < low) | (values > high)
+        if not bad.any():
+            continue
+        i = int(np.flatnonzero(bad)[0])
+        row = frame.iloc[i]
+        year = row.get("year", row.get("budget_from"))
+        out.append(
+            Finding(
+                "implausible",
+                "hard",
+                {
+                    "table": table,
+                    "column": column,
+                    "found": float(values[i]),
+                    "low": float(low),
+                    "high": float(high),
+                    "unit": unit,
+                    "count": int(bad.sum()),
+                },
+                code=str(row["code"]) if "code" in row.index else None,
+                year=int(year) if year is not None and pd.notna(year) else None,
+            )
+        )
+    return out
+
+
+def _check_population_years(tables: Tables, th: Thresholds) -> list[Finding]:
+    """Every year from the first to the last population year has every municipality (hard): a
+    year missing for all of them would otherwise pass unnoticed."""
+    pop = tables.population
+    if pop.empty:
+        return []
+    mun = set(tables.areas.loc[tables.areas["level"] == "kommun", "code"])
+    have = pop.loc[pop["code"].isin(mun)].groupby("year")["code"].nunique()
+    first, last = int(pop["year"].min()), int(pop["year"].max())
+    # the last year is _check_population's
+    gaps = [y for y in range(first, last) if int(have.get(y, 0)) < len(mun)]
+    if not gaps:
+        return []
+    return [
+        Finding(
+            "population-years",
+            "hard",
+            {"years": gaps, "count": len(mun) - int(have.get(gaps[0], 0)), "year": gaps[0]},
+            year=gaps[0],
+        )
+    ]
+
+
 def _check_engine(tables: Tables, th: Thresholds, as_of: int | None) -> list[Finding]:
     """A CO2 edition can be computed with the default parameters, every figure finite (hard)."""
     if tables.gas != GAS_CO2:
@@ -479,6 +561,8 @@ def check_edition(
     findings += _check_unallocated(tables, th)
     findings += _check_previous(tables, previous, th)
     findings += _check_population(tables, th)
+    findings += _check_population_years(tables, th)
+    findings += _check_plausible(tables, th)
     if not any(f.severity == "hard" for f in findings):
         findings += _check_engine(tables, th, as_of)
     order = {"hard": 0, "soft": 1, "info": 2}

@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .catalogues import LANGUAGES
+from .catalogues import LANGUAGES, decimal_text
 from .catalogues import messages as catalogue
 
 __all__ = [
@@ -88,17 +88,15 @@ def slot_in(value: object, lang: str) -> object:
         return value.localized(lang)
     if isinstance(value, KoldioxidbudgetError):
         return value.localized(lang)
+    locale = "sv_SE" if lang == "sv" else "en_US"
     if isinstance(value, Decimal) and value.is_finite():
-        from babel.numbers import format_decimal
-
         places = max(0, -int(value.as_tuple().exponent))
         pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(value, format=pattern, locale="sv_SE" if lang == "sv" else "en_US")
+        return decimal_text(value, pattern, locale)
     if not isinstance(value, float):
         return value
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.######", locale="sv_SE" if lang == "sv" else "en_US")
+    # never raises: NaN, ∞ and 1e22 too (an error message must not fail on the value it shows)
+    return decimal_text(value, "#,##0.######", locale)
 
 
 class Term(str):

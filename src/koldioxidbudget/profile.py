@@ -26,13 +26,28 @@ the ledger) and a contact. Paths are relative to the profile file. Example::
     adopted_edition = "co2-2024-04-18"
 
 Errors name the file, the key and the value, and say what to do (``ParameterError``).
+
+A profile may come from a customer, so it is read as untrusted input: every file it names must
+be a regular file inside the profile's own folder (no absolute path, no ``..``, no symbolic
+link that leads out of it); sizes are checked before anything is read (the profile and the
+foreword at most ``MAX_TEXT_BYTES``, an image at most ``MAX_IMAGE_BYTES`` and
+``MAX_IMAGE_PIXELS`` pixels, its dimensions read from its header before it is decoded); text
+is strict UTF-8, and every character must be one the report's font can show (no control
+characters, no private-use or unassigned code points, nothing outside the font such as emoji,
+CJK or Arabic script: the print PDF could not show it).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
+import stat
 import tomllib
+import unicodedata
+import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +60,17 @@ __all__ = ["CustomerProfile", "LoadedImage", "Profile", "fit_image", "load_profi
 #: The cover image is cropped to this aspect ratio and fitted within this size (px).
 COVER_SIZE = (1600, 1000)
 LOGO_MAX = (480, 480)
-_MAX_IMAGE_BYTES = 40 * 1024 * 1024
+#: the largest image file a profile may name (bytes), checked before it is read
+MAX_IMAGE_BYTES = 40 * 1024 * 1024
+_MAX_IMAGE_BYTES = MAX_IMAGE_BYTES
+#: the most pixels (width × height) an image may have, read from its header before decoding:
+#: 64 Mpx is more than any camera's photo; a cover is fitted to 1600×1000 anyway
+MAX_IMAGE_PIXELS = 64_000_000
+#: the largest profile or foreword file (bytes), and the longest foreword text (characters):
+#: a foreword is a page or two, 64 KB is about 10 000 words
+MAX_TEXT_BYTES = 64 * 1024
+#: the longest value of any other text key (a name, an alt text, a credit)
+MAX_FIELD_CHARS = 1000
 
 
 class _Strict(BaseModel):
@@ -172,6 +197,14 @@ def load_profile(path: str | Path) -> Profile:
             key="profile_not_found",
             path=str(p),
         )
+    if p.stat().st_size > MAX_TEXT_BYTES:
+        raise ParameterError(
+            f"Profile {p}: larger than {MAX_TEXT_BYTES // 1024} KB. A profile is a few lines; "
+            "put the foreword in its own file (foreword.file).",
+            key="profile_too_large",
+            path=str(p),
+            limit=MAX_TEXT_BYTES // 1024,
+        )
     try:
         raw = tomllib.loads(p.read_text("utf-8"))
     except tomllib.TOMLDecodeError as e:
@@ -209,7 +242,7 @@ def load_profile(path: str | Path) -> Profile:
         raise _error(
             p, field, value, first["msg"], key="profile_invalid_value", detail=first["msg"]
         ) from None
-    base = p.parent
+    _check_texts(p, model)
     cover = logo = None
     if model.cover.image:
         if not model.cover.alt:
@@ -220,23 +253,28 @@ def load_profile(path: str | Path) -> Profile:
                 "a cover image needs a text alternative; describe the picture in one sentence",
                 key="profile_cover_needs_alt",
             )
-        cover = _read_image(p, "cover.image", base / model.cover.image, model.cover.alt, "cover")
+        f = _inside(p, "cover.image", model.cover.image, MAX_IMAGE_BYTES)
+        cover = _read_image(p, "cover.image", f, model.cover.alt, "cover", model.cover.image)
     if model.cover.logo:
         alt = model.cover.logo_alt or model.customer.name
-        logo = _read_image(p, "cover.logo", base / model.cover.logo, alt, "logo")
+        f = _inside(p, "cover.logo", model.cover.logo, MAX_IMAGE_BYTES)
+        logo = _read_image(p, "cover.logo", f, alt, "logo", model.cover.logo)
     foreword = model.foreword.text
     if model.foreword.file:
-        f = base / model.foreword.file
-        if not f.is_file():
+        f = _inside(p, "foreword.file", model.foreword.file, MAX_TEXT_BYTES)
+        try:
+            # utf-8-sig: a byte order mark some editors write at the start is not text
+            foreword = f.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
             raise _error(
                 p,
                 "foreword.file",
                 model.foreword.file,
-                f"file not found at {f}; fix the path",
-                key="profile_file_not_found",
-                file=str(f),
-            )
-        foreword = f.read_text("utf-8")
+                f"not UTF-8 text (byte {e.start}); save the file as UTF-8",
+                key="profile_file_not_utf8",
+                byte=e.start,
+            ) from None
+        _check_text(p, "foreword.file", model.foreword.file, foreword, multiline=True)
     if foreword is not None and not foreword.strip():
         raise _error(
             p,
@@ -260,6 +298,151 @@ def load_profile(path: str | Path) -> Profile:
     )
 
 
+_OUTSIDE = (
+    "the path leads out of the profile's folder; put the file beside the profile and give only "
+    "its name (no '..', no absolute path, no symbolic link out of the folder)"
+)
+
+
+def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
+    """The regular file ``name`` names inside the profile's folder, at most ``limit`` bytes.
+
+    Refused: an absolute path, a path with ``..``, a symbolic link (or a link among its folders)
+    that leads out of the folder, anything that is not a regular file (a folder, a device, a
+    pipe, ``/proc``), and a file larger than ``limit`` (checked before it is read)."""
+    base = profile.parent.resolve()
+    rel = Path(name)
+    if not name.strip() or rel.is_absolute() or rel.drive or ".." in rel.parts:
+        raise _error(
+            profile,
+            field,
+            name,
+            _OUTSIDE,
+            key="profile_path_outside",
+        )
+    target = (base / rel).resolve()
+    if not target.is_relative_to(base):
+        raise _error(
+            profile,
+            field,
+            name,
+            _OUTSIDE,
+            key="profile_path_outside",
+        )
+    try:
+        st = target.stat()
+    except OSError:
+        raise _error(
+            profile,
+            field,
+            name,
+            f"file not found at {base / rel}; fix the path",
+            key="profile_file_not_found",
+            file=str(base / rel),
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _error(
+            profile,
+            field,
+            name,
+            "not a regular file; name a file beside the profile",
+            key="profile_not_a_file",
+        )
+    if st.st_size > limit:
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        raise _error(
+            profile,
+            field,
+            name,
+            f"larger than {size}; make the file smaller",
+            key="profile_file_too_large",
+            size=size,
+        )
+    if not os.access(target, os.R_OK):
+        raise _error(
+            profile,
+            field,
+            name,
+            "the file cannot be read (permissions); make it readable",
+            key="profile_file_unreadable",
+        )
+    return target
+
+
+def _check_texts(profile: Path, model: CustomerProfile) -> None:
+    """Every text of the profile: not too long, and only characters the report can show."""
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(f"{prefix}.{i}", v)
+        elif isinstance(value, str):
+            if prefix == "foreword.text":
+                _check_text(profile, prefix, value[:80], value, multiline=True)
+            elif prefix not in ("cover.image", "cover.logo", "foreword.file"):
+                _check_text(profile, prefix, value[:80], value, multiline=False)
+
+    walk("", model.model_dump())
+
+
+def _check_text(profile: Path, field: str, shown: str, text: str, *, multiline: bool) -> None:
+    limit = MAX_TEXT_BYTES if multiline else MAX_FIELD_CHARS
+    if len(text) > limit:
+        raise _error(
+            profile,
+            field,
+            shown,
+            f"longer than {limit} characters; shorten it",
+            key="profile_text_too_long",
+            limit=limit,
+        )
+    for i, ch in enumerate(text):
+        if ch in "\n\t\r" and multiline:
+            continue
+        if not _showable(ch):
+            code = f"U+{ord(ch):04X}"
+            raise _error(
+                profile,
+                field,
+                shown,
+                f"character {code} at position {i + 1} cannot be shown in the report "
+                "(a control character, or one the report's font lacks, such as an emoji or "
+                "another script); remove or replace it",
+                key="profile_character_unshowable",
+                character=code,
+                position=i + 1,
+            )
+
+
+def _showable(ch: str) -> bool:
+    """A character the print report can show: a letter, digit, mark, punctuation, symbol or
+    space of the report's font (Source Sans Pro) that is no control or private-use code."""
+    if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        # a soft hyphen is a format character, but one the font has and Typst hyphenates at
+        return ch == "\u00ad" and ord(ch) in _font_characters()
+    return ord(ch) in _font_characters()
+
+
+@cache
+def _font_characters() -> frozenset[int]:
+    """The code points every face of the report's font has (regular, bold, italic)."""
+    import font_source_sans_pro
+    from fontTools.ttLib import TTFont
+
+    folder = Path(font_source_sans_pro.font_directory)
+    sets = []
+    for name in ("SourceSansPro-Regular.ttf", "SourceSansPro-Bold.ttf", "SourceSansPro-It.ttf"):
+        font = TTFont(folder / name, lazy=True)
+        try:
+            sets.append(set(font.getBestCmap()))
+        finally:
+            font.close()
+    return frozenset(set.intersection(*sets))
+
+
 def _lookup(raw: dict[str, Any], loc: tuple[Any, ...]) -> object:
     cur: Any = raw
     for k in loc:
@@ -270,33 +453,38 @@ def _lookup(raw: dict[str, Any], loc: tuple[Any, ...]) -> object:
     return cur
 
 
-def _read_image(profile: Path, field: str, path: Path, alt: str, kind: str) -> LoadedImage:
-    if not path.is_file():
-        raise _error(
-            profile,
-            field,
-            str(path.name),
-            f"file not found at {path}; fix the path",
-            key="profile_file_not_found",
-            file=str(path),
-        )
+def _read_image(
+    profile: Path, field: str, path: Path, alt: str, kind: str, name: str
+) -> LoadedImage:
+    """The image at ``path`` (already confined by ``_inside``), fitted for the report."""
     data = path.read_bytes()
-    if len(data) > _MAX_IMAGE_BYTES:
+    if len(data) > MAX_IMAGE_BYTES:
         raise _error(
             profile,
             field,
-            path.name,
+            name,
             "larger than 40 MB; export a smaller image",
             key="profile_image_too_large",
         )
     try:
         return fit_image(data, alt=alt, kind=kind)
     except _ImageError as e:
-        raise _error(profile, field, path.name, str(e), key=e.key, **e.slots) from None
+        raise _error(profile, field, name, str(e), key=e.key, **e.slots) from None
     except ValueError as e:  # anything else Pillow refuses
         raise _error(
-            profile, field, path.name, str(e), key="profile_invalid_value", detail=str(e)
+            profile, field, name, str(e), key="profile_invalid_value", detail=str(e)
         ) from None
+
+
+def _too_many_pixels(pixels: int) -> _ImageError:
+    megapixels = -(-pixels // 1_000_000)
+    limit = MAX_IMAGE_PIXELS // 1_000_000
+    return _ImageError(
+        f"{megapixels} million pixels, more than {limit} million; export a smaller image",
+        key="profile_image_too_many_pixels",
+        megapixels=megapixels,
+        limit=limit,
+    )
 
 
 def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
@@ -306,8 +494,15 @@ def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        im: Image.Image = Image.open(io.BytesIO(data))
-        im.load()
+        with warnings.catch_warnings():
+            # Pillow warns of a "decompression bomb" above ~89 Mpx and refuses above ~179 Mpx
+            # (with the pixel count in its message); our own, lower limit is checked below,
+            # from the header, before decoding
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im: Image.Image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "GIF", "WEBP"])
+    except Image.DecompressionBombError as e:
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        raise _too_many_pixels(int(found.group(1)) if found else 2**32) from None
     except (UnidentifiedImageError, OSError):
         raise _ImageError(
             "not a readable JPEG or PNG image; export it as JPEG or PNG",
@@ -318,6 +513,16 @@ def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
         raise _ImageError(
             f"a {fmt} image; export it as JPEG or PNG", key="profile_image_format", format=fmt
         )
+    width, height = im.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _too_many_pixels(width * height)
+    try:
+        im.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise _ImageError(
+            "not a readable JPEG or PNG image; export it as JPEG or PNG",
+            key="profile_image_unreadable",
+        ) from None
     im = ImageOps.exif_transpose(im) or im
     out = io.BytesIO()
     if kind == "cover":

@@ -14,9 +14,7 @@ def test_computed_chain_without_room_for_developed_countries_is_refused() -> Non
     with pytest.raises(ParameterError, match="leaves no budget for developed countries"):
         compute_budgets(
             tables=make_tables(),
-            params=parameters_from(
-                None, {"national_mode": "computed", "luc_deduction_gt": "1000000"}
-            ),
+            params=parameters_from(None, {"national_mode": "computed", "luc_deduction_gt": "5000"}),
         )
 
 

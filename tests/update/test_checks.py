@@ -211,3 +211,78 @@ def test_cli_data_check(editions_root: Path) -> None:
     assert "passes every hard check" in res.stdout
     assert "[WARNING] Series break in the sector Utrikes transporter" in res.stdout
     assert "Current edition for CO2: co2-2024-04-18" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("global_budgets", "budget_gt", 1e300),
+        ("global_budgets", "budget_gt", float("nan")),
+        ("facilities", "emissions_t", 1e25),
+        ("facilities", "emissions_t", -5.0),
+        ("population", "population", float("inf")),
+        ("emissions", "emissions_t", 1e12),
+    ],
+)
+def test_checks_implausible_values_are_hard(table: str, column: str, value: float) -> None:
+    """A source with an absurd number (a global budget of 1e300 Gt, a cement plant of 1e25 t)
+    builds no edition that could become current."""
+    t = make_tables()
+    frame = getattr(t, table).copy()
+    if frame.empty:  # the tiny edition has no facility: add one
+        frame = pd.DataFrame(
+            [("0101", "Cementa Alfa", "cement", 2020, 1000.0)], columns=list(frame.columns)
+        )
+    frame[column] = frame[column].astype(float)
+    frame.loc[frame.index[0], column] = value
+    r = check_edition(dataclasses.replace(t, **{table: frame}), as_of=2026)
+    (f,) = only(r, "implausible")
+    assert f.severity == "hard" and not r.passed
+    assert f.values["table"] == table and f.values["column"] == column
+    sv, en = finding_text(f, "sv"), finding_text(f, "en")
+    assert sv.startswith(f"Orimligt värde i tabellen {table}, kolumnen {column}: ")
+    assert en.startswith(f"Implausible value in table {table}, column {column}: ")
+    assert "Rätta källfilen och bygg om." in sv
+
+
+def test_checks_population_year_missing_for_every_municipality_is_hard() -> None:
+    t = make_tables()
+    pop = t.population[t.population["year"] != 2019]
+    r = check_edition(dataclasses.replace(t, population=pop), as_of=2026)
+    (f,) = only(r, "population-years")
+    assert f.severity == "hard" and f.values["years"] == [2019] and not r.passed
+    assert finding_text(f, "sv").startswith("Befolkning saknas för hela eller delar av år 2019")
+
+
+def test_data_build_exits_1_when_an_edition_fails_its_hard_checks(tmp_path: Path) -> None:
+    """A cement plant of 1e25 t in the sources: the edition is built but never current, and
+    ``data build`` says so in the user's language and exits 1 (it used to print "Byggd")."""
+    from tests.update.conftest import need_sources, source_folder
+    from tests.update.mirror import SMHI_RAW
+
+    shared = need_sources()
+    raw = shared / SMHI_RAW
+    src = source_folder(tmp_path / "src", smhi={raw.name: raw.read_bytes()})
+    cement = src / "facilities" / "cement_process_co2.csv"
+    lines = cement.read_text("utf-8").splitlines()
+    head, first = lines[0].split(","), lines[1].split(",")
+    first[head.index("t_co2_process")] = "1e25"
+    cement.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", "utf-8")
+    into = tmp_path / "editions"
+    res = subprocess.run(
+        [
+            *(sys.executable, "-m", "koldioxidbudget.cli", "data", "build"),
+            *("--sources", str(src), "--into", str(into), "--lang", "en"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 1, res.stderr
+    (eid,) = [x.removeprefix("Built: ") for x in res.stdout.splitlines() if x.startswith("Built")]
+    assert f"The edition {eid} fails the hard data checks and does not become current." in (
+        res.stderr
+    )
+    report = read_report(into / eid)
+    assert report is not None and not report.passed
+    assert [f.values["table"] for f in only(report, "implausible")] == ["facilities"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import functools
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_type_hints
 
@@ -229,21 +230,60 @@ def _validate(p: Parameters) -> None:
                 value=str(value),
                 valid=[str(a) for a in allowed],
             )
+    _check_finite(p)
+    years = (YEAR_MIN, YEAR_MAX)
     checks = [
         (p.temperature_c > 0, _positive("temperature_c")),
+        (p.temperature_c <= MAX_TEMPERATURE_C, _between("temperature_c", 0, MAX_TEMPERATURE_C)),
         (0 < p.probability_pct < 100, _between("probability_pct", 0, 100)),
         (p.national_budget_t > 0, _positive("national_budget_t")),
+        (
+            p.national_budget_t <= MAX_NATIONAL_GT * 1e9,
+            _tonnes("national_budget_t", MAX_NATIONAL_GT),
+        ),
         (
             0 <= p.national_overhead_t < p.national_budget_t,
             _below("national_overhead_t", "national_budget_t"),
         ),
+        (
+            0 <= p.national_other_t <= MAX_NATIONAL_GT * 1e9,
+            _tonnes("national_other_t", MAX_NATIONAL_GT),
+        ),
+        *(
+            (0 < getattr(p, n) <= MAX_TEMPERATURE_C, _between(n, 0, MAX_TEMPERATURE_C))
+            for n in ("national_preset_temperature_c", "national_other_temperature_c")
+        ),
+        *(
+            (0 < getattr(p, n) < 100, _between(n, 0, 100))
+            for n in ("national_preset_probability_pct", "national_other_probability_pct")
+        ),
+        *(
+            (0 <= getattr(p, n) <= MAX_DEDUCTION_GT, _between(n, 0, MAX_DEDUCTION_GT))
+            for n in ("luc_deduction_gt", "cement_deduction_gt")
+        ),
+        (-1 < p.developing_growth < 1, _between("developing_growth", -1, 1)),
+        (0 <= p.developing_decline < 1, _below("developing_decline", 1)),
         (0 <= p.blend_weight <= 1, _between("blend_weight", 0, 1)),
         (0 <= p.cement_process_share <= 1, _between("cement_process_share", 0, 1)),
-        (p.national_other_t >= 0, _below("national_other_t", "1e12")),
         (0 <= p.residual_fraction < 1, _below("residual_fraction", 1)),
         (0 < p.carbon_law_rate < 1, _between("carbon_law_rate", 0, 1)),
         (1990 <= p.as_of <= 2100, _year("as_of", 1990, 2100)),
         (1990 <= p.national_budget_from <= 2100, _year("national_budget_from", 1990, 2100)),
+        *(
+            (YEAR_MIN <= getattr(p, n) <= YEAR_MAX, _year(n, *years))
+            for n in (
+                "developing_peak_year",
+                "convergence_year",
+                "trend_from",
+                "horizon_year",
+                "path_end_year",
+                "carbon_law_from",
+            )
+        ),
+        *(
+            (all(YEAR_MIN <= y <= YEAR_MAX for y in getattr(p, n)), _year(n, *years))
+            for n in ("grandfathering_reference_years", "base_years_custom")
+        ),
         (
             p.horizon_year > p.as_of,
             _why(
@@ -270,8 +310,35 @@ def _validate(p: Parameters) -> None:
                 name="base_years_custom",
             ),
         ),
+        (
+            p.grandfathering_reference_years[0] <= p.grandfathering_reference_years[1],
+            _why(
+                "grandfathering_reference_years must be (first, last) with first ≤ last",
+                key="first_after_last",
+                name="grandfathering_reference_years",
+            ),
+        ),
         (0 <= p.max_delay_years <= 30, _between("max_delay_years", 0, 30)),
         (0 < p.infeasible_rate < 1, _between("infeasible_rate", 0, 1)),
+        (
+            all(0 <= f.emissions_t <= MAX_FACILITY_GT * 1e9 for f in p.national_facilities),
+            _tonnes("national_facilities", MAX_FACILITY_GT),
+        ),
+        (
+            all(0 <= t <= MAX_FACILITY_GT * 1e9 for _, t in p.national_preliminary_t),
+            _tonnes("national_preliminary_t", MAX_FACILITY_GT),
+        ),
+        (
+            all(YEAR_MIN <= y <= YEAR_MAX for y, _ in p.national_preliminary_t),
+            _year("national_preliminary_t", *years),
+        ),
+        (
+            all(
+                YEAR_MIN <= t.year <= YEAR_MAX and YEAR_MIN <= t.base_year <= YEAR_MAX
+                for t in p.local_targets
+            ),
+            _year("local_targets", *years),
+        ),
     ]
     for ok, (message, key, slots) in checks:
         if not ok:
@@ -283,6 +350,43 @@ def _validate(p: Parameters) -> None:
                 key="target_reduction_not_fraction",
                 reduction=repr(t.reduction),
             )
+
+
+#: Bounds no real parameter comes near; beyond them the arithmetic would lose its meaning
+#: (a budget so large that a yearly cut rounds to 0, years that overflow a date).
+MAX_TEMPERATURE_C = 10
+#: tonnes: Sweden's budget (about 0.3 Gt today) and a second published cell, at most 100 Gt
+MAX_NATIONAL_GT = 100
+#: tonnes per year of one facility or of Sweden's preliminary total (Sweden: about 0.04 Gt)
+MAX_FACILITY_GT = 10
+#: Gt deducted from the global budget (the whole remaining budget is a few hundred Gt)
+MAX_DEDUCTION_GT = 10_000
+#: the same years the API accepts (web/query.py)
+YEAR_MIN, YEAR_MAX = 1900, 2200
+
+
+def _check_finite(p: Parameters) -> None:
+    """Every number of ``p`` (in lists too) is finite: ``nan`` or ``inf`` would make every
+    budget not-a-number (and the JSON invalid) without an error."""
+    for f in dataclasses.fields(p):
+        value = getattr(p, f.name)
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            parts = (
+                [getattr(item, g.name) for g in dataclasses.fields(item)]
+                if dataclasses.is_dataclass(item)
+                else list(item)
+                if isinstance(item, tuple)
+                else [item]
+            )
+            for v in parts:
+                if isinstance(v, float) and not math.isfinite(v):
+                    raise ParameterError(
+                        f"Invalid parameters: {f.name} must be a finite number, not {v!r}.",
+                        key="must_be_finite",
+                        name=f.name,
+                        value=repr(v),
+                    )
 
 
 def _why(message: str, *, key: str, **slots: object) -> tuple[str, str, dict[str, object]]:
@@ -313,6 +417,15 @@ def _below(name: str, limit: str | int) -> _Why:
         key="must_be_nonnegative_below",
         name=name,
         limit=limit,
+    )
+
+
+def _tonnes(name: str, limit_gt: int) -> _Why:
+    return _why(
+        f"{name} must be between 0 and {limit_gt} billion tonnes",
+        key="tonnes_out_of_range",
+        name=name,
+        limit=limit_gt,
     )
 
 

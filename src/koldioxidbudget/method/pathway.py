@@ -232,6 +232,9 @@ def near_zero_year(
         return float(as_of)
     if rate <= 0:
         return None
-    m = math.log(1 - share) / math.log(1 - rate)
+    # log1p: for a rate so small that 1 − rate rounds to 1, log(1 − rate) would be 0
+    m = math.log1p(-share) / math.log1p(-rate)
+    if not math.isfinite(m):
+        return None
     # the same m under A, B and C: Σ of the first m years = B (1 − (1−r)^m)
     return as_of + m

@@ -29,7 +29,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderPool", "watch_parent"]
+__all__ = ["RECYCLE_AFTER", "RenderPool", "watch_parent"]
+
+#: reports a renderer process renders (on average) before the renderers are replaced by fresh
+#: ones, which start warm from the initializer (a memory ceiling without a per-process limit)
+RECYCLE_AFTER = 25
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +160,7 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = self._new_executor()
         self._background: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._rendered = 0  # reports the current renderers have rendered (see RECYCLE_AFTER)
 
     def _new_executor(self, processes: int | None = None, nice: int = 0) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -223,7 +228,19 @@ class RenderPool:
             return self._render(doc, fmt, self_contained)
 
     def _render(self, doc: Any, fmt: str, self_contained: bool) -> bytes:
-        return self._open().submit(_render, doc, fmt, self_contained).result()
+        with self._lock:
+            executor = self._open()
+            self._rendered += 1
+            if self._rendered > RECYCLE_AFTER * self.processes:
+                # a renderer's memory only grows (JavaScript heap, Typst's caches: ~960 MB
+                # seen after 40 distinct reports): new renderers take the next reports, the
+                # old ones finish what they have and end
+                self._executor = self._new_executor()
+                self._rendered = 1
+                old, executor = executor, self._executor
+                old.shutdown(wait=False)
+            future = executor.submit(_render, doc, fmt, self_contained)
+        return future.result()
 
     def _open(self) -> ProcessPoolExecutor:
         if self._executor is None:

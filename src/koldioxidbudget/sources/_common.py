@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "check_not_empty",
     "check_not_negative",
     "check_unique",
+    "check_workbook",
     "error_at",
     "is_year",
     "map_values",
@@ -40,6 +42,16 @@ __all__ = [
     "read_csv_table",
     "tolerance",
 ]
+
+#: What a workbook may hold before it is opened: a sheet's used range (rows × columns, from the
+#: largest cell reference in its XML) and the uncompressed size of a sheet. SMHI's Länsrapport,
+#: the largest, is about 19 000 × 40 cells and 14 MB; a crafted cell at XFD1048576 would make
+#: the reader allocate gigabytes for the empty range before it.
+MAX_SHEET_CELLS = 5_000_000
+MAX_SHEET_ROWS = 1_000_000
+MAX_SHEET_BYTES = 512 * 1024 * 1024
+#: Excel's error values, which the Excel reader returns as empty cells
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!")
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +81,15 @@ def tolerance(value: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # locating errors
+
+
+class ExcelError(str):
+    """An Excel error value (``#DIV/0!``) put in the place of the empty cell the reader gave."""
+
+
+def _not_bool(value: object) -> object:
+    """A true/false cell as not-a-number (``pd.to_numeric`` would make TRUE 1.0)."""
+    return None if isinstance(value, (bool, np.bool_, ExcelError)) else value
 
 
 def _is_blank(value: object) -> bool:
@@ -292,6 +313,98 @@ def check_not_empty(
     )
 
 
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c [^>]*\bt="e"[^>]*>')
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,20})</(?:\w+:)?v>")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(
+    path: Path, *, sheet: str | None = None, hint: str, hint_key: str, **slots: object
+) -> dict[tuple[int, int], str]:
+    """Check an ``.xlsx`` file before a reader opens it, and find its error cells.
+
+    Refuses (``SourceError``) a sheet larger than ``MAX_SHEET_BYTES`` uncompressed or whose
+    used range (up to its largest cell reference) exceeds ``MAX_SHEET_ROWS`` rows or
+    ``MAX_SHEET_CELLS`` cells: the reader would allocate the whole range first. Returns the
+    cells holding an Excel error value (``#DIV/0!`` …) as {(row, column): value}, 1-based, so
+    that they are not taken for empty cells. A file that is not a zip archive is left to the
+    reader (it says so in its own words). ``hint``/``hint_key``/``slots`` say what to do.
+    """
+    import zipfile
+
+    errors: dict[tuple[int, int], str] = {}
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return errors
+    with archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            if info.file_size > MAX_SHEET_BYTES:
+                raise SourceError(
+                    f"A sheet of {info.file_size // (1024 * 1024)} MB uncompressed, more than "
+                    f"{MAX_SHEET_BYTES // (1024 * 1024)} MB",
+                    file=path,
+                    sheet=sheet,
+                    hint=hint,
+                    key="sheet_too_large",
+                    hint_key=hint_key,
+                    size=info.file_size // (1024 * 1024),
+                    limit=MAX_SHEET_BYTES // (1024 * 1024),
+                    **slots,
+                )
+            letters: set[bytes] = set()
+            numbers: set[bytes] = set()
+            tail = b""
+            with archive.open(info) as f:
+                while chunk := f.read(1 << 22):
+                    data = tail + chunk
+                    # a tag cut by the chunk's end is read again with the next chunk
+                    cut = data.rfind(b"<")
+                    cut = cut if cut > len(data) - 4096 else len(data)
+                    letters.update(_CELL_COLUMN.findall(data, 0, cut))
+                    numbers.update(_CELL_ROW.findall(data, 0, cut))
+                    if data.find(b't="e"', 0, cut) < 0:  # no error cell: skip the slow search
+                        tail = data[cut:]
+                        continue
+                    for m in _ERROR_CELL.finditer(data, 0, cut):
+                        ref = _CELL_REF.search(m.group(0))
+                        if ref is not None:
+                            v = _ERROR_VALUE.match(data, m.end())
+                            key = (int(ref.group(2)), _column_number(ref.group(1)))
+                            errors[key] = v.group(1).decode("ascii", "replace") if v else "#"
+                    tail = data[cut:]
+            rows = max((int(n) for n in numbers), default=0)
+            cols = max((_column_number(c) for c in letters), default=0)
+            if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
+                raise SourceError(
+                    f"The sheet's used range reaches row {rows} and column {cols} "
+                    f"({rows * cols:,} cells; at most {MAX_SHEET_CELLS:,} are read)",
+                    file=path,
+                    sheet=sheet,
+                    hint=hint,
+                    key="sheet_range_too_large",
+                    hint_key=hint_key,
+                    rows=rows,
+                    columns=cols,
+                    cells=Decimal(rows * cols),
+                    limit=Decimal(MAX_SHEET_CELLS),
+                    **slots,
+                )
+    return errors
+
+
 def parse_numbers(
     frame: pd.DataFrame,
     columns: Iterable[str],
@@ -300,16 +413,22 @@ def parse_numbers(
     sheet: str | None = None,
     integer: bool = False,
     allow_empty: bool = False,
+    limit: float | None = None,
 ) -> pd.DataFrame:
     """The cells of ``columns`` as numbers (float64, or int64 when ``integer``).
 
-    Text such as ``"12 3x"``, ``"-"``, ``"1,5"`` or a non-finite value is refused with the cell's
-    row, column and text. Empty cells are refused too unless ``allow_empty`` (then they are NaN;
-    ``integer`` columns cannot allow empty cells).
+    Text such as ``"12 3x"``, ``"-"``, ``"1,5"``, an Excel error value (``#DIV/0!``), a
+    true/false cell (Excel's TRUE would otherwise read as 1) or a non-finite value is refused
+    with the cell's row, column and text. Empty cells are refused too unless ``allow_empty``
+    (then they are NaN; ``integer`` columns cannot allow empty cells). With ``limit``, a value
+    whose magnitude exceeds it is refused as implausible (e.g. 1e308 tonnes).
     """
     cols = list(columns)
     values = pd.DataFrame(
-        {c: np.asarray(pd.to_numeric(frame[c], errors="coerce"), dtype="float64") for c in cols},
+        {
+            c: np.asarray(pd.to_numeric(frame[c].map(_not_bool), errors="coerce"), dtype="float64")
+            for c in cols
+        },
         index=frame.index,
     )
     bad = ~np.isfinite(values.to_numpy())
@@ -335,6 +454,34 @@ def parse_numbers(
                     key="empty_number_cell",
                     hint_key="empty_number_cell_hint",
                 )
+            cell = frame[cols[c]].iat[pos]
+            if isinstance(cell, ExcelError):
+                raise error_at(
+                    frame,
+                    pos,
+                    "An Excel error value where a number should be",
+                    file=file,
+                    sheet=sheet,
+                    column=cols[c],
+                    value=str(cell),
+                    hint="A formula could not be computed; correct it in the workbook or "
+                    "download the publisher's file again",
+                    key="excel_error_in_cell",
+                    hint_key="excel_error_in_cell_hint",
+                )
+            if isinstance(cell, (bool, np.bool_)):
+                raise error_at(
+                    frame,
+                    pos,
+                    "A true/false value where a number should be",
+                    file=file,
+                    sheet=sheet,
+                    column=cols[c],
+                    value=bool(cell),
+                    hint="Write the number itself; a true/false cell is no amount",
+                    key="boolean_in_number_cell",
+                    hint_key="boolean_in_number_cell_hint",
+                )
             raise error_at(
                 frame,
                 pos,
@@ -342,10 +489,29 @@ def parse_numbers(
                 file=file,
                 sheet=sheet,
                 column=cols[c],
-                value=frame[cols[c]].iat[pos],
+                value=cell,
                 hint="Write plain numbers with '.' as decimal point and no spaces or thousands separators",
                 key="text_in_number_cell",
                 hint_key="text_in_number_cell_hint",
+            )
+    if limit is not None:
+        big = np.abs(np.nan_to_num(values.to_numpy())) > limit
+        pos = _first(big.any(axis=1))
+        if pos is not None:
+            c = int(big[pos].argmax())
+            raise error_at(
+                frame,
+                pos,
+                f"An implausible value (larger than {limit:,.0f})",
+                file=file,
+                sheet=sheet,
+                column=cols[c],
+                value=float(values[cols[c]].iat[pos]),
+                hint="No figure of this file comes near it; compare the cell with the "
+                "publisher's file",
+                key="implausible_value",
+                hint_key="implausible_value_hint",
+                limit=limit,
             )
     if integer:
         arr = values.to_numpy()

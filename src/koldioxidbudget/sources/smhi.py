@@ -33,6 +33,7 @@ from ..errors import SourceError, did_you_mean
 from ..schema import COLUMNS, GAS_CO2, GAS_CO2E, NATIONAL_CODE, SECTOR_NAMES_SV, SECTORS
 from ._common import (
     LEVEL_NAMES,
+    ExcelError,
     check_area_codes,
     check_area_names,
     check_header,
@@ -40,6 +41,7 @@ from ._common import (
     check_not_empty,
     check_not_negative,
     check_unique,
+    check_workbook,
     error_at,
     is_year,
     map_values,
@@ -47,6 +49,9 @@ from ._common import (
     read_csv_table,
     tolerance,
 )
+
+#: no area, sector and year of Sweden emits 10 Gt of CO2 (Sweden as a whole: about 0.05 Gt)
+MAX_EMISSIONS_T = 1e10
 
 __all__ = [
     "ALL",
@@ -166,10 +171,23 @@ def _open_sheet(path: Path) -> tuple[str, list[list[object]]]:
             hint_key="smhi_file_not_found_hint",
             url=_SMHI_URL,
         )
+    error_cells = check_workbook(
+        path,
+        hint=f"Download the Länsrapport again from {_SMHI_URL}",
+        hint_key="smhi_download_again_hint",
+        url=_SMHI_URL,
+    )
     try:
         with CalamineWorkbook.from_path(str(path)) as wb:
             ws = wb.get_sheet_by_index(0)
-            return ws.name, ws.to_python(skip_empty_area=False)
+            rows = ws.to_python(skip_empty_area=False)
+            # the reader gives Excel's error values (#DIV/0!) as empty cells: put them back
+            r0, c0 = ws.start or (0, 0)
+            for (row, col), value in error_cells.items():
+                i, j = row - 1 - r0, col - 1 - c0
+                if 0 <= i < len(rows) and 0 <= j < len(rows[i]):
+                    rows[i][j] = ExcelError(value)
+            return ws.name, rows
     except CalamineError as e:
         raise SourceError(
             f"Not a readable Excel workbook ({e})",
@@ -480,7 +498,9 @@ def _read_lansrapport(path: Path, *, areas: pd.DataFrame) -> tuple[_Meta, pd.Dat
         file=path,
         sheet=sheet,
     )
-    values = parse_numbers(frame, years, file=path, sheet=sheet, allow_empty=True)
+    values = parse_numbers(
+        frame, years, file=path, sheet=sheet, allow_empty=True, limit=MAX_EMISSIONS_T
+    )
     return meta, _wide_records(path, frame.index, codes, sectors, subsectors, values)
 
 
@@ -634,7 +654,7 @@ def _csv_records(path: Path, layout: _Layout, *, areas: pd.DataFrame) -> pd.Data
             column=layout.sector,
             file=path,
         )
-        values = parse_numbers(raw, years, file=path, allow_empty=True)
+        values = parse_numbers(raw, years, file=path, allow_empty=True, limit=MAX_EMISSIONS_T)
         return _wide_records(path, raw.index, codes, sectors, subsectors, values)
     assert layout.year is not None
     year = parse_numbers(raw, [layout.year], file=path, integer=True)[layout.year]
@@ -644,7 +664,9 @@ def _csv_records(path: Path, layout: _Layout, *, areas: pd.DataFrame) -> pd.Data
         column=layout.sector,
         file=path,
     )
-    values = parse_numbers(raw, [layout.values], file=path, allow_empty=True)[layout.values]
+    values = parse_numbers(
+        raw, [layout.values], file=path, allow_empty=True, limit=MAX_EMISSIONS_T
+    )[layout.values]
     return _records(
         path,
         rows=raw.index.to_numpy(),

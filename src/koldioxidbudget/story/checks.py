@@ -19,6 +19,8 @@ def finding_text(finding: Finding, lang: str = "sv") -> str:
     for k, x in finding.values.items():
         if k in ("value", "delta", "old", "new") and isinstance(x, int | float):
             v[k] = f"{fmt.tonnes(float(x), lang)}"
+        elif k in ("found", "low", "high") and isinstance(x, int | float):
+            v[k] = fmt.number(float(x), lang, decimals=0 if abs(x) >= 100 or x == 0 else 2)
         elif k == "pct" and isinstance(x, int | float):
             v[k] = fmt.percent(float(x), lang, decimals=1)
         elif k in ("years", "expected") and isinstance(x, list):

@@ -4,11 +4,15 @@ Swedish, ``1,234.5`` in English; ``28 november 2026`` / ``28 November 2026``."""
 from __future__ import annotations
 
 import datetime as _dt
+import math as _math
 
 from babel.dates import format_date as _format_date
-from babel.numbers import format_decimal as _format_decimal
 
-__all__ = ["date", "number", "percent", "tonnes"]
+from ..catalogues import SCIENTIFIC_FROM as _SCIENTIFIC_FROM
+from ..catalogues import decimal_text
+
+__all__ = ["date", "decimal_text", "number", "percent", "tonnes"]
+
 
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
@@ -18,10 +22,12 @@ def _loc(lang: str) -> str:
 
 
 def number(value: float, lang: str = "sv", *, decimals: int = 0) -> str:
-    """``value`` with ``decimals`` fixed decimals and locale grouping."""
+    """``value`` with ``decimals`` fixed decimals and locale grouping (any float: see
+    ``decimal_text`` for not-a-number, infinity and huge values)."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = _format_decimal(round(value, decimals) + 0.0, format=pattern, locale=_loc(lang))
-    return text.replace("-", "\u2212")
+    if _math.isfinite(value) and abs(value) < _SCIENTIFIC_FROM:
+        value = round(value, decimals) + 0.0
+    return decimal_text(value, pattern, _loc(lang)).replace("-", "\u2212")
 
 
 def percent(fraction: float, lang: str = "sv", *, decimals: int = 1) -> str:

@@ -71,6 +71,10 @@ PROBLEM_TYPES: dict[str, str] = {
     "timeout": (
         "The computation or rendering took longer than the server's time limit; retry later or with fewer changes."
     ),
+    "busy": (
+        "Too many reports or downloads are being made at once; retry after the seconds "
+        "`Retry-After` gives."
+    ),
     "internal-error": (
         "A bug on the server. The `incident` id matches the server's log entry; please report it."
     ),

@@ -6,6 +6,12 @@ otherwise the strictest policy, ``default-src 'none'``). ``frame-ancestors`` com
 settings. CORS is open for reading (``GET``/``HEAD`` from any origin, no credentials); other
 methods are refused before routing. URLs longer than the limit get 414, request bodies larger
 than the limit 413. ``HEAD`` runs the ``GET`` route and drops the body.
+
+Reports and downloads (``report.pdf``, ``report.html``, ``download.*``) wait in a bounded queue:
+at most ``QUEUE_PER_THREAD`` per report thread may be in flight in a worker; one more gets 503
+``busy`` with ``Retry-After`` at once instead of holding a connection and memory for a minute.
+A redirect's ``Location`` is always a path on this server: never built from the ``Host``
+header a client sent (which Starlette's trailing-slash redirect would reflect).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: reports and downloads in flight (rendering or waiting) per report thread of a worker
+QUEUE_PER_THREAD = 4
+_HEAVY_SUFFIXES = ("/report.pdf", "/report.html")
+_HEAVY_PARTS = ("/download.",)
 _EXPOSE = b"ETag, Link, Content-Disposition, Content-Length, Server-Timing"
 
 
@@ -77,6 +87,8 @@ class SecurityMiddleware:
         self.app = app
         self.settings = settings
         self.csp = api_csp(settings.frame_ancestors).encode("latin-1")
+        self.heavy_limit = max(1, settings.report_threads) * QUEUE_PER_THREAD
+        self.heavy = 0  # one event loop per worker: no lock needed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,6 +121,15 @@ class SecurityMiddleware:
                 "request-too-large",
                 msg("body_too_large", limit=self.settings.max_body_bytes),
             )
+        heavy = problem is None and method != "OPTIONS" and _heavy(path)
+        if heavy and self.heavy >= self.heavy_limit:
+            problem = Problem(
+                503,
+                "busy",
+                msg("busy", limit=self.heavy_limit),
+                headers={"Retry-After": "10"},
+            )
+            heavy = False
         if problem is not None:
             # the query is not read here (it may be what is too long): the header alone decides
             accept = headers.get(b"accept-language", b"").decode("latin-1")
@@ -121,7 +142,14 @@ class SecurityMiddleware:
         head = method == "HEAD"
         if head:
             scope = dict(scope, method="GET")
-        await self.app(scope, receive, self._wrap(send, head, time.perf_counter()))
+        if not heavy:
+            await self.app(scope, receive, self._wrap(send, head, time.perf_counter()))
+            return
+        self.heavy += 1
+        try:
+            await self.app(scope, receive, self._wrap(send, head, time.perf_counter()))
+        finally:
+            self.heavy -= 1
 
     async def _send_with_headers(
         self, response: Any, scope: Scope, receive: Receive, send: Send
@@ -142,6 +170,8 @@ class SecurityMiddleware:
                 raw.append((b"cross-origin-resource-policy", b"cross-origin"))
                 if b"content-security-policy" not in names:
                     raw.append((b"content-security-policy", csp))
+                if b"location" in names:
+                    raw = [(k, _local(v) if k.lower() == b"location" else v) for k, v in raw]
                 if started is not None:
                     # the time this server spent on the request, for operators and load tests
                     ms = (time.perf_counter() - started) * 1e3
@@ -170,6 +200,23 @@ class SecurityMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": b""})
+
+
+def _heavy(path: str) -> bool:
+    """Whether ``path`` asks for a report or a download (rendered, seconds of work)."""
+    return path.endswith(_HEAVY_SUFFIXES) or any(part in path for part in _HEAVY_PARTS)
+
+
+def _local(location: bytes) -> bytes:
+    """A redirect target as a path on this server: ``http://<any host>/a?b`` → ``/a?b``.
+
+    The app only ever redirects to itself; an absolute URL here was built from the request's
+    ``Host`` header, which a client chooses."""
+    m = re.match(rb"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*(.*)$", location)
+    if m is None:
+        return location if not location.startswith(b"//") else b"/" + location.lstrip(b"/")
+    rest = m.group(1)
+    return rest if rest.startswith(b"/") else b"/" + rest
 
 
 def _too_long(value: bytes | None, limit: int) -> bool:
