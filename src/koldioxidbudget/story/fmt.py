@@ -4,9 +4,11 @@ Swedish, ``1,234.5`` in English; ``28 november 2026`` / ``28 November 2026``."""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
+from babel import Locale
 from babel.dates import format_date as _format_date
-from babel.numbers import format_decimal as _format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 __all__ = ["date", "number", "percent", "tonnes"]
 
@@ -17,10 +19,21 @@ def _loc(lang: str) -> str:
     return _LOCALES.get(lang, "sv_SE")
 
 
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_loc(lang))
+
+
+@functools.cache
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
 def number(value: float, lang: str = "sv", *, decimals: int = 0) -> str:
-    """``value`` with ``decimals`` fixed decimals and locale grouping."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = _format_decimal(round(value, decimals) + 0.0, format=pattern, locale=_loc(lang))
+    """``value`` with ``decimals`` fixed decimals and locale grouping (Babel's
+    ``format_decimal``, with the parsed locale and pattern kept: a site build formats ~75 000
+    numbers)."""
+    text = _pattern(decimals).apply(round(value, decimals) + 0.0, _locale(lang))
     return text.replace("-", "\u2212")
 
 
