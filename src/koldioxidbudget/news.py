@@ -81,6 +81,24 @@ def _published(old: EditionInfo | None, new: EditionInfo) -> list[dict[str, Any]
     return out
 
 
+def _size(c: AreaChange) -> float:
+    """How far an area moved: the largest relative change of its budget or remaining budget,
+    or of its required cut (percentage points / 100) where the remaining budget is spent."""
+    sizes = [abs(q.relative) for q in (c.budget, c.remaining) if q.relative is not None]
+    sizes.append(abs(c.rate.total))
+    return max(sizes)
+
+
+def _headline(c: AreaChange, lang: str) -> str:
+    """The sentence on the figure that moved: the budget, else the remaining budget, else the
+    required cut."""
+    if c.budget.relative is not None and abs(c.budget.relative) >= MOVED:
+        return sentence(c, lang, "budget")
+    if c.remaining.relative is not None and abs(c.remaining.relative) >= MOVED:
+        return sentence(c, lang, "remaining")
+    return sentence(c, lang, "rate")
+
+
 def _area_doc(c: AreaChange) -> dict[str, Any]:
     return {
         "code": c.code,
@@ -91,9 +109,12 @@ def _area_doc(c: AreaChange) -> dict[str, Any]:
         "budget_relative": c.budget.relative,
         "remaining_old_t": c.remaining.old,
         "remaining_new_t": c.remaining.new,
+        "remaining_relative": c.remaining.relative,
         "rate_old": c.rate.old,
         "rate_new": c.rate.new,
-        "parts_points": {p.cause: p.points for p in c.budget.parts},
+        "as_of": c.as_of[1],
+        "parts_points": {p.cause: p.points for p in c.remaining.parts},
+        "headline": {lang: _headline(c, lang) for lang in LANGUAGES},
         "sentences": {
             lang: [sentence(c, lang, q) for q in ("budget", "remaining", "rate")]
             for lang in LANGUAGES
@@ -110,20 +131,25 @@ def release_notes(
 ) -> dict[str, Any]:
     """The note of ``new`` against ``old`` from every area's change (``diff.explain_all``).
 
-    ``top`` municipalities and ``top`` counties are named, largest relative movement of the
-    budget first; ``causes`` gives, per cause, how many areas it moved and its largest effect.
+    An area moved when its budget, its remaining budget or its required cut changed;
+    ``top`` municipalities and ``top`` counties are named, largest movement first (the
+    relative change of the budget or the remaining budget). ``causes`` gives, per cause, how
+    many areas' remaining budgets it moved and its largest effect (percentage points).
     """
-    moved = [c for c in items if c.budget.relative is not None and abs(c.budget.relative) >= MOVED]
+    moved = [c for c in items if _size(c) >= MOVED]
 
     def largest(level: str) -> list[dict[str, Any]]:
         xs = [c for c in moved if c.level == level]
-        xs.sort(key=lambda c: -abs(c.budget.relative or 0.0))
+        xs.sort(key=lambda c: -_size(c))
         return [_area_doc(c) for c in xs[:top]]
+
+    def direction(c: AreaChange) -> float:
+        return c.remaining.total if abs(c.remaining.total) > 0 else c.budget.total
 
     national = next((c for c in items if c.code == NATIONAL_CODE), None)
     causes = []
     for k, cause in enumerate(CAUSES):
-        pts = [c.budget.parts[k].points or 0.0 for c in items]
+        pts = [c.remaining.parts[k].points or 0.0 for c in items]
         n = sum(1 for p in pts if abs(p) >= MOVED * 100)
         if n:
             causes.append(
@@ -153,8 +179,8 @@ def release_notes(
         "published": _published(old, new),
         "areas": len(items),
         "areas_moved": len(moved),
-        "areas_larger": sum(1 for c in moved if (c.budget.relative or 0.0) > 0),
-        "areas_smaller": sum(1 for c in moved if (c.budget.relative or 0.0) < 0),
+        "areas_larger": sum(1 for c in moved if direction(c) > 0),
+        "areas_smaller": sum(1 for c in moved if direction(c) < 0),
         "causes": causes,
         "national": _area_doc(national) if national is not None else None,
         "top_municipalities": largest("kommun"),
@@ -257,18 +283,22 @@ def _row(a: dict[str, Any], lang: str) -> dict[str, Any]:
     from .story import fmt
     from .story.i18n import t
 
-    rel = a.get("budget_relative")
-    change = t("site.none", lang)
-    if rel is not None:
+    def signed(rel: float | None) -> str:
+        if rel is None:
+            return t("site.none", lang)
         text = fmt.percent(rel, lang, decimals=1)
-        change = text if rel < 0 else "+" + text
+        return text if rel < 0 else "+" + text
+
     return {
         "code": a["code"],
         "name": a["name"],
-        "old": fmt.tonnes(a["budget_old_t"], lang),
-        "new": fmt.tonnes(a["budget_new_t"], lang),
-        "change": change,
-        "sentence": a["sentences"][lang][0],
+        "budget_old": fmt.tonnes(a["budget_old_t"], lang),
+        "budget_new": fmt.tonnes(a["budget_new_t"], lang),
+        "budget_change": signed(a.get("budget_relative")),
+        "remaining_old": fmt.tonnes(a["remaining_old_t"], lang),
+        "remaining_new": fmt.tonnes(a["remaining_new_t"], lang),
+        "remaining_change": signed(a.get("remaining_relative")),
+        "sentence": a["headline"][lang],
     }
 
 
@@ -326,6 +356,7 @@ def news_context(n: dict[str, Any], lang: str) -> dict[str, Any]:
         "years": years,
         "causes": causes,
         "national": nat["sentences"][lang] if nat else [],
+        "as_of": nat["as_of"] if nat else "",
         "municipalities": [_row(a, lang) for a in n.get("top_municipalities", [])],
         "counties": [_row(a, lang) for a in n.get("top_counties", [])],
     }

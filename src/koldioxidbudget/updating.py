@@ -138,16 +138,11 @@ class UpdateResult:
                     smaller=n["areas_smaller"],
                 )
             )
-            movers = sorted(
-                n["top_municipalities"] + n["top_counties"],
-                key=lambda a: -abs(a.get("budget_relative") or 0.0),
-            )[:MOVERS]
+            movers = n["top_municipalities"][:MOVERS]
             if n.get("national"):
                 movers.insert(0, n["national"])
             for a in movers:
-                out.append(
-                    t("update.mover", lang, name=a["name"], sentence=a["sentences"][lang][0])
-                )
+                out.append(t("update.mover", lang, name=a["name"], sentence=a["headline"][lang]))
         if self.status == "dry-run":
             return out
         if self.notes_path:

@@ -230,7 +230,9 @@ def _write(out: Path, rel: str, data: bytes) -> str:
     path = out / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.write_bytes(data)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
     return rel
 
 
@@ -278,5 +280,10 @@ def write_assets(out: Path) -> AssetSet:
     a.modules = done
     # the host-side resize script keeps a stable name: embed snippets on other sites point at it
     a.files["embed"] = "assets/embed.js"
-    (out / "assets" / "embed.js").write_text(static_text("embed.js"), "utf-8")
+    embed = out / "assets" / "embed.js"
+    text = static_text("embed.js")
+    if not embed.is_file() or embed.read_text("utf-8") != text:
+        tmp = embed.with_name(f".embed.js.{os.getpid()}.tmp")
+        tmp.write_text(text, "utf-8")
+        tmp.replace(embed)
     return a

@@ -272,7 +272,8 @@ def _json_bytes(value: Any) -> bytes:
 def _write_hashed(out: Path, stem: str, ext: str, data: bytes) -> str:
     rel = _assets.hashed(stem, ext, data).replace("assets/", "", 1)
     rel = f"{stem.split('/')[0]}/{Path(rel).name}" if "/" in stem else rel
-    _write_file(out / rel, data)
+    if not (out / rel).is_file():  # the name holds the content's hash
+        _write_file(out / rel, data)
     return rel
 
 
