@@ -449,11 +449,13 @@ def _area_context(
 # the build
 
 
-def _subsectors(tables: Tables) -> dict[str, list[dict[str, Any]]]:
+def _subsectors(tables: Tables, codes: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     sub = tables.subsectors
     out: dict[str, list[dict[str, Any]]] = {}
     if sub is None or sub.empty:
         return out
+    if codes is not None:
+        sub = sub[sub["code"].isin(codes)]
     for code, part in sub.groupby("code", sort=False):
         out[str(code)] = [
             {
@@ -530,6 +532,7 @@ def _prepare(
     geo_dir: Path | None,
     notes: list[dict[str, Any]] | None = None,
     with_changes: bool = True,
+    with_map: bool = True,
 ) -> _Build:
     sd = site_data(tables, params)
     changes, items = _changes(sd, previous_tables, sd.cells[0].params) if with_changes else ({}, [])
@@ -538,9 +541,9 @@ def _prepare(
         sd.cells[0].params,
         list(codes or sd.default.codes),
         changes,
-        _subsectors(tables),
+        _subsectors(tables, codes),
         manifest,
-        load_map(geo_dir) if geo_dir else None,
+        load_map(geo_dir) if geo_dir and with_map else None,
         list(notes or []),
         items,
     )
@@ -724,6 +727,7 @@ def build_site(
         Path(geo_dir) if geo_dir else None,
         notes,
         with_changes=not same_edition,
+        with_map=not only,
     )
     if same_edition and only:
         b.changes = _kept_changes(out, record, only)
