@@ -128,8 +128,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("outputcache",),  # the CLI's answers kept on disk
     ("charts",),
     ("story",),
+    ("news",),  # the release notes: what changed, in words, kept per edition
     ("render",),
     ("web",),
+    ("updating",),  # update and deliver: every output, in order
     ("cli", "__main__"),
 )
 RANK = {unit: i for i, layer in enumerate(LAYERS) for unit in layer}

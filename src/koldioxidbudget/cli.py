@@ -614,6 +614,14 @@ def site_build(
     edition: EditionOpt = None,
     preset: PresetOpt = None,
     set_: SetOpt = None,
+    area: Annotated[
+        list[str] | None,
+        typer.Option(help="Rewrite only this area's pages in a built site (repeatable)."),
+    ] = None,
+    incremental: Annotated[
+        bool,
+        typer.Option(help="Rewrite only the areas whose figures changed, and the start page."),
+    ] = False,
 ) -> None:
     """Write the static visualiser site for every area (any web server can host it)."""
     import os
@@ -622,7 +630,14 @@ def site_build(
     from .web.site import build_site
 
     target = out or os.environ.get("KOLDIOXIDBUDGET_SITE") or "build/site"
-    r = build_site(target, edition=edition, preset=preset, overrides=_parse_sets(set_))
+    r = build_site(
+        target,
+        edition=edition,
+        preset=preset,
+        overrides=_parse_sets(set_),
+        only=area,
+        incremental=incremental,
+    )
     typer.echo(
         t(
             "site.cli_built",
@@ -662,6 +677,133 @@ def site_export(
         presentation=presentation,
     )
     typer.echo(str(path))
+
+
+@data_app.command("use")
+def data_use(
+    edition: Annotated[
+        str | None, typer.Argument(help="Edition id or prefix to make current (a roll-back).")
+    ] = None,
+    latest: Annotated[
+        bool, typer.Option("--latest", help="Remove the pin: the newest passing edition again.")
+    ] = False,
+    into: Annotated[str | None, typer.Option(help="Editions folder.")] = None,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
+) -> None:
+    """Make an edition current and pin it (roll back), or --latest to follow new editions again."""
+    from .edition import pinned_editions, use_edition
+    from .errors import ParameterError
+    from .story.i18n import t
+
+    if (edition is None) == (not latest):
+        raise ParameterError(
+            "Name an edition (e.g. 'koldioxidbudget data use co2-2024-04-18') or use --latest.",
+            key="name_an_edition",
+        )
+    current = use_edition(None if latest else edition, into=into)
+    pins = pinned_editions(into)
+    for gas, eid in sorted(current.items()):
+        key = "update.use_pinned" if pins.get(gas) == eid else "update.use_current"
+        typer.echo(t(key, lang.value, gas=gas, edition=eid))
+
+
+@app.command()
+def update(
+    sources: Annotated[
+        str | None, typer.Option(help="Source folder (default: $KOLDIOXIDBUDGET_SOURCES).")
+    ] = None,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Download the publishers' files into it first.")
+    ] = False,
+    from_mirror: Annotated[
+        str | None, typer.Option(help="With --fetch: a mirror serving <URL>/<host>/<path>.")
+    ] = None,
+    editions: Annotated[
+        str | None, typer.Option(help="Editions folder (default: $KOLDIOXIDBUDGET_EDITIONS).")
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(help="Site folder (default: $KOLDIOXIDBUDGET_SITE, else build/site)."),
+    ] = None,
+    no_site: Annotated[bool, typer.Option("--no-site", help="Build no site.")] = False,
+    customers: Annotated[
+        str | None,
+        typer.Option(
+            help="Folder of customer profiles, one TOML each (default: $KOLDIOXIDBUDGET_CUSTOMERS)."
+        ),
+    ] = None,
+    deliveries: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the packages go (default: $KOLDIOXIDBUDGET_DELIVERIES, else "
+            "<customers>/leveranser)."
+        ),
+    ] = None,
+    site_url: Annotated[
+        str | None,
+        typer.Option(help="Public address of the site, for the embed snippets."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
+    ] = False,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
+) -> None:
+    """From a new publication to a new edition, site, customer packages and "what changed"."""
+    from .updating import update as run_update
+
+    env = os.environ
+    res = run_update(
+        sources=sources,
+        fetch=fetch,
+        mirror=from_mirror,
+        editions=editions,
+        site=None if no_site else (site or env.get("KOLDIOXIDBUDGET_SITE") or "build/site"),
+        customers=customers or env.get("KOLDIOXIDBUDGET_CUSTOMERS"),
+        deliveries=deliveries or env.get("KOLDIOXIDBUDGET_DELIVERIES"),
+        site_url=site_url,
+        dry_run=dry_run,
+        lang=lang.value,
+    )
+    for line in res.lines(lang.value):
+        typer.echo(line, err=res.exit_code != 0)
+    if res.exit_code:
+        sys.exit(res.exit_code)
+
+
+@app.command()
+def deliver(
+    profile: Annotated[str, typer.Argument(help="The customer's profile (TOML).")],
+    out: Annotated[
+        str | None,
+        typer.Option(
+            help="Folder for the package (default: $KOLDIOXIDBUDGET_DELIVERIES, else "
+            "'leveranser' beside the profile)."
+        ),
+    ] = None,
+    edition: EditionOpt = None,
+    editions: Annotated[str | None, typer.Option(help="Editions folder.")] = None,
+    site_url: Annotated[
+        str | None, typer.Option(help="Public address of the site, for the embed snippet.")
+    ] = None,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
+) -> None:
+    """Write one customer's package: report, slides, embed code, data and what changed."""
+    from pathlib import Path
+
+    from .story.i18n import t
+    from .updating import deliver as run_deliver
+
+    target = (
+        out or os.environ.get("KOLDIOXIDBUDGET_DELIVERIES") or Path(profile).parent / "leveranser"
+    )
+    d = run_deliver(
+        profile, target, edition=edition, editions=editions, site_url=site_url, lang=lang.value
+    )
+    typer.echo(
+        t("update.delivery.written", lang.value, customer=d.customer, area=d.area, folder=d.folder)
+    )
+    for name in d.files:
+        typer.echo(t("update.delivery.file_line", lang.value, name=name))
 
 
 def _message_language(argv: list[str]) -> str:

@@ -44,13 +44,16 @@ __all__ = [
     "build_editions",
     "check_report",
     "current_editions",
+    "current_since",
     "edition_before",
     "editions_dir",
     "list_editions",
     "load_edition",
+    "pinned_editions",
     "previous_edition",
     "resolve_edition",
     "sources_dir",
+    "use_edition",
     "write_edition",
 ]
 
@@ -486,33 +489,99 @@ def _remove_stale_tmp(dest: Path) -> None:
 
 def current_editions(into: str | Path | None = None) -> dict[str, str]:
     """The current edition id per gas, as the pointer file records it (empty if none)."""
-    f = editions_dir(into) / CURRENT_FILE
-    try:
-        data = json.loads(f.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    cur = data.get("current", {}) if isinstance(data, dict) else {}
+    cur = _pointer(editions_dir(into)).get("current", {})
     return {str(k): str(v) for k, v in cur.items()} if isinstance(cur, dict) else {}
 
 
-def _update_current(dest: Path) -> None:
-    """Point each gas at its newest edition that passed the checks (written atomically)."""
-    from .edition_checks import passed
+def _pointer(dest: Path) -> dict[str, Any]:
+    """The pointer file's document (``current``, ``pinned``, ``updated_at``; empty if none)."""
+    try:
+        data = json.loads((dest / CURRENT_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
-    current: dict[str, str] = {}
-    for e in list_editions(dest):  # oldest release first, so the newest passing one wins
-        if passed(e.path):
-            current[e.gas] = e.id
-    doc = {
+
+def pinned_editions(into: str | Path | None = None) -> dict[str, str]:
+    """The editions ``data use`` pinned, per gas: builds leave those current (empty if none)."""
+    pins = _pointer(editions_dir(into)).get("pinned", {})
+    return {str(k): str(v) for k, v in pins.items()} if isinstance(pins, dict) else {}
+
+
+def current_since(into: str | Path | None = None) -> str | None:
+    """When the pointer file last changed which editions are current (ISO 8601, UTC)."""
+    value = _pointer(editions_dir(into)).get("updated_at")
+    return str(value) if value else None
+
+
+def _write_pointer(dest: Path, current: dict[str, str], pinned: dict[str, str]) -> bool:
+    """Write the pointer file atomically (temporary file, fsync, rename), only when the current
+    or pinned editions change: a build that changes nothing leaves the file and its time as they
+    are. Returns whether it wrote."""
+    old = _pointer(dest)
+    if old.get("current") == current and (old.get("pinned") or {}) == pinned:
+        return False
+    doc: dict[str, Any] = {
         "current": current,
         "updated_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
     }
+    if pinned:
+        doc["pinned"] = pinned
     tmp = dest / f".{CURRENT_FILE}.{os.getpid()}.tmp"
     with tmp.open("w", encoding="utf-8") as f:
         f.write(json.dumps(doc, indent=2) + "\n")
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, dest / CURRENT_FILE)
+    return True
+
+
+def _update_current(dest: Path) -> None:
+    """Point each gas at its newest edition that passed the checks, or at the edition ``data
+    use`` pinned (written atomically, and only when something changes)."""
+    from .edition_checks import passed
+
+    current: dict[str, str] = {}
+    listed = list_editions(dest)
+    for e in listed:  # oldest release first, so the newest passing one wins
+        if passed(e.path):
+            current[e.gas] = e.id
+    ids = {e.id for e in listed}
+    pinned = {g: i for g, i in pinned_editions(dest).items() if i in ids}
+    current.update(pinned)
+    _write_pointer(dest, current, pinned)
+
+
+def use_edition(
+    edition: str | None, *, gas: str | None = None, into: str | Path | None = None
+) -> dict[str, str]:
+    """Make ``edition`` (an id or unique prefix) the current edition of its gas and pin it there,
+    so later builds leave it current (a roll-back); ``None`` removes the pin of ``gas`` (every
+    gas when ``gas`` is None) and makes the newest passing edition current again. Returns the
+    current editions. An edition that failed the hard checks cannot be made current."""
+    from .edition_checks import passed
+
+    dest = editions_dir(into)
+    pinned = pinned_editions(dest)
+    if edition is None:
+        pinned = {g: i for g, i in pinned.items() if gas is not None and g != gas}
+    else:
+        info = resolve_edition(edition, gas=None, into=dest)
+        if not passed(info.path):
+            raise EditionError(
+                f"Edition {info.id} failed the hard data checks and cannot be made current; "
+                f"see 'koldioxidbudget data check {info.id}'.",
+                key="use_failed_edition",
+                edition=info.id,
+            )
+        pinned[info.gas] = info.id
+    current: dict[str, str] = {}
+    for e in list_editions(dest):
+        if passed(e.path):
+            current[e.gas] = e.id
+    current.update(pinned)
+    _write_pointer(dest, current, pinned)
+    return current
 
 
 def write_edition(

@@ -71,6 +71,10 @@ def _cause_text(change: AreaChange, cause: str, lang: str) -> str:
         return t(f"diff.cause.new-years-{key}", lang, years=year_ranges(change.added_years))
     if cause == "parameters":
         fields = change.changed_params.get("parameters", ())
+        if not fields and "ghg_sectors" in change.changed_tables:
+            # the last step also takes the tables no earlier cause names: a new release of
+            # the greenhouse-gas statistics moves the estimates of the years after the data
+            return t("diff.cause.nowcast", lang)
         if not fields:
             return t("diff.cause.parameters-none", lang)
         return t("diff.cause.parameters", lang, fields=", ".join(fields))

@@ -4,9 +4,12 @@ Swedish, ``1,234.5`` in English; ``28 november 2026`` / ``28 November 2026``."""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math as _math
 
+from babel import Locale
 from babel.dates import format_date as _format_date
+from babel.numbers import NumberPattern, parse_pattern
 
 from ..catalogues import SCIENTIFIC_FROM as _SCIENTIFIC_FROM
 from ..catalogues import decimal_text
@@ -21,13 +24,26 @@ def _loc(lang: str) -> str:
     return _LOCALES.get(lang, "sv_SE")
 
 
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_loc(lang))
+
+
+@functools.cache
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
 def number(value: float, lang: str = "sv", *, decimals: int = 0) -> str:
-    """``value`` with ``decimals`` fixed decimals and locale grouping (any float: see
-    ``decimal_text`` for not-a-number, infinity and huge values)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if _math.isfinite(value) and abs(value) < _SCIENTIFIC_FROM:
-        value = round(value, decimals) + 0.0
-    return decimal_text(value, pattern, _loc(lang)).replace("-", "\u2212")
+    """``value`` with ``decimals`` fixed decimals and locale grouping (Babel's
+    ``format_decimal``, with the parsed locale and pattern kept: a site build formats ~75 000
+    numbers). Not-a-number, infinity and huge values go through ``decimal_text``, which never
+    raises."""
+    if not (_math.isfinite(value) and abs(value) < _SCIENTIFIC_FROM):
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return decimal_text(value, pattern, _loc(lang)).replace("-", "\u2212")
+    text = _pattern(decimals).apply(round(value, decimals) + 0.0, _locale(lang))
+    return text.replace("-", "\u2212")
 
 
 def percent(fraction: float, lang: str = "sv", *, decimals: int = 1) -> str:

@@ -578,9 +578,18 @@ _EDITION = Path(
 )
 async def list_editions_route(request: Request) -> Response:
     split_query(request.query_params.multi_items(), fields=False, preset=False, edition=False)
-    eds = _engine(request).editions()
-    etag = etag_for("editions", tuple(e.id for e in eds))
-    body = dumps({"editions": [_edition_summary(e) for e in eds]})
+    eng = _engine(request)
+    live, since = eng.live()
+    eds = eng.editions()
+    current = set(live.values())
+    etag = etag_for("editions", tuple(e.id for e in eds), tuple(sorted(live.items())), since)
+    body = dumps(
+        {
+            "editions": [dict(_edition_summary(e), current=e.id in current) for e in eds],
+            "current": live,
+            "current_since": since,
+        }
+    )
     return respond(request, body, etag=etag, media_type=JSON, cache_control="public, max-age=60")
 
 
@@ -618,6 +627,40 @@ async def get_licence(request: Request, edition: str = _EDITION) -> Response:
     body = dumps(opendata.licence_note(info))
     return respond(
         request, body, etag=etag_for("licence", info.id), media_type=JSON, cache_control=cc
+    )
+
+
+@router.get(
+    "/editions/{edition}/changes",
+    summary='What is new in an edition ("Nytt i utgåvan")',
+    description="The release note: the input files that are new or changed (publisher, vintage), "
+    "the data years added or revised, how Sweden's budget moved, and the municipalities and "
+    "counties that moved most and why (the attribution of data diff, in Swedish and English "
+    "sentences). Against the edition that was current before it, else the one before it.",
+    response_model=dict[str, Any],
+    responses=_problem_responses(304, 400, 404, 503),
+    operation_id="get-edition-changes",
+)
+async def get_changes(request: Request, edition: str = _EDITION) -> Response:
+    from ..news import load_notes, notes_for
+
+    info, _cc = _edition_in_path(request, edition)
+    eng = _engine(request)
+    key = ("changes", info.id)
+
+    def make() -> bytes:
+        notes = load_notes(info.id, into=eng.root)
+        if notes is None:
+            notes = notes_for(info.id, into=eng.root)
+        if notes is None:
+            raise Problem(404, "not-found", msg("no_changes", edition=info.id))
+        return dumps(notes)
+
+    body = eng.responses.get(key) or await _offload(
+        request, lambda: eng.cached(eng.responses, key, make)
+    )
+    return respond(
+        request, body, etag=etag_for("changes", info.id, body), media_type=JSON, cache_control=SHORT
     )
 
 
@@ -698,9 +741,13 @@ async def download(
 async def health(request: Request) -> Response:
     split_query(request.query_params.multi_items(), fields=False, preset=False, edition=False)
     eng = _engine(request)
+    live, since = eng.live()
     body = dumps(
         {
             "status": "ok",
+            "edition": live.get("CO2"),
+            "current": live,
+            "current_since": since,
             "editions": [e.id for e in eng.editions()],
             "caches": eng.stats(),
             "renderers": eng.renderers(),

@@ -19,7 +19,9 @@ import hashlib
 import importlib.util
 import io
 import logging
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -44,12 +46,46 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
+def cache_dir() -> Path:
+    """Where built assets are kept between runs: ``$KOLDIOXIDBUDGET_CACHE``, else
+    ``$XDG_CACHE_HOME/koldioxidbudget`` (``~/.cache/koldioxidbudget``)."""
+    env = os.environ.get("KOLDIOXIDBUDGET_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "koldioxidbudget"
+
+
+def _cached(name: str, key: str, make: Callable[[], bytes]) -> bytes:
+    """``make()``, kept on disk under ``name`` and a hash of ``key`` (what decides its bytes):
+    the Vega bundle and the font subsets take seconds to make and change only with a package
+    version. A cache that cannot be read or written is skipped."""
+    path = cache_dir() / f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as e:
+        log.info("asset cache %s not written: %s", path, e)
+    return data
+
+
 @functools.cache
 def vega_bundle() -> str:
     """vega-embed, Vega and Vega-Lite as one classic script (``window.vegaEmbed``)."""
     import vl_convert
 
-    return str(vl_convert.javascript_bundle())
+    def make() -> bytes:
+        return str(vl_convert.javascript_bundle()).encode("utf-8")
+
+    key = f"vl-convert {getattr(vl_convert, '__version__', '?')} {vl_convert.__file__}"
+    return _cached("vega-bundle", key, make).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -91,10 +127,21 @@ def find_fonts() -> tuple[FontFile, ...]:
 def _subset(path: Path, weight: int, style: str) -> FontFile:
     try:
         import brotli  # noqa: F401
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
+        import fontTools
     except ImportError:
         return FontFile(weight, style, path.read_bytes(), "truetype")
+
+    def make() -> bytes:
+        return _subset_bytes(path)
+
+    key = f"{fontTools.version} {_hash(path.read_bytes())} {_FONT_TEXT}"
+    return FontFile(weight, style, _cached("font", key, make), "woff2")
+
+
+def _subset_bytes(path: Path) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     opts = subset.Options()
     opts.flavor = "woff2"
     opts.layout_features = ["kern", "liga", "tnum", "lnum"]
@@ -107,7 +154,7 @@ def _subset(path: Path, weight: int, style: str) -> FontFile:
     font.flavor = "woff2"
     buf = io.BytesIO()
     font.save(buf)
-    return FontFile(weight, style, buf.getvalue(), "woff2")
+    return buf.getvalue()
 
 
 def font_face_css(urls: list[str], fonts: tuple[FontFile, ...]) -> str:
@@ -183,7 +230,9 @@ def _write(out: Path, rel: str, data: bytes) -> str:
     path = out / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.write_bytes(data)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
     return rel
 
 
@@ -231,5 +280,10 @@ def write_assets(out: Path) -> AssetSet:
     a.modules = done
     # the host-side resize script keeps a stable name: embed snippets on other sites point at it
     a.files["embed"] = "assets/embed.js"
-    (out / "assets" / "embed.js").write_text(static_text("embed.js"), "utf-8")
+    embed = out / "assets" / "embed.js"
+    text = static_text("embed.js")
+    if not embed.is_file() or embed.read_text("utf-8") != text:
+        tmp = embed.with_name(f".embed.js.{os.getpid()}.tmp")
+        tmp.write_text(text, "utf-8")
+        tmp.replace(embed)
     return a

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -18,7 +19,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
-from ..edition import EditionInfo, editions_dir, list_editions, load_edition, resolve_edition
+from ..edition import (
+    CURRENT_FILE,
+    EditionInfo,
+    current_editions,
+    current_since,
+    editions_dir,
+    list_editions,
+    load_edition,
+    resolve_edition,
+)
 from ..errors import EditionError
 from ..method.budget import METHOD_VERSION, BudgetRun, compute_budgets
 from ..method.inventory import inventory_key
@@ -31,6 +41,8 @@ if TYPE_CHECKING:
     from ..render.pool import RenderPool
 
 __all__ = ["LRU", "Engine", "etag_for"]
+
+log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -142,6 +154,8 @@ class Engine:
         # one computation per key at a time; output locks are always taken before run locks
         self._run_stripes = [threading.Lock() for _ in range(64)]
         self._out_stripes = [threading.Lock() for _ in range(64)]
+        #: the current editions as last read: (pointer file's mtime, {gas: id}, since)
+        self._live: tuple[int, dict[str, str], str | None] = (-2, {}, None)
 
     # -- editions ---------------------------------------------------------------------------
 
@@ -150,6 +164,30 @@ class Engine:
             return self.root.stat().st_mtime_ns
         except OSError:
             return -1
+
+    def live(self) -> tuple[dict[str, str], str | None]:
+        """The current edition per gas and since when (the pointer file's ``updated_at``),
+        re-read when the file changes. When they change, the tables and resolutions of editions
+        that are no longer current are dropped (requests under way keep the tables they hold
+        and finish on the edition they started with; cached responses are keyed by edition id,
+        so none is served for the wrong edition)."""
+        try:
+            m = (self.root / CURRENT_FILE).stat().st_mtime_ns
+        except OSError:
+            m = -1
+        if m != self._live[0]:
+            with self._lock:
+                if m != self._live[0]:
+                    current = current_editions(self.root)
+                    if self._live[0] != -2 and current != self._live[1]:
+                        log.info("current editions now %s (were %s)", current, self._live[1])
+                        keep = set(current.values())
+                        for eid in [e for e in self._tables if e not in keep]:
+                            del self._tables[eid]
+                        self._resolved = LRU(max_items=256)
+                        self._listing = (-1, [])
+                    self._live = (m, current, current_since(self.root))
+        return self._live[1], self._live[2]
 
     def editions(self) -> list[EditionInfo]:
         """Every complete edition, oldest release first (re-listed when the folder changes)."""
@@ -165,6 +203,8 @@ class Engine:
 
         Unknown ids are a 404 in a path and a 422 naming ``edition`` in a query.
         """
+        if query is None:
+            self.live()  # follow the pointer file: a switch drops the old edition's state
         eds = self.editions()
         if not eds:
             raise Problem(

@@ -28,7 +28,7 @@ from ..schema import Tables
 from ..service import CSV_FIELDS, csv_rows
 from .responses import dumps
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "download_bytes", "licence_note"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "area_download_bytes", "download_bytes", "licence_note"]
 
 FORMATS = ("csv", "json", "xlsx")
 MEDIA_TYPES = {
@@ -199,6 +199,29 @@ def download_bytes(fmt: str, info: EditionInfo, tables: Tables, run: BudgetRun) 
         return dumps(doc)
     if fmt == "xlsx":
         return _xlsx(info, tables, run, results)
+    raise ValueError(fmt)
+
+
+def area_download_bytes(
+    fmt: str, info: EditionInfo, tables: Tables, run: BudgetRun, code: str
+) -> bytes:
+    """One area's data in ``fmt`` (csv or xlsx): the same tables as :func:`download_bytes`, for
+    ``code`` only (a customer's package)."""
+    import dataclasses
+
+    result = run.area(code)
+    sub = dataclasses.replace(
+        tables,
+        areas=tables.areas[tables.areas["code"] == code],
+        emissions=tables.emissions[tables.emissions["code"] == code],
+        population=tables.population[tables.population["code"] == code],
+    )
+    if fmt == "csv":
+        buf = io.StringIO()
+        _long_table(info, sub, [result]).to_csv(buf, index=False, lineterminator="\n")
+        return buf.getvalue().encode("utf-8")
+    if fmt == "xlsx":
+        return _xlsx(info, sub, run, [result])
     raise ValueError(fmt)
 
 

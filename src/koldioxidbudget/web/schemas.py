@@ -258,10 +258,19 @@ class EditionSummary(_Open):
     method_version: str | None = None
     built_at: str
     links: dict[str, str]
+    current: bool = Field(
+        default=False, description="Whether this is the current edition of its gas."
+    )
 
 
 class EditionList(BaseModel):
     editions: list[EditionSummary]
+    current: dict[str, str] = Field(
+        default_factory=dict, description="The current edition per gas (what the server uses)."
+    )
+    current_since: str | None = Field(
+        default=None, description="When the current editions last changed (ISO 8601, UTC)."
+    )
 
 
 class SourceNote(_Open):

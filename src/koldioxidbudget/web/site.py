@@ -21,7 +21,9 @@ the export, from ``<script type="application/json">`` blocks.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
+import hashlib
 import json
 import logging
 import os
@@ -270,9 +272,8 @@ def _json_bytes(value: Any) -> bytes:
 def _write_hashed(out: Path, stem: str, ext: str, data: bytes) -> str:
     rel = _assets.hashed(stem, ext, data).replace("assets/", "", 1)
     rel = f"{stem.split('/')[0]}/{Path(rel).name}" if "/" in stem else rel
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if not (out / rel).is_file():  # the name holds the content's hash
+        _write_file(out / rel, data)
     return rel
 
 
@@ -448,11 +449,13 @@ def _area_context(
 # the build
 
 
-def _subsectors(tables: Tables) -> dict[str, list[dict[str, Any]]]:
+def _subsectors(tables: Tables, codes: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     sub = tables.subsectors
     out: dict[str, list[dict[str, Any]]] = {}
     if sub is None or sub.empty:
         return out
+    if codes is not None:
+        sub = sub[sub["code"].isin(codes)]
     for code, part in sub.groupby("code", sort=False):
         out[str(code)] = [
             {
@@ -468,16 +471,19 @@ def _subsectors(tables: Tables) -> dict[str, list[dict[str, Any]]]:
 
 def _changes(
     sd: SiteData, previous_tables: Tables | None, params: Parameters
-) -> dict[str, dict[str, Any]]:
-    """Per area: old/new budget, remaining and rate and the sentences explaining them."""
+) -> tuple[dict[str, dict[str, Any]], list[Any]]:
+    """Per area: old/new budget, remaining and rate and the sentences explaining them; and the
+    changes themselves (``diff.AreaChange``, for the release note)."""
     if previous_tables is None:
-        return {}
-    from .. import diff
+        return {}, []
+    from ..story import changes as diff
 
     out: dict[str, dict[str, Any]] = {}
-    for c in diff.explain_all(previous_tables, sd.tables, params):
+    items = diff.explain_all(previous_tables, sd.tables, params)
+    for c in items:
         out[c.code] = {
             "old_edition": c.old_edition,
+            "new_edition": c.new_edition,
             "budget": {"old": c.budget.old, "new": c.budget.new},
             "remaining": {"old": c.remaining.old, "new": c.remaining.new},
             "rate": {"old": c.rate.old, "new": c.rate.new},
@@ -486,18 +492,35 @@ def _changes(
                 for lang in LANGUAGES
             },
         }
-    return out
+    return out, items
 
 
 @dataclass
 class _Build:
     sd: SiteData
     params: Parameters
-    payloads: dict[str, dict[str, Any]]
-    results: dict[str, dict[str, AreaResult]]
+    codes: list[str]
+    changes: dict[str, dict[str, Any]]
     subsectors: dict[str, list[dict[str, Any]]]
     manifest: dict[str, Any]
     sweden_map: SwedenMap | None
+    notes: list[dict[str, Any]]
+    change_items: list[Any] = dataclasses.field(default_factory=list)
+    payloads: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    results: dict[str, dict[str, AreaResult]] = dataclasses.field(default_factory=dict)
+
+    def area(self, code: str) -> tuple[dict[str, AreaResult], dict[str, Any]]:
+        """One area's results for every cell and its payload (computed once)."""
+        if code not in self.payloads:
+            res = self.sd.results(code)
+            self.results[code] = res
+            self.payloads[code] = area_payload(
+                res,
+                self.sd.cells[0].id,
+                subsectors=self.subsectors.get(code),
+                changes=self.changes.get(code),
+            )
+        return self.results[code], self.payloads[code]
 
 
 def _prepare(
@@ -507,26 +530,22 @@ def _prepare(
     codes: list[str] | None,
     manifest: dict[str, Any],
     geo_dir: Path | None,
+    notes: list[dict[str, Any]] | None = None,
+    with_changes: bool = True,
+    with_map: bool = True,
 ) -> _Build:
     sd = site_data(tables, params)
-    changes = _changes(sd, previous_tables, sd.cells[0].params)
-    subs = _subsectors(tables)
-    payloads: dict[str, dict[str, Any]] = {}
-    results: dict[str, dict[str, AreaResult]] = {}
-    for code in codes or list(sd.default.codes):
-        res = sd.results(code)
-        results[code] = res
-        payloads[code] = area_payload(
-            res, sd.cells[0].id, subsectors=subs.get(code), changes=changes.get(code)
-        )
+    changes, items = _changes(sd, previous_tables, sd.cells[0].params) if with_changes else ({}, [])
     return _Build(
         sd,
         sd.cells[0].params,
-        payloads,
-        results,
-        subs,
+        list(codes or sd.default.codes),
+        changes,
+        _subsectors(tables, codes),
         manifest,
-        load_map(geo_dir) if geo_dir else None,
+        load_map(geo_dir) if geo_dir and with_map else None,
+        list(notes or []),
+        items,
     )
 
 
@@ -545,13 +564,12 @@ def _common(lang: str, root: str, a: _assets.AssetSet, b: _Build) -> dict[str, A
     }
 
 
-def _start_rows(b: _Build, lang: str) -> list[dict[str, Any]]:
+def _start_rows(b: _Build, defaults: dict[str, AreaResult], lang: str) -> list[dict[str, Any]]:
     run = b.sd.default
     p = b.params
     names = dict(zip(run.codes, run.names, strict=True))
     rows = []
-    for code, res in b.results.items():
-        r = res[b.sd.cells[0].id]
+    for code, r in defaults.items():
         rows.append(
             {
                 "code": code,
@@ -579,9 +597,45 @@ def _start_rows(b: _Build, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _render(env: jinja2.Environment, name: str, path: Path, ctx: dict[str, Any]) -> None:
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary sibling, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(env.get_template(name).render(**ctx), "utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _render(env: jinja2.Environment, name: str, path: Path, ctx: dict[str, Any]) -> None:
+    _write_file(path, env.get_template(name).render(**ctx).encode("utf-8"))
+
+
+#: The record of a built site: edition, what its pages were built from, and per area the
+#: fingerprint of its figures and its data file (for incremental builds).
+SITE_RECORD = "site.json"
+#: Below this many areas a build renders in this process; above, in ``_workers()`` processes.
+_PARALLEL_FROM = 24
+
+
+def _workers() -> int:
+    env = os.environ.get("KOLDIOXIDBUDGET_SITE_WORKERS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def fingerprint(payload: dict[str, Any]) -> str:
+    """A hash of an area's figures: its payload without the edition id and the comparison with
+    the previous edition (an area whose figures did not move keeps its pages)."""
+    figures = {k: v for k, v in payload.items() if k not in ("edition", "changes")}
+    return hashlib.sha256(_json_bytes(figures)).hexdigest()[:16]
+
+
+def _read_record(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / SITE_RECORD).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def build_site(
@@ -596,41 +650,119 @@ def build_site(
     editions_dir: str | Path | None = None,
     geo_dir: str | Path | None = None,
     clean: bool = True,
+    incremental: bool = False,
+    only: list[str] | None = None,
+    notes: list[dict[str, Any]] | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Write the static site for every area (or ``codes``) into ``out``.
 
     ``tables`` (and ``previous_tables``) skip loading editions (tests). Otherwise the edition
-    ``edition`` (default: newest CO2) and, for "what changed", the edition before it are loaded.
+    ``edition`` (default: the current CO2 one) and, for "what changed", the edition its kept
+    release note compares with (else the edition before it) are loaded.
     ``geo_dir`` holds the boundary files (default: ``$KOLDIOXIDBUDGET_SOURCES/geo``).
+
+    ``incremental``: in a site built before with the same templates, texts and parameters,
+    rewrite only the areas whose figures changed (:func:`fingerprint`), the start pages, the
+    pages about the data and the release notes; otherwise build everything. ``only``: rewrite
+    just these areas' pages and data in a built site (the start page is left as it is).
+    ``notes`` are the release notes to publish (default: those kept beside the editions, and
+    one made for this edition when none is kept). Every file is written to a temporary name and
+    renamed; a full build is made in a temporary folder that replaces ``out`` at the end.
     """
     started = time.perf_counter()
     params = parameters_from(preset, overrides)
     manifest: dict[str, Any] = {}
+    info = None
     if tables is None:
-        from ..service import assemble
+        from ..edition import load_edition, previous_edition, resolve_edition
+        from ..news import list_notes, load_notes
 
-        sc = assemble(params, edition=edition, editions_dir=str(editions_dir or "") or None)
-        manifest = sc.edition.manifest if sc.edition else {}
-        tables = sc.tables
-        if previous_tables is None:
-            previous_tables = sc.previous_tables
+        info = resolve_edition(edition, into=editions_dir)
+        manifest = info.manifest
+        tables = load_edition(info.id, into=editions_dir, subsectors=True)
+        if notes is None:
+            notes = list_notes(into=editions_dir)
+        kept = load_notes(info.id, into=editions_dir)
+        if previous_tables is None and not only:
+            prev_id = kept.get("previous") if kept else None
+            if not prev_id:
+                prev = previous_edition(info.id, into=editions_dir)
+                prev_id = prev.id if prev is not None else None
+            if prev_id:
+                previous_tables = load_edition(prev_id, gas=None, into=editions_dir)
     if geo_dir is None:
         src = os.environ.get("KOLDIOXIDBUDGET_SOURCES")
         geo_dir = Path(src) / "geo" if src else None
-    b = _prepare(
-        tables, params, previous_tables, codes, manifest, Path(geo_dir) if geo_dir else None
-    )
-
     out = Path(out)
+    record = _read_record(out)
+    key = _build_key(params)
+    if only:
+        from ..areas import find_area
+
+        if record.get("key") != key or not (out / "data" / "index.json").is_file():
+            raise ParameterError(
+                f"{out} holds no site built with these templates and parameters; build the "
+                "whole site first ('koldioxidbudget site build').",
+                key="site_not_built",
+                folder=str(out),
+            )
+        only = [find_area(tables.areas, q).code for q in only]
+    # one area in the edition the site shows keeps the comparison its page had
+    same_edition = bool(only) and record.get("edition") == tables.edition_id
+    if only and not same_edition and previous_tables is None and info is not None:
+        from ..edition import load_edition, previous_edition
+
+        prev = previous_edition(info.id, into=editions_dir)
+        if prev is not None:
+            previous_tables = load_edition(prev.id, gas=None, into=editions_dir)
+    b = _prepare(
+        tables,
+        params,
+        previous_tables,
+        only or codes,
+        manifest,
+        Path(geo_dir) if geo_dir else None,
+        notes,
+        with_changes=not same_edition,
+        with_map=not only,
+    )
+    if same_edition and only:
+        b.changes = _kept_changes(out, record, only)
+    if (
+        b.change_items
+        and info is not None
+        and not any(n.get("edition") == info.id for n in b.notes)
+    ):
+        from ..edition import resolve_edition as _resolve
+        from ..news import release_notes
+
+        prev_info = _resolve(b.change_items[0].old_edition, gas=None, into=editions_dir)
+        b.notes.insert(0, release_notes(prev_info, info, b.change_items))
+
+    if only:
+        pages, rebuilt = _write_some(out, b, record, key, only, workers)
+        return BuildReport(
+            out, tables.edition_id, len(rebuilt), pages, time.perf_counter() - started
+        )
+    if incremental and record.get("key") == key and out.is_dir():
+        pages, rebuilt = _write_incremental(out, b, record, key, workers)
+        return BuildReport(
+            out, tables.edition_id, len(rebuilt), pages, time.perf_counter() - started
+        )
+
     tmp = Path(
         tempfile.mkdtemp(prefix=".tmp-site-", dir=out.parent if out.parent.exists() else None)
     )
     try:
-        pages = _write_site(tmp, b)
-        if out.exists() and clean:
-            shutil.rmtree(out)
+        pages = _write_site(tmp, b, key, workers)
         out.parent.mkdir(parents=True, exist_ok=True)
-        if out.exists():
+        if out.exists() and clean:
+            old = out.with_name(f".old-{out.name}-{os.getpid()}")
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        elif out.exists():
             shutil.copytree(tmp, out, dirs_exist_ok=True)
             shutil.rmtree(tmp)
         else:
@@ -638,36 +770,191 @@ def build_site(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return BuildReport(
-        out, tables.edition_id, len(b.payloads), pages, time.perf_counter() - started
-    )
+    return BuildReport(out, tables.edition_id, len(b.codes), pages, time.perf_counter() - started)
 
 
-def _write_site(out: Path, b: _Build) -> int:
-    env = _env()
+def _kept_changes(out: Path, record: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    """The comparisons the built site's data files hold for ``codes``."""
+    kept = {}
+    for code in codes:
+        rel = record.get("areas", {}).get(code, {}).get("data")
+        try:
+            changes = json.loads((out / rel).read_text("utf-8")).get("changes") if rel else None
+        except (OSError, ValueError):
+            changes = None
+        if changes:
+            kept[code] = changes
+    return kept
+
+
+def _build_key(params: Parameters) -> str:
+    """What every page depends on besides its area's figures: the package's templates, texts,
+    static files and method version, and the parameters."""
+    h = hashlib.sha256()
+    h.update(METHOD_VERSION.encode())
+    h.update(repr(params).encode())
+    pkg = Path(__file__).resolve().parent
+    for folder in (pkg / "templates", pkg / "static", pkg.parent / "story" / "texts"):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                h.update(f.relative_to(pkg.parent).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class _Shared:
+    """What every area page needs: the asset URLs and the UI payload per language."""
+
+    assets: _assets.AssetSet
+    ui: dict[str, str]
+
+
+def _write_shared_assets(out: Path, b: _Build) -> _Shared:
     a = _assets.write_assets(out)
     cells = _cell_options(b.sd)
+    ui = {}
     for lang in LANGUAGES:
-        ui = _json_bytes(ui_payload(lang, b.params, cells))
-        a.files[f"ui-{lang}"] = _write_hashed(out, f"assets/ui-{lang}", "json", ui)
-    data_urls = {}
-    for code, payload in b.payloads.items():
-        data_urls[code] = _write_hashed(out, f"data/{code}", "json", _json_bytes(payload))
-    (out / "data" / "index.json").write_bytes(
-        _json_bytes({"edition": b.sd.tables.edition_id, "areas": data_urls})
+        data = _json_bytes(ui_payload(lang, b.params, cells))
+        ui[lang] = _write_hashed(out, f"assets/ui-{lang}", "json", data)
+        a.files[f"ui-{lang}"] = ui[lang]
+    return _Shared(a, ui)
+
+
+def _write_area(
+    out: Path, b: _Build, sh: _Shared, env: jinja2.Environment, code: str
+) -> tuple[str, str, int]:
+    """One area: its data file and its pages in both languages. Returns the data file's path,
+    the fingerprint of its figures and the number of pages."""
+    res, payload = b.area(code)
+    data_url = _write_hashed(out, f"data/{code}", "json", _json_bytes(payload))
+    pages = 0
+    for lang in LANGUAGES:
+        ctx = _area_context(b.sd, code, payload, res, lang, b.subsectors.get(code, []))
+        ctx["news_url"] = _news_link(b, payload)
+        for mode, folder, root in (
+            ("page", out / lang / code, "../../"),
+            ("slides", out / lang / code / "presentation", "../../../"),
+            ("embed", out / lang / code / "embed", "../../../"),
+        ):
+            _render(
+                env,
+                "area.html",
+                folder / "index.html",
+                {
+                    **_common(lang, root, sh.assets, b),
+                    **ctx,
+                    "mode": mode,
+                    "page": "area",
+                    "data_url": root + data_url,
+                    "ui_url": root + sh.assets.files[f"ui-{lang}"],
+                    "views": VIEWS,
+                },
+            )
+            pages += 1
+    return data_url, fingerprint(payload), pages
+
+
+def _news_link(b: _Build, payload: dict[str, Any]) -> str | None:
+    """The release note an area page's changes link to (relative to the site root)."""
+    changes = payload.get("changes")
+    if not changes:
+        return None
+    eid = changes.get("new_edition") or payload.get("edition")
+    if any(n.get("edition") == eid for n in b.notes):
+        return f"{NEWS}/{eid}/"
+    return None
+
+
+#: The folder of the release notes ("Nytt i utgåvan") under each language.
+NEWS = "nytt"
+
+# state of a forked worker: the build, where it writes and the fingerprints to keep
+_WORKER: dict[str, Any] = {}
+
+_Done = tuple[str, str | None, str, int, AreaResult]
+
+
+def _one(
+    out: Path, b: _Build, sh: _Shared, env: jinja2.Environment, code: str, keep: dict[str, str]
+) -> _Done:
+    """Write one area unless its figures have the fingerprint ``keep[code]`` (then nothing is
+    written and the data path is None)."""
+    res, payload = b.area(code)
+    default = res[b.sd.cells[0].id]
+    fp = fingerprint(payload)
+    if keep.get(code) == fp:
+        return code, None, fp, 0, default
+    data_url, fp, pages = _write_area(out, b, sh, env, code)
+    return code, data_url, fp, pages, default
+
+
+def _work(codes: list[str]) -> list[_Done]:
+    w = _WORKER
+    env = _env()
+    return [_one(w["out"], w["b"], w["shared"], env, c, w["keep"]) for c in codes]
+
+
+def _write_areas(
+    out: Path,
+    b: _Build,
+    sh: _Shared,
+    codes: list[str],
+    workers: int | None,
+    keep: dict[str, str] | None = None,
+) -> dict[str, _Done]:
+    """Write ``codes``, except those whose figures still have the fingerprint in ``keep``. With
+    many areas, in ``workers`` forked processes: the engine's runs are computed before the fork
+    and shared; each process computes its areas' results and writes their files."""
+    n = workers or _workers()
+    keep = keep or {}
+    results: dict[str, _Done] = {}
+    if n > 1 and len(codes) >= _PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _WORKER.update(b=b, out=out, shared=sh, keep=keep)
+        chunks = [codes[i::n] for i in range(n)]
+        try:
+            with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+                for part in pool.map(_work, chunks):
+                    for done in part:
+                        results[done[0]] = done
+        finally:
+            _WORKER.clear()
+    else:
+        env = _env()
+        for code in codes:
+            results[code] = _one(out, b, sh, env, code, keep)
+    return results
+
+
+def _write_common(
+    out: Path,
+    b: _Build,
+    sh: _Shared,
+    defaults: dict[str, AreaResult],
+    data_urls: dict[str, str],
+) -> int:
+    """The start pages, the pages about the data, the release notes, ``data/index.json`` and the
+    root redirect. Returns the number of pages."""
+    env = _env()
+    a = sh.assets
+    _write_file(
+        out / "data" / "index.json",
+        _json_bytes({"edition": b.sd.tables.edition_id, "areas": data_urls}),
     )
     pages = 0
     today = _dt.date.today()
     for lang in LANGUAGES:
-        root1, root2, root3 = "../", "../../", "../../../"
-        rows = _start_rows(b, lang)
+        rows = _start_rows(b, defaults, lang)
         counties = [r for r in rows if r["level"] == "lan"]
         _render(
             env,
             "start.html",
             out / lang / "index.html",
             {
-                **_common(lang, root1, a, b),
+                **_common(lang, "../", a, b),
                 "rows": rows,
                 "counties": counties,
                 "map": b.sweden_map,
@@ -686,7 +973,7 @@ def _write_site(out: Path, b: _Build) -> int:
                 f"{key}.html",
                 out / lang / slug / "index.html",
                 {
-                    **_common(lang, root2, a, b),
+                    **_common(lang, "../../", a, b),
                     "page": key,
                     "manifest": b.manifest,
                     "last_data_year": b.sd.default.inventory.last_data_year,
@@ -696,32 +983,110 @@ def _write_site(out: Path, b: _Build) -> int:
                 },
             )
             pages += 1
-        for code, payload in b.payloads.items():
-            ctx = _area_context(
-                b.sd, code, payload, b.results[code], lang, b.subsectors.get(code, [])
-            )
-            for mode, folder, root in (
-                ("page", out / lang / code, root2),
-                ("slides", out / lang / code / "presentation", root3),
-                ("embed", out / lang / code / "embed", root3),
-            ):
-                _render(
-                    env,
-                    "area.html",
-                    folder / "index.html",
-                    {
-                        **_common(lang, root, a, b),
-                        **ctx,
-                        "mode": mode,
-                        "page": "area",
-                        "data_url": root + data_urls[code],
-                        "ui_url": root + a.files[f"ui-{lang}"],
-                        "views": VIEWS,
-                    },
-                )
-                pages += 1
-    (out / "index.html").write_text(env.get_template("redirect.html").render(), "utf-8")
+        pages += _write_news(out, b, sh, env, lang)
+    _write_file(out / "index.html", env.get_template("redirect.html").render().encode("utf-8"))
     return pages + 1
+
+
+def _write_news(out: Path, b: _Build, sh: _Shared, env: jinja2.Environment, lang: str) -> int:
+    """``<lang>/nytt/`` (every release note, newest first) and ``<lang>/nytt/<edition>/``."""
+    from ..news import news_context, news_index_context
+
+    pages = 0
+    for n in b.notes:
+        _render(
+            env,
+            "news.html",
+            out / lang / NEWS / str(n["edition"]) / "index.html",
+            {**_common(lang, "../../../", sh.assets, b), "page": "news", **news_context(n, lang)},
+        )
+        pages += 1
+    _render(
+        env,
+        "news.html",
+        out / lang / NEWS / "index.html",
+        {
+            **_common(lang, "../../", sh.assets, b),
+            "page": "news",
+            **news_index_context(b.notes, lang),
+        },
+    )
+    return pages + 1
+
+
+def _record(out: Path, b: _Build, key: str, areas: dict[str, dict[str, str]]) -> None:
+    doc = {
+        "edition": b.sd.tables.edition_id,
+        "key": key,
+        "built_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "areas": areas,
+    }
+    _write_file(out / SITE_RECORD, _json_bytes(doc))
+
+
+def _write_site(out: Path, b: _Build, key: str, workers: int | None = None) -> int:
+    sh = _write_shared_assets(out, b)
+    done = _write_areas(out, b, sh, b.codes, workers)
+    areas = {c: {"hash": done[c][2], "data": str(done[c][1])} for c in b.codes}
+    pages = sum(d[3] for d in done.values())
+    defaults = {c: done[c][4] for c in b.codes}
+    pages += _write_common(out, b, sh, defaults, {c: a["data"] for c, a in areas.items()})
+    _record(out, b, key, areas)
+    return pages
+
+
+def _write_incremental(
+    out: Path, b: _Build, record: dict[str, Any], key: str, workers: int | None
+) -> tuple[int, list[str]]:
+    """Rewrite the areas whose figures changed and the common pages in a built site."""
+    old = record.get("areas", {})
+    sh = _write_shared_assets(out, b)
+
+    keep = {
+        c: str(a.get("hash"))
+        for c, a in old.items()
+        if isinstance(a, dict) and (out / str(a.get("data", ""))).is_file()
+    }
+    done = _write_areas(out, b, sh, b.codes, workers, keep=keep)
+    areas = {}
+    for code in b.codes:
+        _c, data_url, fp, _pages, _r = done[code]
+        areas[code] = {"hash": fp, "data": data_url} if data_url else old[code]
+    pages = sum(d[3] for d in done.values())
+    defaults = {c: done[c][4] for c in b.codes}
+    pages += _write_common(out, b, sh, defaults, {c: a["data"] for c, a in areas.items()})
+    _record(out, b, key, areas)
+    _remove_unreferenced(out, old, areas)
+    return pages, sorted(c for c, d in done.items() if d[1])
+
+
+def _write_some(
+    out: Path, b: _Build, record: dict[str, Any], key: str, codes: list[str], workers: int | None
+) -> tuple[int, list[str]]:
+    """Rewrite ``codes``' pages and data in a built site, and ``data/index.json``."""
+    old = dict(record.get("areas", {}))
+    sh = _write_shared_assets(out, b)
+    done = _write_areas(out, b, sh, codes, workers)
+    areas = dict(old)
+    for code, (_c, data_url, fp, _pages, _r) in done.items():
+        areas[code] = {"hash": fp, "data": str(data_url)}
+    index = {"edition": record.get("edition"), "areas": {c: a["data"] for c, a in areas.items()}}
+    _write_file(out / "data" / "index.json", _json_bytes(index))
+    _write_file(out / SITE_RECORD, _json_bytes(dict(record, areas=areas)))
+    _remove_unreferenced(out, old, areas)
+    return sum(d[3] for d in done.values()), sorted(done)
+
+
+def _remove_unreferenced(
+    out: Path, old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]
+) -> None:
+    """Remove the data files the pages no longer name (after the pages naming the new ones are
+    in place)."""
+    keep = {a["data"] for a in new.values()}
+    for a in old.values():
+        rel = a.get("data")
+        if rel and rel not in keep:
+            (out / rel).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -781,8 +1146,9 @@ def _export_html(b: _Build, code: str, lang: str, mode: str = "page") -> str:
         + "\n"
         + _assets.static_text("site.css")
     )
-    payload = b.payloads[code]
-    ctx = _area_context(b.sd, code, payload, b.results[code], lang, b.subsectors.get(code, []))
+    res, payload = b.area(code)
+    ctx = _area_context(b.sd, code, payload, res, lang, b.subsectors.get(code, []))
+    ctx["news_url"] = None
     a = _assets.AssetSet()
     ui = ui_payload(lang, b.params, _cell_options(b.sd))
     inline = {
