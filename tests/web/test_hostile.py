@@ -136,4 +136,9 @@ def test_reports_and_downloads_wait_in_a_bounded_queue() -> None:
     async def _collect(coro: Any, results: list[int]) -> None:
         results.append((await coro)[0])
 
-    anyio.run(main)
+    # a thread of its own: another test of this worker process (the browser's sync API) may
+    # hold an event loop in the main thread
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as ex:
+        ex.submit(anyio.run, main).result()
