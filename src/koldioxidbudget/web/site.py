@@ -381,9 +381,9 @@ def _steps_text(sd: SiteData, lang: str) -> list[str]:
         t(
             "site.method.national",
             lang,
-            budget=fmt.tonnes(nat.budget_t, lang),
+            budget=" ".join(tonnes_words(nat.budget_t, lang)),
             year=nat.budget_from,
-            overhead=fmt.tonnes(nat.overhead_t, lang),
+            overhead=" ".join(tonnes_words(nat.overhead_t, lang)),
         ),
         t(
             "site.method.allocation",
@@ -395,10 +395,8 @@ def _steps_text(sd: SiteData, lang: str) -> list[str]:
         t(
             "site.method.convention",
             lang,
-            definition=_label("report.convention_explain", conv.id, lang)
-            + " ("
-            + _label("report.convention", conv.id, lang)
-            + ")",
+            definition=_label("report.convention_explain", conv.id, lang).rstrip("."),
+            convention=_label("report.convention", conv.id, lang),
         ),
     ]
 
@@ -921,8 +919,7 @@ def _export_html(b: _Build, code: str, lang: str, mode: str = "page") -> str:
         "ui": ui,
     }
     return env.get_template("area.html").render(
-        **{**_common(lang, "", a, b), "inline": inline, "exported": True},
-        **ctx,
+        **{**_common(lang, "", a, b), "inline": inline, "exported": True, **ctx},
         mode=mode,
         page="area",
         data_url="",

@@ -136,7 +136,7 @@ function pathsTable(data, ui, rows) {
   const lookup = new Map(rows.map((r) => [`${r.series}|${r.year}`, r.value]));
   const lang = ui.lang;
   return {
-    columns: [T["chart.year"], ...series.map((s) => `${s} (kt)`)],
+    columns: [T["chart.year"], ...series.map((s) => `${s} (${T.unit_kt_short})`)],
     rows: ys.map((y) => [String(y), ...series.map((s) => (lookup.has(`${s}|${y}`) ? number(lookup.get(`${s}|${y}`), lang, 1) : ""))]),
     raw: ys.map((y) => [y, ...series.map((s) => (lookup.has(`${s}|${y}`) ? lookup.get(`${s}|${y}`) : ""))]),
   };
@@ -149,7 +149,7 @@ function barsTable(ui, bars) {
   const ys = [...new Set(bars.map((r) => r.year))].sort((a, b) => a - b);
   const lookup = new Map(bars.map((r) => [`${r.sector}|${r.year}`, r.value]));
   return {
-    columns: [T["chart.year"], ...sectors.map((s) => `${s} (kt)`)],
+    columns: [T["chart.year"], ...sectors.map((s) => `${s} (${T.unit_kt_short})`)],
     rows: ys.map((y) => [String(y), ...sectors.map((s) => (lookup.has(`${s}|${y}`) ? number(lookup.get(`${s}|${y}`), lang, 1) : ""))]),
     raw: ys.map((y) => [y, ...sectors.map((s) => lookup.get(`${s}|${y}`) ?? "")]),
   };
@@ -240,8 +240,8 @@ function models(data, ui, state) {
           last: percent(cases[cases.length - 1].rate, lang),
         }),
         table: {
-          columns: [T["chart.delay_chart_x"], T["scen.delay_rate"] + " (%)", T["scen.delay_extra"] + " (t)"],
-          rows: cases.map((c) => [String(c.start_year), percent(c.rate, lang), tonnes(c.extra_t, lang)]),
+          columns: [T["chart.delay_chart_x"], T["scen.delay_rate"] + " (%)", `${T["scen.delay_extra"]} (${T.unit_t_short})`],
+          rows: cases.map((c) => [String(c.start_year), percent(c.rate, lang), number(c.extra_t, lang, 0)]),
           raw: cases.map((c) => [c.start_year, c.rate * 100, Math.round(c.extra_t)]),
         },
       };
@@ -270,7 +270,7 @@ function models(data, ui, state) {
           budget: number(c.remaining_t / KT, lang, 0),
         }),
         table: {
-          columns: ["", "kt"],
+          columns: ["", T.unit_kt_short],
           rows: [...rows.map((r) => [r.label, r.text]), [T["chart.cumulative_budget"], number(c.remaining_t / KT, lang, 0)]],
           raw: [...entries.map(([l, v]) => [l, v / KT]), [T["chart.cumulative_budget"], c.remaining_t / KT]],
         },
@@ -331,7 +331,7 @@ function models(data, ui, state) {
         datasets: { d0: rows },
         description: fill(T["chart.ledger_desc"], { from: data.budget_from }),
         table: {
-          columns: [T["ledger.col_year"], T["ledger.col_emitted"] + " (kt)", T["ledger.col_planned"] + " (kt)"],
+          columns: [T["ledger.col_year"], `${T["ledger.col_emitted"]} (${T.unit_kt_short})`, `${T["ledger.col_planned"]} (${T.unit_kt_short})`],
           rows: data.ledger.map((l) => [String(l.year), number(l.emitted_t / KT, lang, 1), number(l.planned_t / KT, lang, 1)]),
           raw: data.ledger.map((l) => [l.year, l.emitted_t / KT, l.planned_t / KT]),
         },
@@ -416,7 +416,7 @@ function updateDelay(data, ui, state) {
   out.textContent = fill(out.dataset.template, { n: state.delay, year: data.as_of + state.delay });
   document.getElementById("delay")?.setAttribute("aria-valuetext", out.textContent);
   document.getElementById("delay-rate").textContent = d.exhausted ? T["scen.delay_exhausted"] : percent(d.rate, lang);
-  document.getElementById("delay-extra").textContent = tonnes(d.extra_t, lang);
+  document.getElementById("delay-extra").textContent = tonnesWords(d.extra_t, lang, T).join(" ");
   document.getElementById("delay-year").textContent = d.near_zero_year === null ? T.none : String(Math.floor(d.near_zero_year));
 }
 
@@ -436,7 +436,7 @@ function updateSectors(data, ui, state) {
   const total = document.getElementById("sector-total");
   if (total) {
     const share = w.budget_t > 0 ? w.cumulative_t / w.budget_t : Infinity;
-    total.textContent = `${fill(T["scen.total"], { from: data.as_of, to: data.horizon_year })}: ${tonnes(w.cumulative_t, lang)}, ${fill(T["scen.of_budget"], { share: Number.isFinite(share) ? percent(share, lang, 0) : "–" })} – ${w.within_budget ? T["js.within_budget"] : T["js.over_budget"]}.`;
+    total.textContent = `${fill(T["scen.total"], { from: data.as_of, to: data.horizon_year })}: ${tonnesWords(w.cumulative_t, lang, T).join(" ")}, ${fill(T["scen.of_budget"], { share: Number.isFinite(share) ? percent(share, lang, 0) : "–" })} – ${w.within_budget ? T["js.within_budget"] : T["js.over_budget"]}.`;
     total.classList.toggle("over", !w.within_budget);
   }
 }
