@@ -100,7 +100,7 @@ def test_site_delay_slider_by_keyboard(page: Any, server: Any, runs: dict[str, A
     expected = fmt.percent(d.rate, "sv") if not d.exhausted else None
     if expected:
         assert page.inner_text("#delay-rate") == expected
-    assert page.inner_text("#delay-extra") == fmt.tonnes(d.extra_t, "sv")
+    assert page.inner_text("#delay-extra") == " ".join(tonnes_words(d.extra_t, "sv"))
     # a sector slider moves the cumulative total
     before = page.inner_text("#sector-total")
     page.focus("#rate-transporter")
