@@ -31,7 +31,12 @@ function fillSlots(data, ui, cellId) {
   if (s3) s3.textContent = c.exhausted ? s3.dataset.exhausted : fill(s3.dataset.template, { year: c.exhaustion_year ?? T.none });
   set("rate", percent(c.rate, lang));
   const s4 = slot("s4-share");
-  if (s4) s4.textContent = fill(s4.dataset.template, { n: c.one_in_n ? fill(T["tile.one_in_n_value"], { n: c.one_in_n }) : T.none });
+  if (s4) {
+    // a spent budget: "100 %" is the engine's answer, but the message is that it is spent
+    s4.textContent = c.exhausted
+      ? `${T["tile.exhausted"]} ${T["slides.s3_notes_exhausted"]}`
+      : fill(s4.dataset.template, { n: c.one_in_n ? fill(T["tile.one_in_n_value"], { n: c.one_in_n }) : T.none });
+  }
   const [t, p] = cellId.split("-");
   const ct = slot("cell-text");
   if (ct) ct.textContent = fill(ct.dataset.template, { temperature: number(parseFloat(t), lang, 1), probability: p });
