@@ -29,9 +29,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         for k, v in self.extra_headers.items():
             self.send_header(k, v)
         if self.csp and self.path.split("?")[0].endswith((".html", "/")):
-            # the API's policy for HTML pages, plus frame-src 'self' for the embedding guide's
-            # live preview (an iframe of this site's own embed page)
-            self.send_header("Content-Security-Policy", html_csp("*") + "; frame-src 'self'")
+            # the API's policy for HTML pages, exactly (it allows frame-src 'self' for the
+            # embedding guide's live preview)
+            self.send_header("Content-Security-Policy", html_csp("*"))
         super().end_headers()
 
     def send_head(self):  # type: ignore[no-untyped-def]

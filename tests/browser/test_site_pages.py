@@ -11,6 +11,7 @@ import pytest
 from koldioxidbudget.method.cells import compute_cells
 from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.story import fmt
+from koldioxidbudget.web.site import tonnes_words
 from tests.browser.conftest import ready, shot, wait_js
 
 
@@ -78,8 +79,8 @@ def test_site_key_figures_equal_the_engine(page: Any, server: Any, runs: dict[st
             wait_js(
                 page, f"new URLSearchParams(location.search).get('cell') === {cid!r} || {default}"
             )
-            assert _tile(page, "budget") == fmt.tonnes(r.budget_t, "sv")
-            assert _tile(page, "remaining") == fmt.tonnes(r.remaining_t, "sv")
+            assert _tile(page, "budget") == tonnes_words(r.budget_t, "sv")[0]
+            assert _tile(page, "remaining") == tonnes_words(r.remaining_t, "sv")[0]
             assert _tile(page, "rate") == fmt.percent(r.rate, "sv")
             if r.years_left is not None:
                 assert _tile(page, "years") == fmt.number(r.years_left, "sv", decimals=1)
@@ -99,7 +100,7 @@ def test_site_delay_slider_by_keyboard(page: Any, server: Any, runs: dict[str, A
     expected = fmt.percent(d.rate, "sv") if not d.exhausted else None
     if expected:
         assert page.inner_text("#delay-rate") == expected
-    assert page.inner_text("#delay-extra") == fmt.tonnes(d.extra_t, "sv")
+    assert page.inner_text("#delay-extra") == " ".join(tonnes_words(d.extra_t, "sv"))
     # a sector slider moves the cumulative total
     before = page.inner_text("#sector-total")
     page.focus("#rate-transporter")
@@ -115,7 +116,7 @@ def test_site_toggle_paths_and_deep_link(page: Any, server: Any) -> None:
     page.uncheck('#path-toggles input[value="trend"]')
     wait_js(page, "location.search.includes('hide=trend')")
     series = page.evaluate("window.__kb.charts.main.view.data('lines').map(d => d.series)")
-    assert "Nuvarande trend" not in series and "Ingen minskning" in series
+    assert "Nuvarande trend (rak linje)" not in series and "Ingen minskning" in series
     # the URL restores the state
     url = server.url + "sv/0380/?view=scenarier&cell=1.5-50&delay=4&hide=trend"
     page.goto(url)
@@ -172,15 +173,15 @@ def test_site_slides_step_with_arrow_keys(page: Any, server: Any) -> None:
     page.goto(server.url + "sv/0380/presentation/")
     ready(page)
     assert page.is_visible('.slide[data-slide="1"]')
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    wait_js(page, "document.querySelector('.slide[data-slide=\"3\"] svg') !== null")
-    assert page.url.endswith("#3")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    wait_js(page, "document.querySelector('.slide[data-slide=\"5\"] svg') !== null")
+    assert page.url.endswith("#5")
     page.keyboard.press("n")
     assert page.is_visible("#notes") and page.inner_text("#notes").strip()
     shot(page, "slides")
     page.keyboard.press("ArrowLeft")
-    assert page.is_visible('.slide[data-slide="2"]')
+    assert page.is_visible('.slide[data-slide="4"]')
 
 
 def test_site_numbers_format_like_babel(page: Any, server: Any, site_dir: Any) -> None:

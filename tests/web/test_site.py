@@ -15,7 +15,7 @@ from koldioxidbudget.method.cells import cells_for
 from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web import assets
-from koldioxidbudget.web.site import build_site, export_area, rate_bin, years_bin
+from koldioxidbudget.web.site import build_site, export_area, rate_bin, tonnes_words, years_bin
 from koldioxidbudget.web.specs import templatise
 from tests.conftest import make_tables
 
@@ -67,11 +67,11 @@ def test_site_static_key_figures_are_the_engines(site: Path, tables) -> None:  #
     r = compute_budgets(tables=tables, params=p).area("0101")
     html = (site / "sv" / "0101" / "index.html").read_text("utf-8")
     for value in (
-        fmt.tonnes(r.budget_t, "sv"),
-        fmt.tonnes(r.remaining_t, "sv"),
+        tonnes_words(r.budget_t, "sv")[0],
+        tonnes_words(r.remaining_t, "sv")[0],
         fmt.percent(r.rate, "sv"),
     ):
-        assert f'<p class="tile-value">{value}</p>' in html
+        assert f'<span class="tile-value">{value}</span>' in html
     data_url = re.search(r'data-data="\.\./\.\./([^"]+)"', html).group(1)  # type: ignore[union-attr]
     data = json.loads((site / data_url).read_text("utf-8"))
     assert data["cells"][data["default_cell"]]["rate"] == r.rate

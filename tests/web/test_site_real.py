@@ -12,7 +12,7 @@ from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.schema import Tables
 from koldioxidbudget.story import fmt
-from koldioxidbudget.web.site import build_site
+from koldioxidbudget.web.site import build_site, tonnes_words
 from tests.conftest import SOURCES
 
 CODES = ["0380", "0980", "1480", "03", "00"]
@@ -31,11 +31,11 @@ def test_site_real_key_figures_are_the_engines(real_site: Path, real: Tables, co
     for lang in ("sv", "en"):
         html = (real_site / lang / code / "index.html").read_text("utf-8")
         for value in (
-            fmt.tonnes(r.budget_t, lang),
-            fmt.tonnes(r.remaining_t, lang),
+            tonnes_words(r.budget_t, lang)[0],
+            tonnes_words(r.remaining_t, lang)[0],
             fmt.percent(r.rate, lang),
         ):
-            assert f'<p class="tile-value">{value}</p>' in html, (lang, value)
+            assert f'<span class="tile-value">{value}</span>' in html, (lang, value)
     html = (real_site / "sv" / code / "index.html").read_text("utf-8")
     data_url = re.search(r'data-data="\.\./\.\./([^"]+)"', html).group(1)  # type: ignore[union-attr]
     data = json.loads((real_site / data_url).read_text("utf-8"))

@@ -51,7 +51,9 @@ def html_csp(
     frame_ancestors: str, *, scripts: tuple[str, ...] = (), styles: tuple[str, ...] = ()
 ) -> str:
     """The policy for HTML pages: scripts, styles, fonts and images from this server only, plus
-    inline ``<script>``/``<style>`` blocks whose SHA-256 hashes are listed; never ``eval``."""
+    inline ``<script>``/``<style>`` blocks whose SHA-256 hashes are listed; never ``eval``.
+    Frames from this server only (``frame-src 'self'``: the embedding guide's live preview is
+    an iframe of the site's own embed page)."""
     s = " ".join(f"'sha256-{h}'" for h in scripts)
     st = " ".join(f"'sha256-{h}'" for h in styles)
     return (
@@ -59,7 +61,7 @@ def html_csp(
         f"script-src 'self'{' ' + s if s else ''}; "
         f"style-src 'self'{' ' + st if st else ''}; "
         "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
-        "manifest-src 'self'; worker-src 'self' blob:; "
+        "manifest-src 'self'; worker-src 'self' blob:; frame-src 'self'; "
         f"base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
     )
 

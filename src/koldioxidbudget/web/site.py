@@ -57,7 +57,12 @@ log = logging.getLogger(__name__)
 VIEWS = ("oversikt", "scenarier", "sektorer", "per-invanare", "bokforing", "andringar", "metod")
 #: Views that can be embedded.
 EMBED_VIEWS = ("oversikt", "scenarier", "sektorer", "per-invanare", "bokforing")
-PAGES = {"about": "om-data", "accessibility": "tillganglighet", "embed": "inbaddning"}
+PAGES = {
+    "about": "om-data",
+    "accessibility": "tillganglighet",
+    "embed": "inbaddning",
+    "guide": "om-koldioxidbudget",
+}
 
 
 @dataclass(frozen=True)
@@ -100,50 +105,129 @@ def _num(value: float | None, lang: str, decimals: int = 1) -> str:
     return fmt.number(value, lang, decimals=decimals)
 
 
+def tonnes_words(value: float, lang: str) -> tuple[str, str]:
+    """A mass of CO₂ for citizens: the number and its unit in words ("2,92", "miljoner ton
+    koldioxid"); millions above 1 Mt, thousands above 10 kt, else tonnes. ``static/js/fmt.js``
+    (``tonnesWords``) does the same."""
+    a = abs(value)
+    if a >= 1e6:
+        return fmt.number(value / 1e6, lang, decimals=2), t("site.unit_mt_words", lang)
+    if a >= 1e4:
+        return fmt.number(value / 1e3, lang, decimals=0), t("site.unit_kt_words", lang)
+    return fmt.number(value, lang, decimals=0), t("site.unit_t_words", lang)
+
+
 def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
-    """The key-figure tiles of an area, every value from the engine, formatted with Babel."""
+    """The key-figure tiles of an area, every value from the engine, formatted with Babel: a
+    label, the value, its unit in words, a note and a plain-language explanation."""
     none = t("site.none", lang)
+    p = r.parameters
+    temp = fmt.number(p.temperature_c, lang, decimals=1)
+    budget, budget_unit = tonnes_words(r.budget_t, lang)
+    remaining, remaining_unit = tonnes_words(r.remaining_t, lang)
+    last = r.last_data_year
     out = [
         {
             "id": "budget",
             "label": t("site.tile.budget", lang, year=r.budget_from),
-            "value": f"{fmt.tonnes(r.budget_t, lang)}",
-            "note": "CO₂",
+            "value": budget,
+            "unit": budget_unit,
+            "note": "",
+            "info": t(
+                "site.tile.info_budget", lang, name=r.name, year=r.budget_from, temperature=temp
+            ),
         },
         {
             "id": "remaining",
             "label": t("site.tile.remaining", lang, year=r.remaining_as_of),
-            "value": fmt.tonnes(r.remaining_t, lang),
-            "note": "CO₂",
+            "value": remaining,
+            "unit": remaining_unit,
+            "note": "",
+            "info": t("site.tile.info_remaining", lang, **{"from": r.budget_from, "last": last}),
         },
         {
             "id": "rate",
             "label": t("site.tile.rate", lang),
             "value": _pct(r.rate, lang),
-            "note": t("site.tile.rate_note", lang, convention=r.rate_convention),
+            "unit": "",
+            "note": t("site.tile.rate_note_exhausted", lang)
+            if r.exhausted
+            else t("site.tile.rate_note", lang, year=r.remaining_as_of),
+            "info": t("site.tile.info_rate", lang, year=r.remaining_as_of),
         },
         {
             "id": "recent",
             "label": t("site.tile.recent", lang),
             "value": _signed_pct(r.recent_change, lang),
-            "note": "",
+            "unit": "",
+            "note": t("site.tile.recent_note", lang, last=last),
+            "info": t("site.tile.info_recent", lang),
         },
         {
             "id": "years",
             "label": t("site.tile.years_left", lang),
             "value": _num(r.years_left, lang) if r.years_left is not None else none,
+            "unit": t("site.tile.years_unit", lang) if r.years_left is not None else "",
             "note": t("site.tile.years_left_note", lang, year=r.exhaustion_year)
             if r.exhaustion_year
             else "",
+            "info": t("site.tile.info_years", lang),
         },
         {
             "id": "one_in_n",
             "label": t("site.tile.one_in_n", lang),
             "value": t("site.tile.one_in_n_value", lang, n=r.one_in_n) if r.one_in_n else none,
-            "note": t("site.tile.one_in_n_note", lang),
+            "unit": "",
+            "note": t("site.tile.one_in_n_note", lang) if r.one_in_n else "",
+            "info": t("site.tile.info_one_in_n", lang, n=r.one_in_n or none),
         },
     ]
     return out
+
+
+def howto(r: AreaResult, lang: str) -> dict[str, str]:
+    """ "Så läser du siffrorna": what the tiles and lines mean for this area, the trend line and
+    the Carbon Law explained, every number from the engine."""
+    p = r.parameters
+    first, last = p.trend_from, r.last_data_year
+    slope = r.trend_slope_t
+    slope_words = " ".join(tonnes_words(abs(slope), lang))
+    if slope < 0:
+        trend = t(
+            "site.howto.trend",
+            lang,
+            first=first,
+            last=last,
+            slope=slope_words,
+            zero=int(r.trend_zero_year) if r.trend_zero_year else none_(lang),
+            recent=_signed_pct(r.recent_change, lang),
+        )
+        if r.trend_exhaustion_date is not None:
+            trend += " " + t(
+                "site.howto.trend_exceeds", lang, date=fmt.date(r.trend_exhaustion_date, lang)
+            )
+        elif not r.exhausted:
+            trend += " " + t("site.howto.trend_fits", lang)
+    else:
+        trend = t("site.howto.trend_up", lang, first=first, last=last, slope=slope_words)
+    gap = ""
+    if r.recent_change is not None and not r.exhausted:
+        gap = t(
+            "site.tile.gap" if r.recent_change < 0 else "site.tile.gap_up",
+            lang,
+            recent=_pct(abs(r.recent_change), lang),
+            rate=_pct(r.rate, lang),
+        )
+    return {
+        "p2": t("site.howto.p2", lang, name=r.name),
+        "trend": trend,
+        "carbon_law": t("site.howto.carbon_law", lang, rate=_pct(p.carbon_law_rate, lang, 2)),
+        "gap": gap,
+    }
+
+
+def none_(lang: str) -> str:
+    return t("site.none", lang)
 
 
 def _level(level: str, lang: str) -> str:
@@ -293,24 +377,42 @@ def _steps_text(sd: SiteData, lang: str) -> list[str]:
             lang,
             gt=fmt.number(nat.global_budget.remaining_gt, lang, decimals=0),
             year=nat.budget_from,
-            source=nat.global_budget.source_id,
+            source=_label("report.global_source", nat.global_budget.source_id, lang),
         ),
         t(
             "site.method.national",
             lang,
-            budget=fmt.tonnes(nat.budget_t, lang),
+            budget=" ".join(tonnes_words(nat.budget_t, lang)),
             year=nat.budget_from,
-            overhead=fmt.tonnes(nat.overhead_t, lang),
+            overhead=" ".join(tonnes_words(nat.overhead_t, lang)),
         ),
         t(
             "site.method.allocation",
             lang,
-            rule=run.allocation.rule,
+            rule=_label("report.allocation", run.allocation.rule, lang),
             years=f"{base[0]}–{base[-1]}" if base else "–",
         ),
         t("site.method.nowcast", lang, last=run.inventory.last_data_year),
-        t("site.method.convention", lang, convention=p.convention, definition=conv.definition),
+        t(
+            "site.method.convention",
+            lang,
+            definition=_label("report.convention_explain", conv.id, lang).rstrip("."),
+            convention=_label("report.convention", conv.id, lang),
+        ),
     ]
+
+
+def _label(group: str, key: str, lang: str) -> str:
+    """A technical id in the reader's language (from the catalogues), or the id itself."""
+    words = catalogue(lang)
+    return words.get(f"{group}.{key}", key)
+
+
+def _largest_sector(r: AreaResult, lang: str) -> dict[str, str] | None:
+    if not r.sectors:
+        return None
+    s = max(r.sectors, key=lambda s: s.share)
+    return {"label": t(f"site.sector.{s.sector}", lang), "share": _pct(s.share, lang)}
 
 
 def _cell_options(sd: SiteData) -> list[dict[str, Any]]:
@@ -407,8 +509,14 @@ def _area_context(
             "subsector": s["subsector"],
             "emissions": _kt(s["emissions_t"], lang, 1),
         }
-        for s in sub
-        if s["year"] == sub_year
+        for s in sorted(
+            sub,
+            key=lambda s: (
+                SECTORS.index(s["sector"]) if s["sector"] in SECTORS else 99,
+                -s["emissions_t"],
+            ),
+        )
+        if s["year"] == sub_year and abs(s["emissions_t"]) >= 50.0  # under 0,05 kt: shown as 0,0
     ]
     cell = sd.cells[0]
     return {
@@ -416,6 +524,8 @@ def _area_context(
         "p": p,
         "level_label": _level(r.level, lang),
         "tiles": tiles(r, lang),
+        "howto": howto(r, lang),
+        "largest_sector": _largest_sector(r, lang),
         "sectors": sectors,
         "percap": percap,
         "ledger": ledger,
@@ -556,8 +666,11 @@ def _common(lang: str, root: str, a: _assets.AssetSet, b: _Build) -> dict[str, A
         "root": root,
         "assets": a,
         "tr": _translator(lang),
+        "tr_or": lambda key, default: catalogue(lang).get(f"site.{key}", default),
         "edition": b.sd.tables.edition_id,
         "method_version": METHOD_VERSION,
+        "last_data_year": b.sd.default.inventory.last_data_year,
+        "carbon_law_rate": fmt.percent(b.params.carbon_law_rate, lang, decimals=2),
         "pages": PAGES,
         "inline": None,
         "exported": False,
@@ -962,7 +1075,16 @@ def _write_common(
                 "p": b.params,
                 "temperature": fmt.number(b.params.temperature_c, lang, decimals=1),
                 "bins": {r["code"]: (r["rbin"], r["ybin"]) for r in rows},
-                "names": {r["code"]: r["name"] for r in rows},
+                "names": {
+                    r["code"]: t(
+                        "site.start.map_hover",
+                        lang,
+                        name=r["name"],
+                        rate=r["rate"],
+                        years=r["years"],
+                    )
+                    for r in rows
+                },
                 "page": "start",
             },
         )
@@ -985,7 +1107,9 @@ def _write_common(
             pages += 1
         pages += _write_news(out, b, sh, env, lang)
     _write_file(out / "index.html", env.get_template("redirect.html").render().encode("utf-8"))
-    return pages + 1
+    # served for any unknown address, so its links are absolute from the site's root
+    _render(env, "404.html", out / "404.html", {**_common("sv", "/", a, b), "page": "404"})
+    return pages + 2
 
 
 def _write_news(out: Path, b: _Build, sh: _Shared, env: jinja2.Environment, lang: str) -> int:
@@ -1159,8 +1283,7 @@ def _export_html(b: _Build, code: str, lang: str, mode: str = "page") -> str:
         "ui": ui,
     }
     return env.get_template("area.html").render(
-        **{**_common(lang, "", a, b), "inline": inline, "exported": True},
-        **ctx,
+        **{**_common(lang, "", a, b), "inline": inline, "exported": True, **ctx},
         mode=mode,
         page="area",
         data_url="",

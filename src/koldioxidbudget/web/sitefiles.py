@@ -37,6 +37,22 @@ class SiteFiles(StaticFiles):
         super().__init__(directory=directory, html=True)
         self.frame_ancestors = frame_ancestors
 
+    async def get_response(self, path: str, scope: Any) -> Response:
+        """Unknown addresses get the site's own 404 page (with search; Starlette serves
+        ``404.html``), under the same CSP as every other page."""
+        response = await super().get_response(path, scope)
+        if response.status_code == 404 and "content-security-policy" not in response.headers:
+            full_path, stat_result = self.lookup_path("404.html")
+            if stat_result is not None:
+                response.headers["Content-Security-Policy"] = _html_csp(
+                    str(full_path),
+                    stat_result.st_mtime_ns,
+                    stat_result.st_size,
+                    self.frame_ancestors,
+                )
+                response.headers["Cache-Control"] = "no-cache"
+        return response
+
     def file_response(
         self, full_path: Any, stat_result: os.stat_result, scope: Any, status_code: int = 200
     ) -> Response:

@@ -5,7 +5,7 @@
 
 import { Chart } from "./charts.js";
 import { applyAccent, reportHeight } from "./embed-frame.js";
-import { fill, number, percent, signedPercent, tonnes } from "./fmt.js";
+import { fill, number, percent, signedPercent, tonnes, tonnesWords } from "./fmt.js";
 import { annualPath, costOfDelay, delayedPath, requiredRate, sectorWhatIf } from "./pathway.js";
 import { startSlides } from "./slides.js";
 
@@ -136,7 +136,7 @@ function pathsTable(data, ui, rows) {
   const lookup = new Map(rows.map((r) => [`${r.series}|${r.year}`, r.value]));
   const lang = ui.lang;
   return {
-    columns: [T["chart.year"], ...series.map((s) => `${s} (kt)`)],
+    columns: [T["chart.year"], ...series.map((s) => `${s} (${T.unit_kt_short})`)],
     rows: ys.map((y) => [String(y), ...series.map((s) => (lookup.has(`${s}|${y}`) ? number(lookup.get(`${s}|${y}`), lang, 1) : ""))]),
     raw: ys.map((y) => [y, ...series.map((s) => (lookup.has(`${s}|${y}`) ? lookup.get(`${s}|${y}`) : ""))]),
   };
@@ -149,9 +149,23 @@ function barsTable(ui, bars) {
   const ys = [...new Set(bars.map((r) => r.year))].sort((a, b) => a - b);
   const lookup = new Map(bars.map((r) => [`${r.sector}|${r.year}`, r.value]));
   return {
-    columns: [T["chart.year"], ...sectors.map((s) => `${s} (kt)`)],
+    columns: [T["chart.year"], ...sectors.map((s) => `${s} (${T.unit_kt_short})`)],
     rows: ys.map((y) => [String(y), ...sectors.map((s) => (lookup.has(`${s}|${y}`) ? number(lookup.get(`${s}|${y}`), lang, 1) : ""))]),
     raw: ys.map((y) => [y, ...sectors.map((s) => lookup.get(`${s}|${y}`) ?? "")]),
+  };
+}
+
+/** Two year tables side by side (the bars and the lines of one chart), one row per year. */
+function joinTables(a, b) {
+  const years = [...new Set([...a.raw.map((r) => r[0]), ...b.raw.map((r) => r[0])])].sort((x, y) => x - y);
+  const index = (t) => new Map(t.raw.map((r, i) => [r[0], i]));
+  const ia = index(a);
+  const ib = index(b);
+  const blank = (t) => t.columns.slice(1).map(() => "");
+  return {
+    columns: [a.columns[0], ...a.columns.slice(1), ...b.columns.slice(1)],
+    rows: years.map((y) => [String(y), ...(ia.has(y) ? a.rows[ia.get(y)].slice(1) : blank(a)), ...(ib.has(y) ? b.rows[ib.get(y)].slice(1) : blank(b))]),
+    raw: years.map((y) => [y, ...(ia.has(y) ? a.raw[ia.get(y)].slice(1) : blank(a)), ...(ib.has(y) ? b.raw[ib.get(y)].slice(1) : blank(b))]),
   };
 }
 
@@ -171,10 +185,12 @@ function models(data, ui, state) {
       const lines = pathRows(data, ui, state, ids);
       const { rate } = budgetPath(data, state.cell);
       const shown = ids.filter((p) => !state.hidden.has(p) && (p === "budget" || data.references[p])).map((p) => T[`path.${p}`]);
-      const table = pathsTable(data, ui, lines);
+      const table = joinTables(barsTable(ui, bars), pathsTable(data, ui, lines));
       const available = ids.filter((p) => p === "budget" || data.references[p]).map((p) => T[`path.${p}`]);
+      const sectors = [...new Set(bars.map((b) => b.sector))];
       return {
-        keep: { series: available, sector: [...new Set(bars.map((b) => b.sector))] },
+        keep: { series: available, sector: sectors },
+        legend: { series: shown, sector: sectors },
         datasets: { bars, lines },
         description: fill(T["chart.main_desc"], {
           name,
@@ -197,11 +213,13 @@ function models(data, ui, state) {
       const lines = pathRows(data, ui, st, ["budget", "no-reduction", "delayed"], { delayed });
       const cod = costOfDelay(inp)[state.delay];
       const bars = historyBars(data, ui);
+      const keep = { series: ["budget", "no-reduction", "delayed"].map((p) => T[`path.${p}`]), sector: [...new Set(bars.map((b) => b.sector))] };
       return {
-        keep: { series: ["budget", "no-reduction", "delayed"].map((p) => T[`path.${p}`]), sector: [...new Set(bars.map((b) => b.sector))] },
+        keep,
+        legend: { ...keep, series: state.delay ? keep.series : keep.series.slice(0, 2) },
         datasets: { bars, lines },
         description: fill(T["chart.scenario_desc"], { year: data.as_of, delay: state.delay, rate: percent(cod.rate, lang) }),
-        table: pathsTable(data, ui, lines),
+        table: joinTables(barsTable(ui, bars), pathsTable(data, ui, lines)),
       };
     },
     delay() {
@@ -222,9 +240,9 @@ function models(data, ui, state) {
           last: percent(cases[cases.length - 1].rate, lang),
         }),
         table: {
-          columns: [T["chart.delay_chart_x"], T["scen.delay_rate"], T["scen.delay_extra"] + " (t)"],
-          rows: cases.map((c) => [String(c.start_year), percent(c.rate, lang), tonnes(c.extra_t, lang)]),
-          raw: cases.map((c) => [c.start_year, c.rate, c.extra_t]),
+          columns: [T["chart.delay_chart_x"], T["scen.delay_rate"] + " (%)", `${T["scen.delay_extra"]} (${T.unit_t_short})`],
+          rows: cases.map((c) => [String(c.start_year), percent(c.rate, lang), number(c.extra_t, lang, 0)]),
+          raw: cases.map((c) => [c.start_year, c.rate * 100, Math.round(c.extra_t)]),
         },
       };
     },
@@ -252,7 +270,7 @@ function models(data, ui, state) {
           budget: number(c.remaining_t / KT, lang, 0),
         }),
         table: {
-          columns: ["", "kt"],
+          columns: ["", T.unit_kt_short],
           rows: [...rows.map((r) => [r.label, r.text]), [T["chart.cumulative_budget"], number(c.remaining_t / KT, lang, 0)]],
           raw: [...entries.map(([l, v]) => [l, v / KT]), [T["chart.cumulative_budget"], c.remaining_t / KT]],
         },
@@ -264,7 +282,7 @@ function models(data, ui, state) {
       return {
         datasets: { d0: rows },
         description: fill(T["chart.sectors_desc"], { name, largest: top ? T[`sector.${top.sector}`] : "–", share: top ? percent(top.share, lang) : "–" }),
-        table: { columns: [T["sectors.col_sector"], T["sectors.col_share"]], rows: rows.map((r) => [r.label, r.text]), raw: data.sectors.map((s) => [s.sector, s.share]) },
+        table: { columns: [T["sectors.col_sector"], T["sectors.col_share"]], rows: rows.map((r) => [r.label, r.text]), raw: rows.map((r) => [r.label, r.value]) },
       };
     },
     sector_history() {
@@ -274,7 +292,8 @@ function models(data, ui, state) {
       });
       const ys = rows.map((r) => r.year);
       return {
-        datasets: { d0: rows },
+        keep: { sector: [...new Set(rows.map((r) => r.sector))] },
+        datasets: { bars: rows },
         description: fill(T["chart.sector_history_desc"], { name, first: Math.min(...ys), last: Math.max(...ys) }),
         table: barsTable(ui, rows),
       };
@@ -312,7 +331,7 @@ function models(data, ui, state) {
         datasets: { d0: rows },
         description: fill(T["chart.ledger_desc"], { from: data.budget_from }),
         table: {
-          columns: [T["ledger.col_year"], T["ledger.col_emitted"] + " (kt)", T["ledger.col_planned"] + " (kt)"],
+          columns: [T["ledger.col_year"], `${T["ledger.col_emitted"]} (${T.unit_kt_short})`, `${T["ledger.col_planned"]} (${T.unit_kt_short})`],
           rows: data.ledger.map((l) => [String(l.year), number(l.emitted_t / KT, lang, 1), number(l.planned_t / KT, lang, 1)]),
           raw: data.ledger.map((l) => [l.year, l.emitted_t / KT, l.planned_t / KT]),
         },
@@ -336,7 +355,8 @@ export function sectorOutcome(data, state) {
 
 function sectorRatePct(data, state, s) {
   if (s in state.rates) return state.rates[s];
-  return Math.min(100, Math.ceil(data.cells[state.cell].rate * 1000 - 1e-9) / 10);
+  // the required rate rounded up to the slider's step (half a percentage point)
+  return Math.min(100, Math.ceil(data.cells[state.cell].rate * 200 - 1e-9) / 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,16 +366,24 @@ function updateTiles(data, ui, state) {
   const c = data.cells[state.cell];
   const lang = ui.lang;
   const T = ui.texts;
-  const set = (id, value, note) => {
+  const set = (id, value, note, unit) => {
     const tile = document.querySelector(`.tile[data-tile="${id}"]`);
     if (!tile) return;
     tile.querySelector(".tile-value").textContent = value;
     if (note !== undefined) tile.querySelector(".tile-note").textContent = note;
+    if (unit !== undefined) tile.querySelector(".tile-unit").textContent = unit;
   };
-  set("budget", tonnes(c.budget_t, lang));
-  set("remaining", tonnes(c.remaining_t, lang));
-  set("rate", percent(c.rate, lang));
-  set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1), c.exhaustion_year ? fill(T["tile.years_left_note"], { year: c.exhaustion_year }) : "");
+  const [bv, bu] = tonnesWords(c.budget_t, lang, T);
+  const [rv, ru] = tonnesWords(c.remaining_t, lang, T);
+  set("budget", bv, undefined, bu);
+  set("remaining", rv, undefined, ru);
+  set("rate", percent(c.rate, lang), c.exhausted ? T["tile.rate_note_exhausted"] : fill(T["tile.rate_note"], { year: data.as_of }));
+  set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1), c.exhaustion_year ? fill(T["tile.years_left_note"], { year: c.exhaustion_year }) : "", c.years_left === null ? "" : T["tile.years_unit"]);
+  const gap = document.getElementById("gap");
+  if (gap && data.recent_change !== null) {
+    gap.hidden = c.exhausted;
+    gap.textContent = fill(T[data.recent_change < 0 ? "tile.gap" : "tile.gap_up"], { recent: percent(Math.abs(data.recent_change), lang), rate: percent(c.rate, lang) });
+  }
   set("one_in_n", c.one_in_n ? fill(T["tile.one_in_n_value"], { n: c.one_in_n }) : T.none);
   const alerts = document.getElementById("alerts");
   if (alerts) {
@@ -386,8 +414,9 @@ function updateDelay(data, ui, state) {
   const out = document.getElementById("delay-out");
   if (!out) return;
   out.textContent = fill(out.dataset.template, { n: state.delay, year: data.as_of + state.delay });
+  document.getElementById("delay")?.setAttribute("aria-valuetext", out.textContent);
   document.getElementById("delay-rate").textContent = d.exhausted ? T["scen.delay_exhausted"] : percent(d.rate, lang);
-  document.getElementById("delay-extra").textContent = tonnes(d.extra_t, lang);
+  document.getElementById("delay-extra").textContent = tonnesWords(d.extra_t, lang, T).join(" ");
   document.getElementById("delay-year").textContent = d.near_zero_year === null ? T.none : String(Math.floor(d.near_zero_year));
 }
 
@@ -407,17 +436,27 @@ function updateSectors(data, ui, state) {
   const total = document.getElementById("sector-total");
   if (total) {
     const share = w.budget_t > 0 ? w.cumulative_t / w.budget_t : Infinity;
-    total.textContent = `${fill(T["scen.total"], { from: data.as_of, to: data.horizon_year })}: ${tonnes(w.cumulative_t, lang)}, ${fill(T["scen.of_budget"], { share: Number.isFinite(share) ? percent(share, lang, 0) : "–" })} – ${w.within_budget ? T["js.within_budget"] : T["js.over_budget"]}.`;
+    total.textContent = `${fill(T["scen.total"], { from: data.as_of, to: data.horizon_year })}: ${tonnesWords(w.cumulative_t, lang, T).join(" ")}, ${fill(T["scen.of_budget"], { share: Number.isFinite(share) ? percent(share, lang, 0) : "–" })} – ${w.within_budget ? T["js.within_budget"] : T["js.over_budget"]}.`;
     total.classList.toggle("over", !w.within_budget);
   }
 }
 
-function embedSnippet(code, view, lang, accent, T) {
+function embedSnippet(code, name, view, lang, accent, T) {
   const base = new URL("../../", location.href);
   const src = new URL(`${lang}/${code}/embed/?view=${view}${accent ? `&accent=${accent}` : ""}`, base).href;
   const script = new URL("assets/embed.js", base).href;
-  const title = fill(T["embed.frame_title"], { name: document.querySelector("h1")?.textContent || code });
+  const title = fill(T["embed.frame_title"], { name });
   return `<iframe src="${src}" title="${title.replace(/"/g, "&quot;")}" data-koldioxidbudget style="width:100%;height:900px;border:0" loading="lazy"></iframe>\n<script src="${script}" async></script>`;
+}
+
+/** What a downloaded chart says about itself: area and scenario, source, edition and licence. */
+function exportLines(data, ui, state) {
+  const [t, p] = state.cell.split("-");
+  const T = ui.texts;
+  return [
+    fill(T["chart.export_scenario"], { name: data.name, temperature: number(parseFloat(t), ui.lang, 1), probability: p }),
+    fill(T["chart.export_source"], { edition: data.edition }),
+  ];
 }
 
 async function main() {
@@ -433,7 +472,7 @@ async function main() {
   document.querySelectorAll("figure[data-chart]").forEach((f) => (figures[f.dataset.chart] = f));
   const templateOf = (kind) => ui.charts[kind === "scenario" ? "main" : kind];
   for (const [kind, fig] of Object.entries(figures)) {
-    charts[kind] = new Chart(fig, templateOf(kind), m[kind], ui, `koldioxidbudget-${data.code}-${kind}`);
+    charts[kind] = new Chart(fig, templateOf(kind), m[kind], ui, `koldioxidbudget-${data.code}-${kind}`, () => exportLines(data, ui, state));
   }
   const drawn = new Set();
   const drawVisible = async () => {
@@ -452,7 +491,12 @@ async function main() {
   };
 
   if (mode === "slides") {
-    await startSlides({ drawVisible, data, ui });
+    const redrawVisible = async () => {
+      const todo = [];
+      for (const [kind, chart] of Object.entries(charts)) if (drawn.has(kind) && chart.figure.offsetParent !== null) todo.push(chart.draw());
+      await Promise.all(todo);
+    };
+    await startSlides({ drawVisible, redrawVisible, data, ui, state });
     kb.timings.chartsDrawn = performance.now();
     document.body.dataset.ready = "1";
     return;
@@ -563,9 +607,15 @@ async function main() {
   });
 
   const snippet = document.getElementById("area-snippet");
-  if (snippet) snippet.value = embedSnippet(data.code, "oversikt", ui.lang, "", ui.texts);
+  if (snippet) snippet.value = embedSnippet(data.code, data.name, "oversikt", ui.lang, "", ui.texts);
 
   if (mode === "embed") {
+    // a link out of the frame opens in a new tab, never inside the host's iframe
+    document.querySelectorAll("a[href]").forEach((a) => {
+      if (a.getAttribute("href").startsWith("#")) return;
+      a.target = "_blank";
+      a.rel = "noopener";
+    });
     applyAccent(state.accent);
     const full = document.getElementById("open-full");
     if (full) full.href = `../${location.search.replace(/([?&])accent=[^&]*&?/, "$1").replace(/[?&]$/, "")}`;

@@ -50,3 +50,12 @@ export function tonnes(value, lang = "sv") {
 export function fill(template, values = {}) {
   return String(template).replace(/\{([a-z0-9_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 }
+
+/** A mass of CO₂ for citizens, as web/site.py's `tonnes_words`: [number, unit in words]
+ * ("2,92", "miljoner ton koldioxid"); `T` holds the unit words of the page's language. */
+export function tonnesWords(value, lang, T) {
+  const a = Math.abs(value);
+  if (a >= 1e6) return [number(value / 1e6, lang, 2), T.unit_mt_words];
+  if (a >= 1e4) return [number(value / 1e3, lang, 0), T.unit_kt_words];
+  return [number(value, lang, 0), T.unit_t_words];
+}

@@ -57,7 +57,7 @@ export function annualPath(e0, budget, rate, convention, nYears, horizonYears = 
   const q = 1.0 - rate;
   let k = 0.0;
   if (convention === "B") k = budget > 0 ? e0 / budget : 0.0;
-  let used = 0.0; // D: a residual the budget cannot hold stops when the budget is used up
+  let before = 0.0; // D: the unclipped path's sum before year n
   for (let n = 0; n < nYears; n++) {
     let v;
     if (convention === "A") v = e0 * q ** (n + 1);
@@ -66,9 +66,10 @@ export function annualPath(e0, budget, rate, convention, nYears, horizonYears = 
     else if (convention === "D") {
       v = e0 * (residualFraction + (1.0 - residualFraction) * q ** (n + 1));
       if (!(n < horizonYears)) v = 0.0;
+      // a residual the budget cannot hold (r = 1 and still too much) stops when it is used up
       const raw = v;
-      v = Math.min(Math.max(budget - used, 0.0), v);
-      used += raw;
+      v = Math.min(Math.max(budget - before, 0.0), raw);
+      before += raw;
     } else throw new Error(`unknown convention ${convention}`);
     out[n] = budget > 0 ? Math.max(v, 0.0) : 0.0;
   }

@@ -1,19 +1,60 @@
-// Presentation mode: one slide at a time, arrow keys (and buttons) step through, N shows the
-// speaker notes, F asks for full screen, Esc leaves. The slide number is in the URL (#3).
+// Presentation mode: one slide at a time, full screen on a projector. Arrow keys, Page Up/Down
+// and Space step through, Home/End jump, N shows the speaker notes, F asks for full screen, Esc
+// leaves full screen and then goes back to the tool with the same state (temperature and
+// probability, view, delay…: the query of the address is kept both ways). The slide number is
+// in the URL (#3). Figures on the slides are the engine's, for the chosen cell.
 
-import { fill, percent } from "./fmt.js";
+import { fill, number, percent, tonnesWords } from "./fmt.js";
 import { costOfDelay } from "./pathway.js";
 
-export async function startSlides({ drawVisible, data, ui }) {
+function slot(name) {
+  return document.querySelector(`[data-slot="${name}"]`);
+}
+
+/** The big numbers for the chosen temperature × probability (the page holds the default's). */
+function fillSlots(data, ui, cellId) {
+  const T = ui.texts;
+  const lang = ui.lang;
+  const c = data.cells[cellId];
+  const set = (name, text) => {
+    const el = slot(name);
+    if (el) el.textContent = text;
+  };
+  const [bv, bu] = tonnesWords(c.budget_t, lang, T);
+  const [rv, ru] = tonnesWords(c.remaining_t, lang, T);
+  set("budget", bv);
+  set("budget-unit", bu);
+  set("remaining", rv);
+  set("remaining-unit", ru);
+  set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1));
+  const s3 = slot("s3-title");
+  if (s3) s3.textContent = c.exhausted ? s3.dataset.exhausted : fill(s3.dataset.template, { year: c.exhaustion_year ?? T.none });
+  set("rate", percent(c.rate, lang));
+  const s4 = slot("s4-share");
+  if (s4) {
+    // a spent budget: "100 %" is the engine's answer, but the message is that it is spent
+    s4.textContent = c.exhausted
+      ? `${T["tile.exhausted"]} ${T["slides.s3_notes_exhausted"]}`
+      : fill(s4.dataset.template, { n: c.one_in_n ? fill(T["tile.one_in_n_value"], { n: c.one_in_n }) : T.none });
+  }
+  const [t, p] = cellId.split("-");
+  const ct = slot("cell-text");
+  if (ct) ct.textContent = fill(ct.dataset.template, { temperature: number(parseFloat(t), lang, 1), probability: p });
+}
+
+export async function startSlides({ drawVisible, redrawVisible, data, ui, state }) {
   const slides = [...document.querySelectorAll(".slide")];
   const count = document.getElementById("slide-count");
   const notes = document.getElementById("notes");
   const notesBtn = document.getElementById("slide-notes");
+  const exit = document.getElementById("slide-exit");
   const T = ui.texts;
   const lang = ui.lang;
+  const cellId = state.cell;
+  fillSlots(data, ui, cellId);
 
   // notes that need numbers from the data
-  const cell = data.cells[data.default_cell];
+  const cell = data.cells[cellId];
   const cases = costOfDelay({
     asOf: data.as_of,
     e0: data.e0_t,
@@ -27,9 +68,10 @@ export async function startSlides({ drawVisible, data, ui }) {
   const last = cases[cases.length - 1];
   const s6 = document.getElementById("s6-notes");
   if (s6) s6.textContent = fill(s6.dataset.template, { delay: last.delay_years, rate: last.exhausted ? "–" : percent(last.rate, lang) });
-  const top = [...data.sectors].sort((a, b) => b.share - a.share)[0];
-  const s7 = document.getElementById("s7-notes");
-  if (s7 && top) s7.textContent = fill(s7.dataset.template, { largest: T[`sector.${top.sector}`], share: percent(top.share, lang) });
+
+  // back to the tool with the same state (the query), never to a bare page
+  const exitHref = () => (exit ? exit.getAttribute("href").split("?")[0] + location.search : null);
+  if (exit) exit.setAttribute("href", exitHref());
 
   let index = Math.max(0, Math.min(slides.length - 1, (parseInt(location.hash.slice(1), 10) || 1) - 1));
   const show = async (i, focus = true) => {
@@ -51,6 +93,7 @@ export async function startSlides({ drawVisible, data, ui }) {
   const toggleNotes = () => {
     notes.hidden = !notes.hidden;
     notesBtn.setAttribute("aria-pressed", String(!notes.hidden));
+    redrawVisible();
   };
   notesBtn.addEventListener("click", toggleNotes);
   const full = () => {
@@ -58,21 +101,29 @@ export async function startSlides({ drawVisible, data, ui }) {
     else document.documentElement.requestFullscreen?.().catch(() => {});
   };
   document.getElementById("slide-full").addEventListener("click", full);
+  document.addEventListener("fullscreenchange", () => {
+    document.body.classList.toggle("fullscreen", !!document.fullscreenElement);
+  });
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => redrawVisible(), 150);
+  });
   document.addEventListener("keydown", (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const tag = (e.target && e.target.tagName) || "";
     if (["INPUT", "SELECT", "TEXTAREA"].includes(tag)) return;
-    if (e.key === "ArrowRight" || e.key === "PageDown" || (e.key === " " && tag !== "BUTTON")) {
+    if (e.key === "ArrowRight" || e.key === "ArrowDown" || e.key === "PageDown" || (e.key === " " && tag !== "BUTTON")) {
       e.preventDefault();
       show(index + 1);
-    } else if (e.key === "ArrowLeft" || e.key === "PageUp") {
+    } else if (e.key === "ArrowLeft" || e.key === "ArrowUp" || e.key === "PageUp") {
       e.preventDefault();
       show(index - 1);
     } else if (e.key === "Home") show(0);
     else if (e.key === "End") show(slides.length - 1);
     else if (e.key === "n" || e.key === "N") toggleNotes();
     else if (e.key === "f" || e.key === "F") full();
-    else if (e.key === "Escape" && !document.fullscreenElement) location.href = document.getElementById("slide-exit").href;
+    else if (e.key === "Escape" && !document.fullscreenElement && exit) location.href = exitHref();
   });
   window.addEventListener("hashchange", () => {
     const i = (parseInt(location.hash.slice(1), 10) || 1) - 1;
