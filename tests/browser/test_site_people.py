@@ -143,9 +143,9 @@ def test_site_presentation_fills_a_projector(browser: Any, server: Any) -> None:
 
 
 def test_site_presentation_follows_the_chosen_cell(browser: Any, server: Any, sweden: Any) -> None:
+    from koldioxidbudget.method.cells import compute_cells
     from koldioxidbudget.method.params import parameters_from
     from koldioxidbudget.story import fmt
-    from koldioxidbudget.method.cells import compute_cells
 
     runs = compute_cells(sweden, parameters_from(None))
     r = runs["1.5-50"].area("0380")
