@@ -146,26 +146,9 @@ def _trend_figure(c: _Ctx) -> Figure:
         estimate_series=est_label,
     )
     vals = {k: dict(r.references[k]) for k in keys}
-    rows: list[tuple[str, ...]] = []
-    marked = []
-    for y, v, e in hist:
-        if e:
-            marked.append(len(rows))
-        rows.append(
-            (
-                c.t("col.year_estimated", year=y) if e else str(y),
-                c.in_unit(v),
-                *[c.t("none")] * len(keys),
-            )
-        )
-    for y in range(r.remaining_as_of, end + 1):
-        rows.append(
-            (
-                str(y),
-                c.t("none"),
-                *[c.in_unit(vals[k][y]) if y in vals[k] else c.t("none") for k in keys],
-            )
-        )
+    rows, marked = _path_rows(
+        c, hist, vals, keys, range(r.remaining_as_of, end + 1), paths_in_history=False
+    )
     table = c.data_table(
         "trend-table",
         c.t("local.trend.data_caption", area=c.area, unit=c.unit_label()),
@@ -183,6 +166,33 @@ def _trend_figure(c: _Ctx) -> Figure:
         spec,
         table,
     )
+
+
+def _path_rows(
+    c: _Ctx,
+    hist: Any,
+    vals: dict[str, dict[int, float]],
+    keys: list[str],
+    future: Any,
+    *,
+    paths_in_history: bool,
+) -> tuple[list[tuple[str, ...]], list[int]]:
+    """A path figure's table: one row per year, the history (estimated years marked) and then
+    each path; the rows of estimated years are returned as ``marked``."""
+
+    def paths(y: int) -> list[str]:
+        return [c.in_unit(vals[k][y]) if y in vals[k] else c.t("none") for k in keys]
+
+    rows: list[tuple[str, ...]] = []
+    marked: list[int] = []
+    for y, v, e in hist:
+        if e:
+            marked.append(len(rows))
+        label = c.t("col.year_estimated", year=y) if e else str(y)
+        rest = paths(y) if paths_in_history else [c.t("none")] * len(keys)
+        rows.append((label, c.in_unit(v), *rest))
+    rows += [(str(y), c.t("none"), *paths(y)) for y in future]
+    return rows, marked
 
 
 def _ref_label(c: _Ctx, key: str) -> str:
@@ -258,29 +268,13 @@ def _pathway_figure(c: _Ctx, *, summary: bool = False) -> Figure:
     # the table: one row per year, history then every path
     ref_vals = {k: dict(r.references[k]) for k in keys}
     header = (c.t("col.year"), c.t("col.emissions_history"), *[labels[k] for k in keys])
-    rows: list[tuple[str, ...]] = []
-    marked = []
-    for y, v, e in hist:
-        if e:
-            marked.append(len(rows))
-        rows.append(
-            (
-                c.t("col.year_estimated", year=y) if e else str(y),
-                c.in_unit(v),
-                *[c.in_unit(ref_vals[k][y]) if y in ref_vals[k] else c.t("none") for k in keys],
-            )
-        )
     step = 1 if not summary else 5
-    for y in range(r.remaining_as_of, horizon + 1):
-        if (y - r.remaining_as_of) % step and y != horizon:
-            continue
-        rows.append(
-            (
-                str(y),
-                c.t("none"),
-                *[c.in_unit(ref_vals[k][y]) if y in ref_vals[k] else c.t("none") for k in keys],
-            )
-        )
+    future = [
+        y
+        for y in range(r.remaining_as_of, horizon + 1)
+        if not (y - r.remaining_as_of) % step or y == horizon
+    ]
+    rows, marked = _path_rows(c, hist, ref_vals, keys, future, paths_in_history=True)
     table = c.data_table(
         "summary-pathway-table" if summary else "pathway-table",
         c.t("local.pathway.table_caption", area=c.area, unit=c.unit_label()),
