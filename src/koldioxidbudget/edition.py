@@ -431,19 +431,33 @@ def _check(eid: str, gas: str, release: str, tables: dict[str, pd.DataFrame], de
     from .edition_checks import check_edition
 
     new = Tables(edition_id=eid, gas=gas, release=release, **tables)
-    before = edition_before(gas, release, into=dest)
+    before = edition_before(gas, release, exclude=eid, into=dest)
     previous = load_edition(before.id, gas=None, into=dest) if before else None
     return check_edition(new, previous=previous)
 
 
-def edition_before(gas: str, release: str, *, into: str | Path | None = None) -> EditionInfo | None:
-    """The one definition of "the previous edition": the newest edition of ``gas`` with an
-    earlier release than ``release`` that passed the hard checks, or None. The build checks
-    compare against it, "what changed" explains the change since it."""
+def edition_before(
+    gas: str,
+    release: str,
+    *,
+    built_at: str | None = None,
+    exclude: str | None = None,
+    into: str | Path | None = None,
+) -> EditionInfo | None:
+    """The one definition of "the previous edition": the newest edition of ``gas`` that passed
+    the hard checks and comes before (``release``, ``built_at``) in the order editions are listed
+    (release, then build time), ``exclude`` left out; None when there is none. Without
+    ``built_at`` (an edition being built) every edition of an earlier or the same release counts.
+    A new greenhouse-gas release rebuilds the CO2 edition of the same CO2 release: the edition it
+    replaces is its previous one. The build checks compare against it, "what changed" explains the
+    change since it."""
     from .edition_checks import passed
 
+    key = (release, built_at if built_at is not None else "\uffff")
     older = [
-        e for e in list_editions(into) if e.gas == gas and e.release < release and passed(e.path)
+        e
+        for e in list_editions(into)
+        if e.gas == gas and e.id != exclude and (e.release, e.built_at) < key and passed(e.path)
     ]
     return older[-1] if older else None
 
@@ -453,7 +467,9 @@ def previous_edition(
 ) -> EditionInfo | None:
     """The edition before ``edition`` (default: the current one), see :func:`edition_before`."""
     info = resolve_edition(edition, gas=gas, into=into)
-    return edition_before(info.gas, info.release, into=into)
+    return edition_before(
+        info.gas, info.release, built_at=info.built_at, exclude=info.id, into=into
+    )
 
 
 def check_report(
@@ -468,7 +484,9 @@ def check_report(
     stored = None if recheck else read_report(info.path)
     if stored is not None:
         return stored
-    before = edition_before(info.gas, info.release, into=into)
+    before = edition_before(
+        info.gas, info.release, built_at=info.built_at, exclude=info.id, into=into
+    )
     previous = load_edition(before.id, gas=None, into=into) if before else None
     return check_edition(load_edition(info.id, gas=None, into=into), previous=previous)
 
