@@ -116,7 +116,7 @@ def test_site_presentation_fills_a_projector(browser: Any, server: Any) -> None:
     pg.keyboard.press("ArrowLeft")
     assert pg.is_visible('.slide[data-slide="4"]')
     big = pg.inner_text('.slide[data-slide="4"] .slide-big').strip()
-    assert big.endswith("%"), big
+    assert big.endswith("%") or big == "Förbrukad", big  # the cut, not "1 av 8"
     shot(pg, "presentation-1920-rate")
     # full screen hides the control bar
     pg.keyboard.press("f")
@@ -153,7 +153,38 @@ def test_site_presentation_follows_the_chosen_cell(browser: Any, server: Any, sw
     pg = ctx.new_page()
     pg.goto(server.url + "sv/0380/presentation/?cell=1.5-50#4")
     ready(pg)
-    assert pg.inner_text('[data-slot="rate"]') == fmt.percent(r.rate, "sv")
+    expected = "Förbrukad" if r.exhausted else fmt.percent(r.rate, "sv")
+    assert pg.inner_text('[data-slot="rate"]') == expected
+    ctx.close()
+
+
+def test_site_a_spent_budget_reads_as_spent_on_the_tile_and_the_slide(
+    browser: Any, server: Any, sweden: Any
+) -> None:
+    """A cell in which an area's budget is spent: no "100,0 %" as the required cut, on the tile
+    or as the slide's big number, and the slide says it once."""
+    from koldioxidbudget.method.cells import compute_cells
+    from koldioxidbudget.method.params import parameters_from
+
+    runs = compute_cells(sweden, parameters_from(None))
+    spent = [
+        (cid, code)
+        for cid, run in runs.items()
+        for code in run.codes
+        if run.area(code).exhausted and run.area(code).level == "kommun"
+    ]
+    assert spent, "the test data have a municipality whose budget is spent in some cell"
+    cid, code = spent[0]
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="sv-SE")
+    pg = ctx.new_page()
+    pg.goto(server.url + f"sv/{code}/presentation/?cell={cid}#4")
+    ready(pg)
+    assert pg.inner_text('[data-slot="rate"]') == "Förbrukad"
+    share = pg.inner_text('[data-slot="s4-share"]')
+    assert share.count("förbrukad") == 1 and "100,0" not in share
+    pg.goto(server.url + f"sv/{code}/?cell={cid}")
+    ready(pg)
+    assert "100,0" not in pg.inner_text("#view-oversikt")
     ctx.close()
 
 

@@ -148,7 +148,8 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
         {
             "id": "rate",
             "label": t("site.tile.rate", lang),
-            "value": _pct(r.rate, lang),
+            # a spent budget: the engine's rate is 100 %, the message is that it is spent
+            "value": t("site.tile.rate_exhausted", lang) if r.exhausted else _pct(r.rate, lang),
             "unit": "",
             "note": t("site.tile.rate_note_exhausted", lang)
             if r.exhausted

@@ -192,7 +192,7 @@ function models(data, ui, state) {
         keep: { series: available, sector: sectors },
         legend: { series: shown, sector: sectors },
         datasets: { bars, lines },
-        description: fill(T["chart.main_desc"], {
+        description: fill(T[data.cells[state.cell].exhausted ? "chart.main_desc_spent" : "chart.main_desc"], {
           name,
           first: bars.length ? Math.min(...bars.map((b) => b.year)) : data.last_data_year,
           last: data.e0_year,
@@ -377,7 +377,7 @@ function updateTiles(data, ui, state) {
   const [rv, ru] = tonnesWords(c.remaining_t, lang, T);
   set("budget", bv, undefined, bu);
   set("remaining", rv, undefined, ru);
-  set("rate", percent(c.rate, lang), c.exhausted ? T["tile.rate_note_exhausted"] : fill(T["tile.rate_note"], { year: data.as_of }));
+  set("rate", c.exhausted ? T["tile.rate_exhausted"] : percent(c.rate, lang), c.exhausted ? T["tile.rate_note_exhausted"] : fill(T["tile.rate_note"], { year: data.as_of }));
   set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1), c.exhaustion_year ? fill(T["tile.years_left_note"], { year: c.exhaustion_year }) : "", c.years_left === null ? "" : T["tile.years_unit"]);
   const gap = document.getElementById("gap");
   if (gap && data.recent_change !== null) {

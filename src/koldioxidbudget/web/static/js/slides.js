@@ -29,12 +29,12 @@ function fillSlots(data, ui, cellId) {
   set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1));
   const s3 = slot("s3-title");
   if (s3) s3.textContent = c.exhausted ? s3.dataset.exhausted : fill(s3.dataset.template, { year: c.exhaustion_year ?? T.none });
-  set("rate", percent(c.rate, lang));
+  set("rate", c.exhausted ? T["tile.rate_exhausted"] : percent(c.rate, lang));
   const s4 = slot("s4-share");
   if (s4) {
-    // a spent budget: "100 %" is the engine's answer, but the message is that it is spent
+    // a spent budget: the big number says "Förbrukad", this line what that means
     s4.textContent = c.exhausted
-      ? `${T["tile.exhausted"]} ${T["slides.s3_notes_exhausted"]}`
+      ? T["slides.s3_notes_exhausted"]
       : fill(s4.dataset.template, { n: c.one_in_n ? fill(T["tile.one_in_n_value"], { n: c.one_in_n }) : T.none });
   }
   const [t, p] = cellId.split("-");
