@@ -445,10 +445,9 @@ def deliver(
 
     The package is made in a temporary folder that replaces the old one when complete."""
     from .areas import find_area
-    from .method.budget import compute_budgets
-    from .method.params import parameters_from
     from .profile import load_profile
     from .render import ReportJob, write_report
+    from .service import scenario
     from .web.opendata import area_download_bytes
     from .web.site import export_area
 
@@ -462,13 +461,14 @@ def deliver(
         )
     root = editions_dir(editions)
     info = resolve_edition(edition, into=root)
-    tables = load_edition(info.id, into=root, subsectors=True)
+    job = ReportJob(lang=lang, profile=str(path), edition=info.id, editions_dir=str(root))
+    sc = scenario(job.spec)  # the one scenario every file of the package reads
+    tables = sc.tables
     area = find_area(tables.areas, prof.area)
     folder = Path(out) / path.stem
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.stem}-", dir=folder.parent))
     try:
-        job = ReportJob(lang=lang, profile=str(path), edition=info.id, editions_dir=str(root))
         labels: dict[str, str] = {}
         for p in write_report(area.code, job, out_dir=tmp):
             labels[p.name] = t(f"update.delivery.file_{p.suffix[1:]}", lang)
@@ -493,10 +493,9 @@ def deliver(
         )
         (tmp / "inbaddning.html").write_text(snippet, "utf-8")
         labels["inbaddning.html"] = t("update.delivery.file_embed", lang)
-        run = compute_budgets(tables=tables, params=parameters_from(None))
         for f in ("xlsx", "csv"):
             name = f"koldioxidbudget-{area.code}-{info.id}.{f}"
-            (tmp / name).write_bytes(area_download_bytes(f, info, tables, run, area.code))
+            (tmp / name).write_bytes(area_download_bytes(f, info, tables, sc.run, area.code))
             labels[name] = t(f"update.delivery.file_{f}", lang)
         labels["vad-har-andrats.html"] = t("update.delivery.file_changes", lang)
         html = _changes_page(prof, area.code, area.name, info, tables, root, lang, labels)
