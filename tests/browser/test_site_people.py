@@ -188,6 +188,33 @@ def test_site_a_spent_budget_reads_as_spent_on_the_tile_and_the_slide(
     ctx.close()
 
 
+def test_site_an_aggregate_says_its_figures_are_net(browser: Any, server: Any, sweden: Any) -> None:
+    """A county or Sweden in a cell where members have spent their budgets: the page says the
+    figures are net, with the engine's overspent and still-available amounts."""
+    from koldioxidbudget.method.cells import compute_cells
+    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.web.site import tonnes_words
+
+    runs = compute_cells(sweden, parameters_from(None))
+    found = [
+        (cid, code)
+        for cid, run in runs.items()
+        for code in run.codes
+        if run.area(code).level != "kommun" and (run.area(code).members_overspent_t or 0) > 0
+    ]
+    assert found, "the test data have an aggregate whose members overspend in some cell"
+    cid, code = found[0]
+    r = runs[cid].area(code)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    pg = ctx.new_page()
+    pg.goto(server.url + f"sv/{code}/?cell={cid}")
+    ready(pg)
+    alerts = pg.inner_text("#alerts")
+    assert "är ett netto" in alerts
+    assert " ".join(tonnes_words(r.members_overspent_t, "sv")) in alerts
+    ctx.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

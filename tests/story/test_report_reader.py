@@ -212,3 +212,20 @@ def test_every_subsector_in_the_edition_has_words(ctx: object) -> None:
     for lang in ("sv", "en"):
         missing = [n for n in names if f"report.subsector.{slug(n)}" not in catalogue(lang)]
         assert missing == [], (lang, missing)
+
+
+def test_report_of_an_aggregate_shows_its_members_overspending(ctx: object) -> None:
+    """Sweden at 1,5 °C / 50 %: some municipalities have spent their budgets, so the net remaining
+    budget is said to be net, with both parts from the engine; a municipality has no such line."""
+    from koldioxidbudget.method.params import preset
+    from koldioxidbudget.render import ReportJob, report_document
+    from koldioxidbudget.service import scenario
+
+    job = ReportJob(params=preset("uppsala-2024-1.5"), editions_dir=ctx.editions_dir)  # type: ignore[attr-defined]
+    r = scenario(job.spec).run.area("00")
+    assert r.members_overspent_t and r.members_overspent_t > 0
+    text = "\n".join(report_document("00", job).texts())
+    assert fmt.tonnes(r.members_overspent_t) in text
+    assert fmt.tonnes(r.members_available_t) in text  # type: ignore[arg-type]
+    assert "är ett netto" in text
+    assert "är ett netto" not in "\n".join(report_document("0380", job).texts())

@@ -49,6 +49,8 @@ _CELL_KEYS = (
     "exhausted",
     "infeasible",
     "warnings",
+    "members_available_t",
+    "members_overspent_t",
 )
 
 

@@ -87,6 +87,19 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
         KeyFigures(tuple(figs), caption=c.t("summary.tiles_caption", area=c.area)),
     ]
     blocks.append(_p(*_remaining_sentence(c)))
+    if r.members_overspent_t and r.members_available_t is not None:
+        # a county or Sweden nets its members' overspending against the rest: say so
+        blocks.append(
+            _p(
+                c.t(
+                    "summary.members_overspent",
+                    area=c.area,
+                    overspent=c.tonnes(r.members_overspent_t),
+                    available=c.tonnes(r.members_available_t),
+                    remaining=c.tonnes(r.remaining_t),
+                )
+            )
+        )
     blocks.append(_p(_rate_sentence(c)))
     if c.variant is not None:
         blocks.append(_p(_variant_sentence(c)))

@@ -397,6 +397,17 @@ function updateTiles(data, ui, state) {
       p.textContent = msg;
       alerts.prepend(p);
     }
+    if (c.members_overspent_t > 0 && c.members_available_t !== null) {
+      // a county or Sweden nets its members' overspending against the rest: say so
+      const p = document.createElement("p");
+      p.className = "alert";
+      p.textContent = fill(T["tile.members_overspent"], {
+        name: data.name,
+        overspent: tonnesWords(c.members_overspent_t, lang, T).join(" "),
+        available: tonnesWords(c.members_available_t, lang, T).join(" "),
+      });
+      alerts.append(p);
+    }
   }
   const [t, p] = state.cell.split("-");
   const note = document.getElementById("cell-note");
