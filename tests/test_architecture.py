@@ -116,7 +116,7 @@ def test_catalogues_have_the_same_keys() -> None:
 
 #: lowest first; a unit is a top-level module or package of koldioxidbudget
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("catalogues",),
+    ("catalogues", "files"),
     ("errors",),
     ("schema",),
     ("areas",),

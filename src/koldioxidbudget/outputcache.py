@@ -19,6 +19,8 @@ import os
 from functools import cache
 from pathlib import Path
 
+from .files import write_atomic
+
 __all__ = ["MAX_FILES", "OutputCache", "default_root"]
 
 #: how many answers the folder keeps (the oldest are removed beyond it)
@@ -73,17 +75,8 @@ class OutputCache:
 
     def put(self, key: tuple[object, ...], text: str) -> None:
         """Keep ``text`` for ``key`` (a folder that cannot be written is skipped)."""
-        path = self._path(key)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, "utf-8")
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            return
-        self._prune()
+        if write_atomic(self._path(key), text, best_effort=True):
+            self._prune()
 
     def _prune(self) -> None:
         try:

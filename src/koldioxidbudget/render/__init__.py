@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
+from ..files import write_atomic
 from ..method.params import DEFAULT_PRESET, Parameters, preset
 from ..service.scenario import ScenarioSpec, scenario
 
@@ -155,12 +156,6 @@ def render_document(
     return out
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def _write(doc: Any, job: ReportJob, out_dir: Path) -> list[Path]:
     files = render_document(doc, job.formats, self_contained=job.self_contained)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -171,7 +166,7 @@ def _write(doc: Any, job: ReportJob, out_dir: Path) -> list[Path]:
     paths = []
     for fmt_, data in files.items():
         p = out_dir / output_name(doc.area_slug, doc.budget_from, doc.lang, fmt_)
-        _write_atomic(p, data)
+        write_atomic(p, data)
         paths.append(p)
     return paths
 

@@ -11,11 +11,12 @@ the rest. Files are written to a temporary name and renamed, so readers never se
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from functools import cache
 from pathlib import Path
+
+from ..files import write_atomic
 
 __all__ = ["STORE_VERSION", "ChartStore", "default_root"]
 
@@ -63,15 +64,7 @@ class ChartStore:
 
     def put(self, spec_json: str, lang: str, figure_id: str, svg: str) -> None:
         """Store ``svg`` (a store that cannot be written, e.g. a read-only disk, is skipped)."""
-        path = self._path(spec_json, lang, figure_id)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(svg, "utf-8")
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+        write_atomic(self._path(spec_json, lang, figure_id), svg, best_effort=True)
 
     def count(self) -> int:
         """How many charts are stored."""

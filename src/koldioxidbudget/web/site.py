@@ -38,6 +38,7 @@ from typing import Any
 import jinja2
 
 from ..errors import ParameterError
+from ..files import write_atomic
 from ..method.budget import METHOD_VERSION, AreaResult
 from ..method.params import Parameters, parameters_from
 from ..method.pathway import CONVENTIONS
@@ -358,7 +359,7 @@ def _write_hashed(out: Path, stem: str, ext: str, data: bytes) -> str:
     rel = _assets.hashed(stem, ext, data).replace("assets/", "", 1)
     rel = f"{stem.split('/')[0]}/{Path(rel).name}" if "/" in stem else rel
     if not (out / rel).is_file():  # the name holds the content's hash
-        _write_file(out / rel, data)
+        write_atomic(out / rel, data)
     return rel
 
 
@@ -711,16 +712,8 @@ def _start_rows(b: _Build, defaults: dict[str, AreaResult], lang: str) -> list[d
     return rows
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary sibling, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _render(env: jinja2.Environment, name: str, path: Path, ctx: dict[str, Any]) -> None:
-    _write_file(path, env.get_template(name).render(**ctx).encode("utf-8"))
+    write_atomic(path, env.get_template(name).render(**ctx).encode("utf-8"))
 
 
 #: The record of a built site: edition, what its pages were built from, and per area the
@@ -1054,7 +1047,7 @@ def _write_common(
     root redirect. Returns the number of pages."""
     env = _env()
     a = sh.assets
-    _write_file(
+    write_atomic(
         out / "data" / "index.json",
         _json_bytes({"edition": b.sd.tables.edition_id, "areas": data_urls}),
     )
@@ -1107,7 +1100,7 @@ def _write_common(
             )
             pages += 1
         pages += _write_news(out, b, sh, env, lang)
-    _write_file(out / "index.html", env.get_template("redirect.html").render().encode("utf-8"))
+    write_atomic(out / "index.html", env.get_template("redirect.html").render().encode("utf-8"))
     # served for any unknown address, so its links are absolute from the site's root
     _render(env, "404.html", out / "404.html", {**_common("sv", "/", a, b), "page": "404"})
     return pages + 2
@@ -1146,7 +1139,7 @@ def _record(out: Path, b: _Build, key: str, areas: dict[str, dict[str, str]]) ->
         "built_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "areas": areas,
     }
-    _write_file(out / SITE_RECORD, _json_bytes(doc))
+    write_atomic(out / SITE_RECORD, _json_bytes(doc))
 
 
 def _write_site(out: Path, b: _Build, key: str, workers: int | None = None) -> int:
@@ -1196,8 +1189,8 @@ def _write_some(
     for code, (_c, data_url, fp, _pages, _r) in done.items():
         areas[code] = {"hash": fp, "data": str(data_url)}
     index = {"edition": record.get("edition"), "areas": {c: a["data"] for c, a in areas.items()}}
-    _write_file(out / "data" / "index.json", _json_bytes(index))
-    _write_file(out / SITE_RECORD, _json_bytes(dict(record, areas=areas)))
+    write_atomic(out / "data" / "index.json", _json_bytes(index))
+    write_atomic(out / SITE_RECORD, _json_bytes(dict(record, areas=areas)))
     _remove_unreferenced(out, old, areas)
     return sum(d[3] for d in done.values()), sorted(done)
 
