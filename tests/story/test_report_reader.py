@@ -228,4 +228,5 @@ def test_report_of_an_aggregate_shows_its_members_overspending(ctx: object) -> N
     assert fmt.tonnes(r.members_overspent_t) in text
     assert fmt.tonnes(r.members_available_t) in text  # type: ignore[arg-type]
     assert "är ett netto" in text
+    assert "återstår för hela området, −" not in text  # a spent total is said to be exceeded
     assert "är ett netto" not in "\n".join(report_document("0380", job).texts())

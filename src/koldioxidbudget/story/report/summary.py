@@ -92,11 +92,14 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
         blocks.append(
             _p(
                 c.t(
-                    "summary.members_overspent",
+                    "summary.members_overspent_spent"
+                    if r.exhausted
+                    else "summary.members_overspent",
                     area=c.area,
                     overspent=c.tonnes(r.members_overspent_t),
                     available=c.tonnes(r.members_available_t),
                     remaining=c.tonnes(r.remaining_t),
+                    over=c.tonnes(-r.remaining_t),
                 )
             )
         )
