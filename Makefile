@@ -14,10 +14,12 @@ export KOLDIOXIDBUDGET_SOURCES KOLDIOXIDBUDGET_EDITIONS KOLDIOXIDBUDGET_SITE
 
 .PHONY: demo test bench bench-load lint format editions clean browsers
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every package to the versions the tests last passed with, so a fresh
+# clone next month installs the same libraries (a new release cannot change the verdict)
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 editions: $(VENV)/.installed
