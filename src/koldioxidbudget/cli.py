@@ -358,12 +358,14 @@ def data_list(
     into: Annotated[str | None, typer.Option(help="Editions folder.")] = None,
     lang: Annotated[Lang, typer.Option()] = Lang.sv,
 ) -> None:
-    """List the built editions (newest release last)."""
-    from .edition import list_editions
+    """List the built editions (newest release last), which is current, which failed the
+    checks and which are damaged."""
+    from .edition import current_editions, pinned_editions, scan_editions
+    from .edition_checks import passed
     from .story.i18n import t
 
-    eds = list_editions(into)
-    if not eds:
+    eds, damaged = scan_editions(into)
+    if not eds and not damaged:
         typer.echo(t("cli.no_editions", lang.value))
         return
     from rich.console import Console
@@ -372,13 +374,37 @@ def data_list(
     table = Table(
         *(
             t(f"cli.edition_header_{k}", lang.value)
-            for k in ("id", "gas", "release", "years", "built")
+            for k in ("id", "gas", "release", "years", "built", "status")
         )
     )
+    current = set(current_editions(into).values())
+    pinned = set(pinned_editions(into).values())
     for e in eds:
         ys = e.manifest["data_years"]
-        table.add_row(e.id, e.gas, e.release, f"{ys[0]}–{ys[-1]}", e.built_at)
-    Console().print(table)
+        status = (
+            "pinned"
+            if e.id in pinned
+            else "current"
+            if e.id in current
+            else "failed"
+            if not passed(e.path)
+            else None
+        )
+        table.add_row(
+            e.id,
+            e.gas,
+            e.release,
+            f"{ys[0]}–{ys[-1]}",
+            e.built_at,
+            t(f"cli.edition_status_{status}", lang.value) if status else "",
+        )
+    for err in damaged:
+        name = str(err.slots.get("edition", ""))
+        status = t("cli.edition_status_damaged", lang.value, error=err.slots.get("error", ""))
+        table.add_row(name, "", "", "", "", status)
+    # a pipe or a file gets whole ids, never cut to a terminal's width
+    console = Console() if sys.stdout.isatty() else Console(width=10_000)
+    console.print(table)
 
 
 @data_app.command("show")

@@ -18,6 +18,7 @@ Where editions live: ``$KOLDIOXIDBUDGET_EDITIONS``, else ``$XDG_DATA_HOME/koldio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import hashlib
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import EditionError
+from .files import exclusive, remove_stale_temporaries
 from .schema import COLUMNS, GAS_CO2, Tables
 
 if TYPE_CHECKING:  # pandas is imported by what reads or writes tables, not to resolve an id
@@ -52,6 +54,7 @@ __all__ = [
     "pinned_editions",
     "previous_edition",
     "resolve_edition",
+    "scan_editions",
     "sources_dir",
     "use_edition",
     "write_edition",
@@ -64,6 +67,8 @@ FORMAT_VERSION = "2"
 
 #: The pointer file naming each gas's current edition (``{"CO2": id, ...}``).
 CURRENT_FILE = "current.json"
+#: held while a build writes editions (two builds into one folder never collide)
+BUILD_LOCK_FILE = ".build.lock"
 
 _DTYPES: dict[str, dict[str, Any]] = {
     "areas": {"code": str, "name": str, "level": str, "lan_code": str, "official_name": str},
@@ -289,17 +294,33 @@ def build_editions(
     """Build one edition per release found in the source folder (skipping ones already built).
 
     Returns the editions in the order built. Raises ``SourceError`` for malformed inputs and
-    ``EditionError`` for missing ones; nothing half-written is ever left in ``into``.
+    ``EditionError`` for missing ones; nothing half-written is ever left in ``into``. Two builds
+    into one folder at once cannot collide: the second stops with ``EditionError``.
     """
+    src = sources_dir(sources)
+    dest = editions_dir(into)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(exclusive(dest / BUILD_LOCK_FILE))
+        except BlockingIOError:
+            raise EditionError(
+                f"Another build is writing editions in {dest}; try again when it has finished.",
+                key="build_locked",
+                folder=str(dest),
+            ) from None
+        return _build_locked(src, dest, progress)
+
+
+def _build_locked(
+    src: Path, dest: Path, progress: Callable[[str], None] | None
+) -> list[EditionInfo]:
+    """:func:`build_editions` once it holds the folder's build lock."""
     import pandas as pd
 
     from . import sources as rd
     from .method.budget import METHOD_VERSION
 
-    src = sources_dir(sources)
-    dest = editions_dir(into)
-    dest.mkdir(parents=True, exist_ok=True)
-    _remove_stale_tmp(dest)
+    remove_stale_temporaries(dest)
     common = _common_inputs(src)
     hashes = {k: _sha256(p) for k, p in common.items()}
     international = src / rd.naturvardsverket.INTERNATIONAL_FILE
@@ -491,20 +512,6 @@ def check_report(
     return check_edition(load_edition(info.id, gas=None, into=into), previous=previous)
 
 
-def _remove_stale_tmp(dest: Path) -> None:
-    """Remove temporary directories of builds that died (their process no longer exists)."""
-    for p in dest.glob(".tmp-*"):
-        pid = p.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(p, ignore_errors=True)
-        except OSError:
-            continue
-
-
 def current_editions(into: str | Path | None = None) -> dict[str, str]:
     """The current edition id per gas, as the pointer file records it (empty if none)."""
     cur = _pointer(editions_dir(into)).get("current", {})
@@ -660,39 +667,78 @@ _PUBLISHERS = {
 # list / load
 
 
+#: what a manifest must hold for its edition to be listed at all
+_MANIFEST_KEYS = ("id", "gas", "release", "built_at", "data_years", "last_data_year")
+
+
 def _info(path: Path) -> EditionInfo:
+    """The manifest of the edition in ``path``; ``EditionError`` when it cannot be read, lacks a
+    key or names another edition (the folder is damaged)."""
     try:
         m = json.loads((path / "manifest.json").read_text("utf-8"))
+        if not isinstance(m, dict):
+            raise ValueError("not a JSON object")
+        missing = [k for k in _MANIFEST_KEYS if k not in m]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
+        if m["id"] != path.name:
+            raise ValueError(f"it names edition {m['id']!r}")
     except (OSError, ValueError) as e:
         raise EditionError(
-            f"Edition {path.name} has no readable manifest ({e}); delete {path} and rebuild.",
+            f"Edition {path.name} has no readable manifest ({e}); delete it and rebuild.",
             key="manifest_unreadable",
             edition=path.name,
             error=str(e),
-            path=str(path),
         ) from e
-    return EditionInfo(id=m["id"], gas=m["gas"], release=m["release"], path=path, manifest=m)
+    return EditionInfo(
+        id=str(m["id"]), gas=str(m["gas"]), release=str(m["release"]), path=path, manifest=m
+    )
+
+
+#: damaged edition folders already reported in this process (one warning each, not one per call)
+_WARNED: set[Path] = set()
+
+
+def scan_editions(
+    into: str | Path | None = None,
+) -> tuple[list[EditionInfo], list[EditionError]]:
+    """The complete editions, oldest release first, and one error per damaged edition folder.
+
+    A damaged folder (unreadable or incomplete manifest) is left out of the list, so it never
+    takes the other editions down; temporary build directories are never listed."""
+    d = editions_dir(into)
+    if not d.is_dir():
+        return [], []
+    out: list[EditionInfo] = []
+    damaged: list[EditionError] = []
+    for p in sorted(d.iterdir()):
+        if not (p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()):
+            continue
+        try:
+            out.append(_info(p))
+        except EditionError as e:
+            damaged.append(e)
+            if p not in _WARNED:
+                _WARNED.add(p)
+                log.warning("%s", e)
+    return sorted(out, key=lambda e: (e.release, e.built_at, e.id)), damaged
 
 
 def list_editions(into: str | Path | None = None) -> list[EditionInfo]:
-    """Complete editions, oldest release first (temporary build directories are never listed)."""
-    d = editions_dir(into)
-    if not d.is_dir():
-        return []
-    out = [
-        _info(p)
-        for p in sorted(d.iterdir())
-        if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
-    ]
-    return sorted(out, key=lambda e: (e.release, e.built_at, e.id))
+    """Complete editions, oldest release first (damaged and temporary ones are left out)."""
+    return scan_editions(into)[0]
 
 
 def resolve_edition(
     edition: str | None = None, *, gas: str | None = GAS_CO2, into: str | Path | None = None
 ) -> EditionInfo:
-    """The edition ``edition`` names (an id or a unique prefix such as ``co2-2024-04-18``), or,
-    when None, the current edition holding ``gas`` (any gas when ``gas`` is None): the one the
-    pointer file names, else the newest edition that passed the checks."""
+    """The edition ``edition`` names, or, when None, the current edition holding ``gas`` (any gas
+    when ``gas`` is None): the one the pointer file names, else the newest edition that passed
+    the checks.
+
+    A name is a full id, or a prefix that fits exactly one edition (``co2-2024`` when only one
+    CO2 edition of 2024 is built). A prefix never picks among several, and never picks an
+    edition that failed the hard checks: that one is used only when named in full."""
     eds = list_editions(into)
     if not eds:
         raise EditionError(
@@ -715,7 +761,7 @@ def resolve_edition(
     exact = [e for e in eds if e.id == edition]
     if exact:
         return exact[0]
-    pref = [e for e in eds if e.id.startswith(edition)]
+    pref = [e for e in eds if edition and e.id.startswith(edition)]
     if not pref:
         raise EditionError(
             f"No edition {edition!r}. Built editions: {', '.join(e.id for e in eds)}",
@@ -723,7 +769,26 @@ def resolve_edition(
             edition=edition,
             built=", ".join(e.id for e in eds),
         )
-    return pref[-1]
+    if len(pref) > 1:
+        raise EditionError(
+            f"{edition!r} fits more than one edition ({', '.join(e.id for e in pref)}); "
+            "give more of the id (see 'koldioxidbudget data list').",
+            key="ambiguous_edition",
+            edition=edition,
+            matches=", ".join(e.id for e in pref),
+        )
+    (one,) = pref
+    if one.id not in current_editions(into).values():
+        from .edition_checks import passed
+
+        if not passed(one.path):
+            raise EditionError(
+                f"Edition {one.id} failed the hard data checks; to use it anyway, give its full "
+                f"id (see 'koldioxidbudget data check {one.id}').",
+                key="prefix_failed_edition",
+                edition=one.id,
+            )
+    return one
 
 
 def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:

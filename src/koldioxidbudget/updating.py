@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import fcntl
 import hashlib
 import json
 import logging
@@ -44,6 +43,7 @@ from .edition import (
     resolve_edition,
 )
 from .errors import EditionError, ParameterError
+from .files import exclusive
 from .schema import GAS_CO2
 from .story import fmt
 from .story.i18n import t
@@ -200,13 +200,10 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _lock(root: Path) -> Iterator[None]:
-    """Hold ``<editions>/.update.lock`` (``flock``; released when the process ends, however it
-    ends). The file is never written, so holding it changes no time stamp after the first run."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    """Hold ``<editions>/.update.lock``; ``EditionError`` when another update holds it."""
+    with contextlib.ExitStack() as held:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.enter_context(exclusive(root / LOCK_FILE))
         except BlockingIOError:
             raise EditionError(
                 f"Another update is running in {root}; try again when it has finished.",
@@ -214,8 +211,6 @@ def _lock(root: Path) -> Iterator[None]:
                 folder=str(root),
             ) from None
         yield
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -141,7 +141,21 @@ def test_write_report_with_profile(tiny_root: Path, tmp_path: Path) -> None:
     prof = _profile(tmp_path, FULL)
     job = ReportJob(profile=str(prof), editions_dir=str(tiny_root))
     out = tmp_path / "out"
+    # what a report killed (or stopped by a full disk) mid-write left, and a live writer's file
+    out.mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    stale = out / f".koldioxidbudget-alfa-2024.pdf.{dead.stdout.strip()}.tmp"
+    stale.write_bytes(b"%PDF-1.7 half")
+    live = out / f".koldioxidbudget-alfa-2024.html.{os.getppid()}.tmp"
+    live.write_bytes(b"<html>")
     paths = write_report("alfa", job, out_dir=out)
+    assert not stale.exists() and live.exists()
+    live.unlink()
     names = sorted(p.name for p in paths)
     assert names == ["koldioxidbudget-alfa-2024.html", "koldioxidbudget-alfa-2024.pdf"]
     pdf = (out / "koldioxidbudget-alfa-2024.pdf").read_bytes()

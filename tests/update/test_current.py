@@ -168,3 +168,100 @@ def test_current_build_killed_leaves_previous_current(
     built = build_editions(sources=base["good"], into=editions)
     assert resolve_edition(None, into=editions).id == built[0].id != before
     assert not [p for p in editions.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_current_prefix_names_one_passing_edition_or_says_why(with_bad: Path) -> None:
+    """A prefix picks an edition only when it fits exactly one, and never a failed one (that is
+    opened only by its full id); an empty name is no name."""
+    (good, bad) = list_editions(with_bad)
+    assert resolve_edition(good.id[:8], into=with_bad).id == good.id  # 'co2-2024'
+    with pytest.raises(EditionError, match="fits more than one edition") as many:
+        resolve_edition("co2-20", into=with_bad)
+    assert many.value.localized("sv").startswith("'co2-20' passar in på flera utgåvor (")
+    assert good.id in str(many.value) and bad.id in str(many.value)
+    with pytest.raises(EditionError, match="failed the hard data checks; to use it anyway"):
+        resolve_edition(bad.id[:8], into=with_bad)  # 'co2-2025'
+    assert resolve_edition(bad.id, into=with_bad).id == bad.id
+    with pytest.raises(EditionError, match="No edition ''"):
+        resolve_edition("", into=with_bad)
+
+
+def _damage(folder: Path, name: str, manifest: str) -> Path:
+    """A copy of the first edition in ``folder`` under ``name`` with ``manifest`` as its manifest."""
+    (first, *_rest) = list_editions(folder)
+    shutil.copytree(first.path, folder / name)
+    (folder / name / "manifest.json").write_text(manifest, "utf-8")
+    return folder / name
+
+
+def _cli(*args: str, editions: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, KOLDIOXIDBUDGET_EDITIONS=str(editions))
+    return subprocess.run(
+        [sys.executable, "-m", "koldioxidbudget.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_current_damaged_edition_is_skipped_and_listed_as_damaged(with_bad: Path) -> None:
+    """An empty manifest and one missing a key: the other editions still list, resolve and
+    serve; ``data list`` marks current, failed and damaged, with whole ids when piped."""
+    (good, bad) = list_editions(with_bad)
+    _damage(with_bad, "co2-2023-empty", "")
+    doc = json.loads((good.path / "manifest.json").read_text("utf-8"))
+    del doc["release"]
+    doc["id"] = "co2-2023-nokey"
+    _damage(with_bad, "co2-2023-nokey", json.dumps(doc))
+    assert [e.id for e in list_editions(with_bad)] == [good.id, bad.id]
+    assert resolve_edition(None, into=with_bad).id == good.id
+    res = _cli("data", "list", editions=with_bad)
+    assert res.returncode == 0, res.stderr
+    rows = {line.split("│")[1].strip(): line for line in res.stdout.splitlines() if "│" in line}
+    assert "aktuell" in rows[good.id]
+    assert "klarar inte de hårda kontrollerna" in rows[bad.id]
+    assert "skadad:" in rows["co2-2023-empty"]
+    assert "skadad: missing release" in rows["co2-2023-nokey"]
+    budget = _cli("budget", "0380", "--format", "json", editions=with_bad)
+    assert budget.returncode == 0, budget.stderr
+    assert json.loads(budget.stdout)["edition"] == good.id
+    assert "Traceback" not in budget.stderr
+
+
+def test_current_damaged_edition_never_takes_the_server_down(with_bad: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from koldioxidbudget.web import Settings, create_app
+
+    (good, _bad) = list_editions(with_bad)
+    _damage(with_bad, "co2-2023-empty", "{}")
+    app = create_app(Settings(editions=with_bad, warm=False))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        health = c.get("/api/v1/health")
+        assert health.status_code == 200 and good.id in health.text
+        assert c.get("/api/v1/areas/0380/budget").json()["edition"] == good.id
+        ambiguous = c.get("/api/v1/editions/co2-20")
+        assert ambiguous.status_code == 404
+        assert ambiguous.headers["content-type"].startswith("application/problem+json")
+        for r in (health, ambiguous, c.get("/api/v1/editions")):
+            assert str(with_bad) not in r.text
+
+
+def test_current_two_builds_cannot_collide(editions: Path, base: dict[str, Path]) -> None:
+    """While one build holds the editions folder, a second stops at once with a clear message
+    (CLI: one line, no traceback) and writes nothing."""
+    from koldioxidbudget.edition import BUILD_LOCK_FILE
+    from koldioxidbudget.files import exclusive
+
+    before = sorted(p.name for p in editions.iterdir())
+    with exclusive(editions / BUILD_LOCK_FILE):
+        with pytest.raises(EditionError, match="Another build is writing editions"):
+            build_editions(sources=base["good"], into=editions)
+        res = _cli("data", "build", "--sources", str(base["good"]), editions=editions)
+    assert res.returncode != 0
+    assert res.stderr.strip().splitlines() == [
+        f"koldioxidbudget: En annan byggkörning skriver redan utgåvor i {editions}; "
+        "försök igen när den är klar."
+    ]
+    assert sorted(p.name for p in editions.iterdir()) == before

@@ -210,4 +210,4 @@ def test_cli_data_diff_formats(pair: tuple[Path, str, str]) -> None:
     assert "Uppsala: Budgeten är" in text and "Stockholms län: Budgeten är" in text
     assert "en ny global eller nationell budget" in text
     res = cli("data", "diff", "nope", new, editions=root)
-    assert res.returncode == 1 and "Det finns ingen dataversion 'nope'" in res.stderr
+    assert res.returncode == 1 and "Det finns ingen utgåva 'nope'" in res.stderr

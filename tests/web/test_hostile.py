@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -142,3 +143,66 @@ def test_reports_and_downloads_wait_in_a_bounded_queue() -> None:
 
     with ThreadPoolExecutor(1) as ex:
         ex.submit(anyio.run, main).result()
+
+
+def test_a_report_whose_client_leaves_is_not_laid_out(
+    web_editions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that closes the connection while its report is being made: the request ends at
+    once (499), the report is never laid out and nothing is cached (before, abandoned reports
+    kept rendering and filled the cache)."""
+    import threading
+    import time
+
+    import koldioxidbudget.render as render
+    from koldioxidbudget.web import create_app
+
+    built, laid_out = threading.Event(), threading.Event()
+    real_document, real_render = render.report_document, render.render_document
+
+    def slow_document(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(2.0)  # the client leaves 0,3 s in, while the document is being built
+        try:
+            return real_document(*args, **kwargs)
+        finally:
+            built.set()
+
+    def recording_render(*args: Any, **kwargs: Any) -> Any:
+        laid_out.set()
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(render, "report_document", slow_document)
+    monkeypatch.setattr(render, "render_document", recording_render)
+    app = create_app(Settings(editions=web_editions, warm=False))
+    sent: list[MutableMapping[str, Any]] = []
+    start = time.monotonic()
+
+    async def receive() -> dict[str, Any]:
+        if time.monotonic() - start > 0.3:
+            return {"type": "http.disconnect"}
+        await anyio.sleep(3600)  # no message yet (Starlette asks in a cancelled scope)
+        raise AssertionError("unreachable")
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/api/v1/areas/alfa/report.pdf",
+        "raw_path": b"/api/v1/areas/alfa/report.pdf",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 499
+    assert not built.is_set()  # the request ended without waiting for the document
+    assert built.wait(60)  # the worker thread finished its step, then stopped
+    time.sleep(0.5)
+    assert not laid_out.is_set()
+    assert app.state.engine.stats()["reports"]["items"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.web.conftest import EDITION
@@ -21,23 +23,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_on_loopback(web_editions: Path) -> None:
+@contextlib.contextmanager
+def _serving(editions: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``koldioxidbudget serve`` on a free loopback port with ``args``, until the block ends;
+    yields the base URL once the health endpoint answers."""
     port = _free_port()
-    env = dict(os.environ, KOLDIOXIDBUDGET_EDITIONS=str(web_editions))
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "koldioxidbudget.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--frame-ancestors",
-            "'self'",
-        ],
-        env=env,
+        [sys.executable, "-m", "koldioxidbudget.cli", "serve", "--port", str(port), *args],
+        env=dict(os.environ, KOLDIOXIDBUDGET_EDITIONS=str(editions), **(env or {})),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -52,6 +45,14 @@ def test_serve_on_loopback(web_editions: Path) -> None:
             except OSError:
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_on_loopback(web_editions: Path) -> None:
+    with _serving(web_editions, "--workers", "2", "--frame-ancestors", "'self'") as base:
         with urllib.request.urlopen(
             f"{base}/api/v1/areas/alfa/budget?convention=B", timeout=30
         ) as r:
@@ -63,9 +64,19 @@ def test_serve_on_loopback(web_editions: Path) -> None:
             raise AssertionError("expected 404")
         except urllib.error.HTTPError as e:
             assert e.code == 404 and e.headers["content-type"] == "application/problem+json"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+
+
+def test_serve_closes_a_connection_whose_headers_never_finish(web_editions: Path) -> None:
+    """A client that sends a request line and never ends its headers (slowloris) loses the
+    connection after the header time limit; a complete request on the same server still works."""
+    with _serving(web_editions, env={"KOLDIOXIDBUDGET_HEADER_TIMEOUT": "1"}) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            slow.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1")
+            slow.settimeout(20)
+            assert slow.recv(1024) == b""  # closed by the server, nothing answered
+        with urllib.request.urlopen(f"{base}/api/v1/health", timeout=5) as r:
+            assert r.status == 200
 
 
 def test_serve_refuses_bad_options() -> None:

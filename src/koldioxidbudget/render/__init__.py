@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
-from ..files import write_atomic
+from ..files import remove_stale_temporaries, write_atomic
 from ..method.params import DEFAULT_PRESET, Parameters, preset
 from ..service.scenario import ScenarioSpec, scenario
 
@@ -159,6 +159,7 @@ def render_document(
 def _write(doc: Any, job: ReportJob, out_dir: Path) -> list[Path]:
     files = render_document(doc, job.formats, self_contained=job.self_contained)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)  # of a report killed, or stopped by a full disk, earlier
     if "html" in files and not job.self_contained:
         from .html import write_assets
 

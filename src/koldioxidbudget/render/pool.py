@@ -24,7 +24,9 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ __all__ = ["RECYCLE_AFTER", "RenderPool", "watch_parent"]
 #: reports a renderer process renders (on average) before the renderers are replaced by fresh
 #: ones, which start warm from the initializer (a memory ceiling without a per-process limit)
 RECYCLE_AFTER = 25
+#: how often a waiting report asks whether its client is still there, s
+_CANCEL_POLL_S = 0.2
 
 log = logging.getLogger(__name__)
 
@@ -213,21 +217,31 @@ class RenderPool:
         for f in [executor.submit(_warm, job, code) for _ in range(self.processes)]:
             f.result()
 
-    def render(self, doc: Any, fmt: str, *, self_contained: bool = True) -> bytes:
-        """``doc`` as ``fmt`` ("pdf" or "html").
+    def render(
+        self,
+        doc: Any,
+        fmt: str,
+        *,
+        self_contained: bool = True,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> bytes | None:
+        """``doc`` as ``fmt`` ("pdf" or "html"); None when ``cancelled()`` turns true while the
+        report still waits for a renderer (it is then taken out of the queue, never laid out).
 
         A renderer process that died (killed, out of memory) is replaced and the report tried
         once more."""
         try:
-            return self._render(doc, fmt, self_contained)
+            return self._render(doc, fmt, self_contained, cancelled)
         except BrokenProcessPool:
             log.warning("a report renderer process died; starting new ones")
             with self._lock:
                 self._open().shutdown(wait=False, cancel_futures=True)
                 self._executor = self._new_executor()
-            return self._render(doc, fmt, self_contained)
+            return self._render(doc, fmt, self_contained, cancelled)
 
-    def _render(self, doc: Any, fmt: str, self_contained: bool) -> bytes:
+    def _render(
+        self, doc: Any, fmt: str, self_contained: bool, cancelled: Callable[[], bool]
+    ) -> bytes | None:
         with self._lock:
             executor = self._open()
             self._rendered += 1
@@ -240,7 +254,12 @@ class RenderPool:
                 old, executor = executor, self._executor
                 old.shutdown(wait=False)
             future = executor.submit(_render, doc, fmt, self_contained)
-        return future.result()
+        while True:
+            try:
+                return future.result(timeout=_CANCEL_POLL_S)
+            except FutureTimeout:
+                if cancelled() and future.cancel():
+                    return None  # still queued: taken out (a started one finishes, unread)
 
     def _open(self) -> ProcessPoolExecutor:
         if self._executor is None:

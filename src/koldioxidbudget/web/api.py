@@ -7,7 +7,8 @@ a concurrency limit and a time limit; cached answers are sent straight from the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import threading
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 import anyio
@@ -86,8 +87,19 @@ def _engine(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
-async def _offload(request: Request, fn: Callable[[], T], *, report: bool = False) -> T:
-    """Run ``fn`` in a worker thread under the concurrency and time limits."""
+async def _offload(
+    request: Request,
+    fn: Callable[[], T],
+    *,
+    report: bool = False,
+    gone: threading.Event | None = None,
+) -> T:
+    """Run ``fn`` in a worker thread under the concurrency and time limits.
+
+    With ``gone`` (reports and downloads), the client's connection is watched while ``fn``
+    runs: when the client leaves or the time limit passes, ``gone`` is set, so ``fn`` stops
+    before its next expensive step (a report is then neither laid out nor cached), and the
+    request ends at once (499 in the log) instead of holding a thread for nobody."""
     state = request.app.state
     name = "report_limiter" if report else "compute_limiter"
     limiter = getattr(state, name, None)
@@ -96,10 +108,18 @@ async def _offload(request: Request, fn: Callable[[], T], *, report: bool = Fals
         limiter = anyio.CapacityLimiter(threads)
         setattr(state, name, limiter)
     timeout = state.settings.report_timeout_s if report else state.settings.request_timeout_s
+
+    async def work() -> T:
+        return await anyio.to_thread.run_sync(fn, limiter=limiter, abandon_on_cancel=True)
+
     try:
         with anyio.fail_after(timeout):
-            return await anyio.to_thread.run_sync(fn, limiter=limiter, abandon_on_cancel=True)
+            if gone is None:
+                return await work()
+            return await _unless_client_leaves(request, gone, work)
     except TimeoutError:
+        if gone is not None:
+            gone.set()
         raise Problem(
             503,
             "timeout",
@@ -107,6 +127,30 @@ async def _offload(request: Request, fn: Callable[[], T], *, report: bool = Fals
             headers={"Retry-After": "5"},
         ) from None
 
+
+async def _unless_client_leaves(
+    request: Request, gone: threading.Event, work: Callable[[], Awaitable[T]]
+) -> T:
+    """``await work()``, given up (``gone`` set, 499) when the client disconnects first."""
+    done: list[T] = []
+
+    async def watch(scope: anyio.CancelScope) -> None:
+        while not await request.is_disconnected():
+            await anyio.sleep(DISCONNECT_POLL_S)
+        gone.set()
+        scope.cancel()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(watch, tg.cancel_scope)
+        done.append(await work())
+        tg.cancel_scope.cancel()
+    if not done:
+        raise Problem(499, "client-closed", msg("client_closed"))
+    return done[0]
+
+
+#: how often a report's or download's connection is checked while it is made, s
+DISCONNECT_POLL_S = 0.25
 
 _AREAS: LRU[tuple[str, str], Area | Problem] = LRU(max_items=4096)
 
@@ -513,6 +557,8 @@ async def area_report(
         )
     key = ("report", info.id, params, area.code, lang, fmt)
 
+    gone = threading.Event()  # set when the client leaves: the report is not laid out
+
     def make() -> bytes:
         _run(eng, tables, params, q)  # the parameters' problems as 422s before any rendering
         return reports.render_report(
@@ -523,11 +569,14 @@ async def area_report(
             edition=info.id,
             editions_dir=eng.root,
             pool=eng.render_pool,
+            cancelled=gone.is_set,
         )
 
     body = eng.reports.get(key)
     if body is None:
-        body = await _offload(request, lambda: eng.cached(eng.reports, key, make), report=True)
+        body = await _offload(
+            request, lambda: eng.cached(eng.reports, key, make), report=True, gone=gone
+        )
     if fmt == "html":
         from .security import html_csp, inline_hashes
 
@@ -722,12 +771,16 @@ async def download(
         )
     key = ("download", info.id, params, fmt)
 
+    gone = threading.Event()
+
     def make() -> bytes:
         run = _run(eng, tables, params, q)
+        if gone.is_set():
+            raise reports.Cancelled(key)
         return opendata.download_bytes(fmt, info, tables, run)
 
     body = eng.downloads.get(key) or await _offload(
-        request, lambda: eng.cached(eng.downloads, key, make), report=True
+        request, lambda: eng.cached(eng.downloads, key, make), report=True, gone=gone
     )
     return respond(request, body, etag=etag, media_type=media, cache_control=cc, headers=headers)
 

@@ -277,6 +277,8 @@ def serve(
     """Run the server until interrupted (uvicorn; ``workers`` processes share the port)."""
     import uvicorn
 
+    from .protocol import HeaderTimeoutProtocol
+
     os.environ.update(settings.to_env())
     uvicorn.run(
         "koldioxidbudget.web.app:app_from_env",
@@ -289,6 +291,7 @@ def serve(
         server_header=False,
         proxy_headers=False,
         timeout_keep_alive=5,
+        http=HeaderTimeoutProtocol,
         limit_concurrency=1000,
         h11_max_incomplete_event_size=16 * 1024,
     )

@@ -34,7 +34,7 @@ from ..method.budget import METHOD_VERSION, BudgetRun, compute_budgets
 from ..method.inventory import inventory_key
 from ..method.params import Parameters
 from ..schema import GAS_CO2, Tables
-from .problems import Problem, msg
+from .problems import Problem, msg, server_paths_in
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -221,7 +221,8 @@ class Engine:
             info = resolve_edition(query, gas=gas, into=self.root)
         except EditionError as e:
             if query is None:
-                raise Problem(503, "no-edition", e) from None
+                detail = msg("no_edition") if server_paths_in(e) else e
+                raise Problem(503, "no-edition", detail) from None
             ids = [x.id for x in eds]
             if in_path:
                 raise Problem(404, "edition-not-found", e, extra={"editions": ids}) from None

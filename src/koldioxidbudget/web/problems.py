@@ -58,7 +58,10 @@ PROBLEM_TYPES: dict[str, str] = {
     "area-not-found": (
         "No municipality, county or Sweden matches the code or name; `suggestions` lists close matches."
     ),
-    "edition-not-found": ("No built edition has this id or id prefix."),
+    "edition-not-found": (
+        "No built edition has this id, or the id prefix fits none or several editions, or only "
+        "one that failed its hard data checks (name that one by its full id)."
+    ),
     "edition-unsuitable": (
         "The edition exists but cannot answer this request (for example a CO2e edition asked for a CO2 budget)."
     ),
@@ -74,6 +77,10 @@ PROBLEM_TYPES: dict[str, str] = {
     "busy": (
         "Too many reports or downloads are being made at once; retry after the seconds "
         "`Retry-After` gives."
+    ),
+    "client-closed": (
+        "The client closed the connection before its report or download was ready; the work "
+        "was stopped (status 499, seen only in the server's log)."
     ),
     "internal-error": (
         "A bug on the server. The `incident` id matches the server's log entry; please report it."
@@ -207,13 +214,23 @@ def request_language(request: Request) -> str:
     return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
+#: slots of an error that hold a path on the server: an error naming one never reaches a client
+_PATH_SLOTS = frozenset({"path", "dir", "folder", "file_path"})
+
+
+def server_paths_in(e: KoldioxidbudgetError) -> bool:
+    """Whether ``e``'s message names a file or folder on the server (a client must not see it:
+    the error is logged with an incident id instead)."""
+    return not _PATH_SLOTS.isdisjoint(e.slots)
+
+
 def from_error(e: KoldioxidbudgetError) -> Problem:
     """The problem for an error of the tree that no route translated more precisely."""
     if isinstance(e, AreaNotFound):
         return Problem(404, "area-not-found", e, extra={"suggestions": []})
     if isinstance(e, ParameterError):
         return Problem(422, "invalid-parameter", e)
-    if isinstance(e, EditionError):
+    if isinstance(e, EditionError) and not server_paths_in(e):
         return Problem(422, "edition-unsuitable", e)
     incident = uuid.uuid4().hex[:12]
     log.error("incident %s: %s", incident, e)

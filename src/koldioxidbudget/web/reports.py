@@ -7,6 +7,7 @@ Callers cache the bytes by edition + parameters + area + language + format.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,16 @@ if TYPE_CHECKING:
     from ..method.params import Parameters
     from ..render.pool import RenderPool
 
-__all__ = ["FORMATS", "LANGS", "MEDIA_TYPES", "render_report"]
+__all__ = ["FORMATS", "LANGS", "MEDIA_TYPES", "Cancelled", "render_report"]
 
 FORMATS = ("pdf", "html")
 LANGS = ("sv", "en")
 MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+class Cancelled(Exception):
+    """The client left before its report or download was made: the work stopped, nothing is
+    cached."""
 
 
 def render_report(
@@ -30,9 +36,11 @@ def render_report(
     edition: str,
     editions_dir: Path,
     pool: RenderPool | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> bytes:
     """The report of area ``code`` in ``fmt`` ("pdf" or "html"), laid out by ``pool`` when
-    given (the document itself is always built here)."""
+    given (the document itself is always built here). ``Cancelled`` when ``cancelled()`` turns
+    true before the report is laid out, or while it waits for a renderer."""
     from ..render import ReportJob, render_document, report_document
 
     job = ReportJob(
@@ -44,6 +52,11 @@ def render_report(
         self_contained=True,
     )
     doc = report_document(code, job)
+    if cancelled():
+        raise Cancelled(code)
     if pool is not None:
-        return pool.render(doc, fmt, self_contained=True)
+        out = pool.render(doc, fmt, self_contained=True, cancelled=cancelled)
+        if out is None:
+            raise Cancelled(code)
+        return out
     return render_document(doc, (fmt,), self_contained=True)[fmt]

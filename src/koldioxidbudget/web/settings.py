@@ -23,6 +23,7 @@ _ENV = {
     "frame_ancestors": "KOLDIOXIDBUDGET_FRAME_ANCESTORS",
     "request_timeout_s": "KOLDIOXIDBUDGET_REQUEST_TIMEOUT",
     "report_timeout_s": "KOLDIOXIDBUDGET_REPORT_TIMEOUT",
+    "header_timeout_s": "KOLDIOXIDBUDGET_HEADER_TIMEOUT",
     "report_processes": "KOLDIOXIDBUDGET_REPORT_PROCESSES",
     "cache_dir": "KOLDIOXIDBUDGET_CACHE",
 }
@@ -38,8 +39,9 @@ class Settings:
     (default ``*``: anyone, so municipalities can embed the visualiser; ``'self'`` or
     ``'none'`` to forbid it).
     The limits protect the server: URL length, request body, time per computation and per
-    report, how many computations and report renderings run at once per worker, and the sizes
-    of the in-memory caches (so memory stays flat whatever clients ask for).
+    report, how long a client may take to send a request's headers (``serve``), how many
+    computations and report renderings run at once per worker, and the sizes of the in-memory
+    caches (so memory stays flat whatever clients ask for).
     ``warm``: load the newest edition and compute its default budgets at startup.
     ``report_processes``: render reports in that many warm processes per worker
     (``render.pool``: the API's event loop never waits for a renderer).
@@ -56,6 +58,7 @@ class Settings:
     max_body_bytes: int = 1024
     request_timeout_s: float = 10.0
     report_timeout_s: float = 60.0
+    header_timeout_s: float = 10.0
     compute_threads: int = 4
     report_threads: int = 2
     run_cache_mb: float = 48.0
@@ -77,7 +80,7 @@ class Settings:
                 f"(bad: {', '.join(bad) or 'empty'}). Use *, 'self', 'none' or origins such as "
                 "https://www.uppsala.se, separated by spaces."
             )
-        if self.request_timeout_s <= 0 or self.report_timeout_s <= 0:
+        if min(self.request_timeout_s, self.report_timeout_s, self.header_timeout_s) <= 0:
             raise ParameterError("Time limits must be above 0 seconds.")
 
     def chart_store(self, editions_root: Path) -> Path:
