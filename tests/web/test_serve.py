@@ -77,6 +77,24 @@ def test_serve_closes_a_connection_whose_headers_never_finish(web_editions: Path
             assert slow.recv(1024) == b""  # closed by the server, nothing answered
         with urllib.request.urlopen(f"{base}/api/v1/health", timeout=5) as r:
             assert r.status == 200
+        # what the HTTP parser cannot read, or a head of a megabyte: a problem, then closed
+        for head in (
+            b"GARBAGE\r\n\r\n",
+            b"GET /api/v1/health?q=" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 1_000_000,
+        ):
+            with socket.create_connection(("127.0.0.1", port)) as c:
+                c.settimeout(20)
+                with contextlib.suppress(OSError):  # the server may close while we send
+                    c.sendall(head)
+                answer = b""
+                while chunk := c.recv(65536):
+                    answer += chunk
+            status, _, rest = answer.partition(b"\r\n")
+            assert status == b"HTTP/1.1 400 Bad Request", answer[:200]
+            headers, _, body = rest.partition(b"\r\n\r\n")
+            assert b"content-type: application/problem+json" in headers
+            assert json.loads(body)["type"] == "/api/v1/docs#problem-bad-request"
 
 
 def test_serve_refuses_bad_options() -> None:

@@ -78,6 +78,10 @@ PROBLEM_TYPES: dict[str, str] = {
         "Too many reports or downloads are being made at once; retry after the seconds "
         "`Retry-After` gives."
     ),
+    "bad-request": (
+        "The HTTP request could not be read (a malformed request line, or headers larger than "
+        "the server accepts); the connection is closed."
+    ),
     "client-closed": (
         "The client closed the connection before its report or download was ready; the work "
         "was stopped (status 499, seen only in the server's log)."

@@ -8,6 +8,12 @@ long as it likes. Here every request's line and headers must arrive within
 opening or of the request's first byte; otherwise the connection is closed. The API reads no
 request body (only ``GET``, ``HEAD`` and ``OPTIONS`` pass the security middleware), so no
 body timeout is needed.
+
+A request the HTTP parser cannot read (a malformed request line, headers too large) gets the
+same problem+json answer as every other error, in the default language (its headers were not
+read, so it cannot ask for another), instead of uvicorn's plain-text line. So does a request
+whose line and headers pass ``MAX_HEAD_BYTES`` before they end (the httptools parser sets no
+limit of its own: a client could otherwise fill the memory within the time limit).
 """
 
 from __future__ import annotations
@@ -18,9 +24,15 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from .problems import LANGS, MEDIA_TYPE, Problem, msg
 from .settings import Settings
 
-__all__ = ["HeaderTimeoutProtocol"]
+__all__ = ["MAX_HEAD_BYTES", "HeaderTimeoutProtocol"]
+
+#: the most a request line and its headers may take, bytes (the URL alone may take 4 096)
+MAX_HEAD_BYTES = 64 * 1024
+#: how long a refused connection's remaining bytes are read and dropped before it is closed, s
+LINGER_S = 2.0
 
 
 @functools.cache
@@ -36,12 +48,15 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._headers_timer: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
+        self._refused = False  # answered 400: what still arrives is read and dropped
 
     def _arm(self) -> None:
         if self._headers_timer is None:
             self._headers_timer = self.loop.call_later(_header_timeout(), self._too_slow)
 
     def _disarm(self) -> None:
+        self._head_bytes = 0
         if self._headers_timer is not None:
             self._headers_timer.cancel()
             self._headers_timer = None
@@ -55,6 +70,17 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._arm()
 
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if self._headers_timer is not None:  # a request line and headers still arriving
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._disarm()
+                self.send_400_response("request head too large")
+                return
+        super().data_received(data)
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._arm()
@@ -66,3 +92,29 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg_: str) -> None:
+        import orjson
+
+        problem = Problem(400, "bad-request", msg("unreadable_request"))
+        body = orjson.dumps(problem.body("", LANGS[0]))
+        head = [b"HTTP/1.1 400 Bad Request\r\n"]
+        for name, value in self.server_state.default_headers:
+            head.extend([name, b": ", value, b"\r\n"])
+        head.extend(
+            [
+                b"content-type: " + MEDIA_TYPE.encode("ascii") + b"\r\n",
+                b"content-language: " + LANGS[0].encode("ascii") + b"\r\n",
+                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+                b"cache-control: no-store\r\n",
+                b"connection: close\r\n\r\n",
+            ]
+        )
+        self.transport.write(b"".join(head) + body)
+        # a lingering close: end our side, drop what the client still sends for a moment, then
+        # close (closing at once with unread bytes would reset the connection, and the client
+        # could lose the answer)
+        self._refused = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_S, self.transport.close)
