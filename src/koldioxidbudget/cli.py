@@ -648,10 +648,12 @@ def site_build(
         bool,
         typer.Option(help="Rewrite only the areas whose figures changed, and the start page."),
     ] = False,
+    lang: Annotated[Lang, typer.Option()] = Lang.sv,
 ) -> None:
     """Write the static visualiser site for every area (any web server can host it)."""
     import os
 
+    from .story import fmt
     from .story.i18n import t
     from .web.site import build_site
 
@@ -667,11 +669,11 @@ def site_build(
     typer.echo(
         t(
             "site.cli_built",
-            "sv",
-            areas=r.areas,
-            pages=r.pages,
+            lang.value,
+            areas=fmt.number(r.areas, lang.value),
+            pages=fmt.number(r.pages, lang.value),
             out=r.out,
-            seconds=f"{r.seconds:.1f}",
+            seconds=fmt.number(r.seconds, lang.value, decimals=1),
         )
     )
 

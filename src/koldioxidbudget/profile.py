@@ -235,8 +235,12 @@ def load_profile(path: str | Path) -> Profile:
                 key="profile_unknown_key",
             ) from None
         if first["type"] == "missing":
-            raise _error(
-                p, field, value, "required key is missing; add it", key="profile_missing_key"
+            raise ParameterError(
+                f"Profile {p}: the key {field} is required but missing; add it (see "
+                "docs/report.md).",
+                key="profile_missing_key",
+                path=str(p),
+                field=field,
             ) from None
         # pydantic's own (English) explanation, e.g. "Input should be less than or equal to 1"
         raise _error(

@@ -80,10 +80,13 @@ def test_site_key_figures_equal_the_engine(page: Any, server: Any, runs: dict[st
                 page, f"new URLSearchParams(location.search).get('cell') === {cid!r} || {default}"
             )
             assert _tile(page, "budget") == tonnes_words(r.budget_t, "sv")[0]
-            assert _tile(page, "remaining") == tonnes_words(r.remaining_t, "sv")[0]
+            left = "Förbrukad" if r.exhausted else tonnes_words(r.remaining_t, "sv")[0]
+            assert _tile(page, "remaining") == left
             rate = "Förbrukad" if r.exhausted else fmt.percent(r.rate, "sv")
             assert _tile(page, "rate") == rate
-            if r.years_left is not None:
+            if r.exhausted:
+                assert _tile(page, "years") == "0"
+            elif r.years_left is not None:
                 assert _tile(page, "years") == fmt.number(r.years_left, "sv", decimals=1)
             if r.one_in_n:
                 assert _tile(page, "one_in_n") == f"1 av {r.one_in_n}"

@@ -165,6 +165,7 @@ def test_site_a_spent_budget_reads_as_spent_on_the_tile_and_the_slide(
     or as the slide's big number, and the slide says it once."""
     from koldioxidbudget.method.cells import compute_cells
     from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.web.site import tonnes_words
 
     runs = compute_cells(sweden, parameters_from(None))
     spent = [
@@ -182,9 +183,22 @@ def test_site_a_spent_budget_reads_as_spent_on_the_tile_and_the_slide(
     assert pg.inner_text('[data-slot="rate"]') == "Förbrukad"
     share = pg.inner_text('[data-slot="s4-share"]')
     assert share.count("förbrukad") == 1 and "100,0" not in share
+    r = runs[cid].area(code)
+    over = " ".join(tonnes_words(-r.remaining_t, "sv"))
+    # slide 2: by how much it is over, never a negative amount "kvar"; slide 3: 0 years
+    assert pg.inner_text('[data-slot="remaining"]') == f"överskriden med {over}"
+    assert pg.inner_text('[data-slot="s2-text"]').startswith("Hela budgeten från ")
+    assert pg.inner_text('[data-slot="years"]') == "0"
     pg.goto(server.url + f"sv/{code}/?cell={cid}")
     ready(pg)
-    assert "100,0" not in pg.inner_text("#view-oversikt")
+    overview = pg.inner_text("#view-oversikt")
+    assert "100,0" not in overview and "tar slut under" not in overview
+    remaining = pg.locator('.tile[data-tile="remaining"]')
+    assert remaining.locator(".tile-value").inner_text() == "Förbrukad"
+    assert remaining.locator(".tile-note").inner_text() == f"överskriden med {over}"
+    years = pg.locator('.tile[data-tile="years"]')
+    assert years.locator(".tile-value").inner_text() == "0"
+    assert years.locator(".tile-note").inner_text() == "budgeten är redan förbrukad"
     ctx.close()
 
 

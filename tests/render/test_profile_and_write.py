@@ -68,7 +68,7 @@ def test_profile_loads_and_fits_images(tmp_path: Path) -> None:
     ("body", "match"),
     [
         ('[customer]\nname = "A"\ncolour = "red"\n', r"customer\.colour = 'red': unknown key"),
-        ("[cover]\nimage = 'x.jpg'\n", r"customer = None: required key is missing"),
+        ("[cover]\nimage = 'x.jpg'\n", r"the key customer is required but missing"),
         (
             '[customer]\nname = "A"\n[targets]\nlocal = [{ year = 2030, reduction = 70 }]\n',
             r"targets\.local\.0\.reduction = 70",

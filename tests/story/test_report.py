@@ -159,6 +159,9 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     assert _empty_slots(doc) == []
     warnings = [b for b in doc.blocks() if isinstance(b, Callout) and b.kind == "warning"]
     assert warnings
+    # a spent budget has no "years left at today's emissions: 0,0, runs out during 2026" tile
+    tiles = [f.id for b in doc.blocks() if isinstance(b, KeyFigures) for f in b.figures]
+    assert "remaining" in tiles and "years_left" not in tiles
 
 
 def test_report_without_optional_inputs() -> None:

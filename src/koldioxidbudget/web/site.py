@@ -125,7 +125,8 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
     p = r.parameters
     temp = fmt.number(p.temperature_c, lang, decimals=1)
     budget, budget_unit = tonnes_words(r.budget_t, lang)
-    remaining, remaining_unit = tonnes_words(r.remaining_t, lang)
+    # a spent budget is not "−8,8 miljoner ton kvar": it is spent, and over by that much
+    remaining, remaining_unit = tonnes_words(abs(r.remaining_t), lang)
     last = r.last_data_year
     out = [
         {
@@ -141,9 +142,11 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
         {
             "id": "remaining",
             "label": t("site.tile.remaining", lang, year=r.remaining_as_of),
-            "value": remaining,
-            "unit": remaining_unit,
-            "note": "",
+            "value": t("site.tile.rate_exhausted", lang) if r.exhausted else remaining,
+            "unit": "" if r.exhausted else remaining_unit,
+            "note": t("site.tile.remaining_over", lang, value=remaining, unit=remaining_unit)
+            if r.exhausted
+            else "",
             "info": t("site.tile.info_remaining", lang, **{"from": r.budget_from, "last": last}),
         },
         {
@@ -168,9 +171,17 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
         {
             "id": "years",
             "label": t("site.tile.years_left", lang),
-            "value": _num(r.years_left, lang) if r.years_left is not None else none,
+            # spent: "0 år, budgeten är redan förbrukad", never "0,0 år, tar slut under 2026"
+            # for a budget that ran out years ago
+            "value": fmt.number(0, lang)
+            if r.exhausted
+            else _num(r.years_left, lang)
+            if r.years_left is not None
+            else none,
             "unit": t("site.tile.years_unit", lang) if r.years_left is not None else "",
-            "note": t("site.tile.years_left_note", lang, year=r.exhaustion_year)
+            "note": t("site.tile.rate_note_exhausted", lang)
+            if r.exhausted
+            else t("site.tile.years_left_note", lang, year=r.exhaustion_year)
             if r.exhaustion_year
             else "",
             "info": t("site.tile.info_years", lang),

@@ -36,7 +36,7 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
             alert=r.infeasible or r.exhausted,
         ),
     ]
-    if r.years_left is not None and r.exhaustion_year is not None:
+    if r.years_left is not None and r.exhaustion_year is not None and not r.exhausted:
         figs.append(
             KeyFigure(
                 "years_left",

@@ -374,11 +374,14 @@ function updateTiles(data, ui, state) {
     if (unit !== undefined) tile.querySelector(".tile-unit").textContent = unit;
   };
   const [bv, bu] = tonnesWords(c.budget_t, lang, T);
-  const [rv, ru] = tonnesWords(c.remaining_t, lang, T);
+  // a spent budget is spent, and over by so much: never "−8,8 miljoner ton" left (site.py tiles)
+  const [rv, ru] = tonnesWords(Math.abs(c.remaining_t), lang, T);
   set("budget", bv, undefined, bu);
-  set("remaining", rv, undefined, ru);
+  if (c.exhausted) set("remaining", T["tile.rate_exhausted"], fill(T["tile.remaining_over"], { value: rv, unit: ru }), "");
+  else set("remaining", rv, "", ru);
   set("rate", c.exhausted ? T["tile.rate_exhausted"] : percent(c.rate, lang), c.exhausted ? T["tile.rate_note_exhausted"] : fill(T["tile.rate_note"], { year: data.as_of }));
-  set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1), c.exhaustion_year ? fill(T["tile.years_left_note"], { year: c.exhaustion_year }) : "", c.years_left === null ? "" : T["tile.years_unit"]);
+  if (c.exhausted) set("years", number(0, lang, 0), T["tile.rate_note_exhausted"], T["tile.years_unit"]);
+  else set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1), c.exhaustion_year ? fill(T["tile.years_left_note"], { year: c.exhaustion_year }) : "", c.years_left === null ? "" : T["tile.years_unit"]);
   const gap = document.getElementById("gap");
   if (gap && data.recent_change !== null) {
     gap.hidden = c.exhausted;

@@ -21,12 +21,16 @@ function fillSlots(data, ui, cellId) {
     if (el) el.textContent = text;
   };
   const [bv, bu] = tonnesWords(c.budget_t, lang, T);
-  const [rv, ru] = tonnesWords(c.remaining_t, lang, T);
+  // a spent budget: by how much it is over, never a negative amount left (site.py tiles)
+  const [rv, ru] = tonnesWords(Math.abs(c.remaining_t), lang, T);
   set("budget", bv);
   set("budget-unit", bu);
-  set("remaining", rv);
-  set("remaining-unit", ru);
-  set("years", c.years_left === null ? T.none : number(c.years_left, lang, 1));
+  set("remaining", c.exhausted ? fill(T["tile.remaining_over"], { value: rv, unit: ru }) : rv);
+  set("remaining-unit", c.exhausted ? "" : ru);
+  const s2 = slot("s2-text");
+  if (s2) s2.textContent = c.exhausted ? s2.dataset.exhausted : s2.dataset.template;
+  set("years", c.exhausted ? number(0, lang, 0) : c.years_left === null ? T.none : number(c.years_left, lang, 1));
+  set("years-unit", c.years_left === null ? "" : T["tile.years_unit"]);
   const s3 = slot("s3-title");
   if (s3) s3.textContent = c.exhausted ? s3.dataset.exhausted : fill(s3.dataset.template, { year: c.exhaustion_year ?? T.none });
   set("rate", c.exhausted ? T["tile.rate_exhausted"] : percent(c.rate, lang));
