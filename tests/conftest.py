@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +16,20 @@ SOURCES = Path(
     os.environ.get("KOLDIOXIDBUDGET_SOURCES")
     or Path(__file__).resolve().parents[2] / "shared" / "data"
 )
+
+
+def run_cli(*args: str, editions: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``koldioxidbudget ARGS`` in a new process, as a user runs it (on ``editions`` when given)."""
+    env = dict(os.environ)
+    if editions is not None:
+        env["KOLDIOXIDBUDGET_EDITIONS"] = str(editions)
+    return subprocess.run(
+        [sys.executable, "-m", "koldioxidbudget.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def make_tables(

@@ -27,7 +27,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,7 @@ __all__ = [
     "current_since",
     "edition_before",
     "editions_dir",
+    "held_or_busy",
     "list_editions",
     "load_edition",
     "pinned_editions",
@@ -299,16 +300,25 @@ def build_editions(
     """
     src = sources_dir(sources)
     dest = editions_dir(into)
+    busy = EditionError(
+        f"Another build is writing editions in {dest}; try again when it has finished.",
+        key="build_locked",
+        folder=str(dest),
+    )
+    with held_or_busy(dest / BUILD_LOCK_FILE, busy):
+        return _build_locked(src, dest, progress)
+
+
+@contextlib.contextmanager
+def held_or_busy(lock_file: Path, busy: EditionError) -> Iterator[None]:
+    """Hold ``lock_file`` (``files.exclusive``) for the block; raise ``busy`` at once when
+    another process holds it."""
     with contextlib.ExitStack() as held:
         try:
-            held.enter_context(exclusive(dest / BUILD_LOCK_FILE))
+            held.enter_context(exclusive(lock_file))
         except BlockingIOError:
-            raise EditionError(
-                f"Another build is writing editions in {dest}; try again when it has finished.",
-                key="build_locked",
-                folder=str(dest),
-            ) from None
-        return _build_locked(src, dest, progress)
+            raise busy from None
+        yield
 
 
 def _build_locked(

@@ -37,13 +37,13 @@ from .edition import (
     current_editions,
     current_since,
     editions_dir,
+    held_or_busy,
     list_editions,
     load_edition,
     pinned_editions,
     resolve_edition,
 )
 from .errors import EditionError, ParameterError
-from .files import exclusive
 from .schema import GAS_CO2
 from .story import fmt
 from .story.i18n import t
@@ -201,15 +201,12 @@ def _read_json(path: Path) -> dict[str, Any]:
 @contextlib.contextmanager
 def _lock(root: Path) -> Iterator[None]:
     """Hold ``<editions>/.update.lock``; ``EditionError`` when another update holds it."""
-    with contextlib.ExitStack() as held:
-        try:
-            held.enter_context(exclusive(root / LOCK_FILE))
-        except BlockingIOError:
-            raise EditionError(
-                f"Another update is running in {root}; try again when it has finished.",
-                key="update_locked",
-                folder=str(root),
-            ) from None
+    busy = EditionError(
+        f"Another update is running in {root}; try again when it has finished.",
+        key="update_locked",
+        folder=str(root),
+    )
+    with held_or_busy(root / LOCK_FILE, busy):
         yield
 
 

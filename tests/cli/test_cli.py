@@ -12,22 +12,11 @@ import pytest
 from koldioxidbudget.edition import load_edition
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.method.params import parameters_from
-from tests.conftest import write_tiny_edition
+from tests.conftest import run_cli, write_tiny_edition
 
 
 def cli(*args: str, env_editions: Path | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ)
-    if env_editions is not None:
-        env["KOLDIOXIDBUDGET_EDITIONS"] = str(env_editions)
-    return subprocess.run(
-        [sys.executable, "-m", "koldioxidbudget.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(*args, editions=env_editions)
 
 
 def test_cli_budget_json_contract_matches_engine(editions_root: Path) -> None:

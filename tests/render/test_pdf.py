@@ -115,6 +115,23 @@ def test_pdf_is_reproducible(uppsala: Rendered) -> None:
     assert render_pdf(uppsala.doc, uppsala.svgs) == uppsala.pdf
 
 
+def test_pdf_creation_date_is_the_day_it_was_made(
+    uppsala: Rendered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not 1 January of the budget year: the day the report was made, or the fixed date of
+    ``SOURCE_DATE_EPOCH`` (reproducible builds)."""
+    import datetime as dt
+
+    from koldioxidbudget.render.pdf import render_pdf
+
+    made = _reader(uppsala.pdf).metadata.creation_date  # type: ignore[attr-defined]
+    today = dt.datetime.now(dt.UTC).date()
+    assert made.date() in (today, today - dt.timedelta(days=1))  # made before a midnight
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    fixed = render_pdf(uppsala.doc, uppsala.svgs)
+    assert _reader(fixed).metadata.creation_date == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("pattern", [r"\{", r"\bNone\b", "TODO", r"\bnan\b", r"\(\s*\)"])
 def test_pdf_has_no_empty_slot(uppsala: Rendered, pattern: str) -> None:
     assert not re.search(pattern, _text(uppsala.pdf))

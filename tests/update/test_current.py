@@ -25,6 +25,7 @@ from koldioxidbudget.edition import (
 )
 from koldioxidbudget.edition_checks import read_report
 from koldioxidbudget.errors import EditionError
+from tests.conftest import run_cli
 
 from .conftest import NEW_RELEASE, need_sources, source_folder
 from .mirror import SMHI_RAW
@@ -194,17 +195,6 @@ def _damage(folder: Path, name: str, manifest: str) -> Path:
     return folder / name
 
 
-def _cli(*args: str, editions: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, KOLDIOXIDBUDGET_EDITIONS=str(editions))
-    return subprocess.run(
-        [sys.executable, "-m", "koldioxidbudget.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 def test_current_damaged_edition_is_skipped_and_listed_as_damaged(with_bad: Path) -> None:
     """An empty manifest and one missing a key: the other editions still list, resolve and
     serve; ``data list`` marks current, failed and damaged, with whole ids when piped."""
@@ -216,14 +206,14 @@ def test_current_damaged_edition_is_skipped_and_listed_as_damaged(with_bad: Path
     _damage(with_bad, "co2-2023-nokey", json.dumps(doc))
     assert [e.id for e in list_editions(with_bad)] == [good.id, bad.id]
     assert resolve_edition(None, into=with_bad).id == good.id
-    res = _cli("data", "list", editions=with_bad)
+    res = run_cli("data", "list", editions=with_bad)
     assert res.returncode == 0, res.stderr
     rows = {line.split("│")[1].strip(): line for line in res.stdout.splitlines() if "│" in line}
     assert "aktuell" in rows[good.id]
     assert "klarar inte de hårda kontrollerna" in rows[bad.id]
     assert "skadad:" in rows["co2-2023-empty"]
     assert "skadad: missing release" in rows["co2-2023-nokey"]
-    budget = _cli("budget", "0380", "--format", "json", editions=with_bad)
+    budget = run_cli("budget", "0380", "--format", "json", editions=with_bad)
     assert budget.returncode == 0, budget.stderr
     assert json.loads(budget.stdout)["edition"] == good.id
     assert "Traceback" not in budget.stderr
@@ -258,7 +248,7 @@ def test_current_two_builds_cannot_collide(editions: Path, base: dict[str, Path]
     with exclusive(editions / BUILD_LOCK_FILE):
         with pytest.raises(EditionError, match="Another build is writing editions"):
             build_editions(sources=base["good"], into=editions)
-        res = _cli("data", "build", "--sources", str(base["good"]), editions=editions)
+        res = run_cli("data", "build", "--sources", str(base["good"]), editions=editions)
     assert res.returncode != 0
     assert res.stderr.strip().splitlines() == [
         f"koldioxidbudget: En annan byggkörning skriver redan utgåvor i {editions}; "

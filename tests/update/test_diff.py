@@ -8,7 +8,6 @@ import dataclasses
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,19 +30,11 @@ from koldioxidbudget.story.changes import (
     table_rows,
     year_ranges,
 )
+from tests.conftest import run_cli
 
 
 def cli(*args: str, editions: Path) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ, KOLDIOXIDBUDGET_EDITIONS=str(editions))
-    return subprocess.run(
-        [sys.executable, "-m", "koldioxidbudget.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(*args, editions=editions)
 
 
 def test_diff_real_editions_every_area_adds_up_exactly(pair: tuple[Path, str, str]) -> None:

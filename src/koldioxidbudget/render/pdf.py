@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import tempfile
 from functools import cache
 from importlib import resources
@@ -161,16 +162,26 @@ def _ext(mime: str) -> str:
     return ".png" if mime == "image/png" else ".jpg"
 
 
+def creation_time() -> _dt.datetime:
+    """The creation date a report's PDF states: the day it is made (midnight UTC, so reports
+    made on one day are byte for byte the same), or ``$SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention, for a fixed date)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
+    today = _dt.datetime.now(_dt.UTC).date()
+    return _dt.datetime(today.year, today.month, today.day, tzinfo=_dt.UTC)
+
+
 def render_pdf(
     doc: Document, svgs: dict[str, str], *, timestamp: _dt.datetime | None = None
 ) -> bytes:
     """The PDF/UA-1 bytes of ``doc``; ``svgs`` maps figure ids to their SVG.
 
-    ``timestamp`` fixes the PDF's creation date (default: 1 January of the budget year), so the
-    same document always gives the same bytes.
+    ``timestamp`` fixes the PDF's creation date (default: see :func:`creation_time`).
     """
     data = document_json(doc, svgs)
-    ts = timestamp or _dt.datetime(doc.budget_from, 1, 1, tzinfo=_dt.UTC)
+    ts = timestamp or creation_time()
     with tempfile.TemporaryDirectory(prefix="koldioxidbudget-typst-") as tmp:
         root = Path(tmp)
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
