@@ -9,6 +9,7 @@ import pytest
 
 from koldioxidbudget.method.figures import (
     annual_ceilings,
+    deduction_in,
     global_totals,
     halving_years,
     largest_sector,
@@ -91,3 +92,13 @@ def test_annual_ceilings_sum_and_leave_the_rest() -> None:
     assert [x.year for x in c] == [2026, 2027]  # 2028 is neither early nor a multiple of 5
     assert c[0].cut_t == 20.0 and c[1].cut_t == 16.0
     assert c[1].used_t == 144.0 and c[1].left_t == 256.0
+
+
+def test_deduction_in_adds_back_what_was_deducted() -> None:
+    excluded = [(2021, 900.0), (2022, 1_000.0)]
+    history = [(2021, 5_000.0, False), (2022, 4_000.0, False), (2023, 3_900.0, True)]
+    d = deduction_in(excluded, history, 2022)
+    assert d is not None
+    assert (d.year, d.reported_t, d.deducted_t, d.counted_t) == (2022, 5_000.0, 1_000.0, 4_000.0)
+    assert deduction_in(excluded, history, 2023) is None  # no deduction recorded that year
+    assert deduction_in([(2022, 0.2)], history, 2022) is None  # rounding residue: no sentence

@@ -164,6 +164,26 @@ def test_report_gotland_is_not_compared_with_its_own_county(ctx: object) -> None
     assert "Gotlands län" not in text
 
 
+def test_report_cement_host_says_what_its_figures_leave_out(ctx: object) -> None:
+    """Gotland hosts the Slite cement plant: the local part says what SMHI reports, what was
+    deducted and what the budget counts (the engine's figures); Uppsala, with no deduction,
+    says nothing of it."""
+    run = ctx.run  # type: ignore[attr-defined]
+    r = run.area("0980")
+    deducted = dict(r.excluded_t)[r.last_data_year]
+    counted = next(t for y, t, _ in r.history if y == r.last_data_year)
+    assert deducted > 500_000  # 0,63 of the plant's reported total
+    text = " ".join(_doc(ctx, "0980").texts())
+    assert (
+        f"Enligt SMHI:s statistik släpptes {fmt.tonnes(counted + deducted)} ut i Gotlands kommun "
+        f"år {r.last_data_year}. Av dem är {fmt.tonnes(deducted)} processutsläpp från "
+        "cementtillverkning"
+    ) in text
+    assert f"de återstående {fmt.tonnes(counted)}." in text
+    assert f"efter att {fmt.tonnes(deducted)} processutsläpp från cementtillverkning" in text
+    assert "Enligt SMHI:s statistik släpptes" not in " ".join(_doc(ctx, "0380").texts())
+
+
 def test_report_sector_chapter_describes_what_it_promises(ctx: object) -> None:
     for code in ("0380", "2403", "0980"):
         doc = _doc(ctx, code)
@@ -202,6 +222,16 @@ def test_report_english_subsectors_are_translated(ctx: object) -> None:
         for row in t.rows
     }
     assert "Mopeder och motorcyklar" in sv_names and "Mopeder och Motorcyklar" not in sv_names
+
+
+def test_report_subsector_tables_use_one_unit_per_column(ctx: object) -> None:
+    """Not "135 kt" above "7 002 t": the largest value of the column decides its unit."""
+    doc = _doc(ctx, "0380")
+    subs = [b for b in doc.blocks() if isinstance(b, Table) and b.id.startswith("subsectors-")]
+    assert subs
+    for t in subs:
+        units = {row[1].rsplit("\u00a0", 1)[-1] for row in t.rows}
+        assert len(units) == 1, (t.id, [row[1] for row in t.rows])
 
 
 def test_every_subsector_in_the_edition_has_words(ctx: object) -> None:

@@ -10,7 +10,9 @@ results. Each function is pure (no I/O, no text) and documented with its formula
 - :func:`sector_burn_share` — the share of the remaining budget a sector's own emissions use
   per year;
 - :func:`subsector_breakdown` — an area's subsectors in one year, per sector, kept only where
-  SMHI's subsectors add up to the sector.
+  SMHI's subsectors add up to the sector;
+- :func:`deduction_in` — what SMHI reports for an area in a year, what the inventory deducted
+  (cement process CO2, national facilities) and what the budget counts.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "DEDUCTION_MIN_T",
     "SUBSECTOR_MIN_T",
     "SUBSECTOR_TOLERANCE",
     "Ceiling",
+    "Deduction",
     "GlobalTotals",
     "SubsectorShare",
     "annual_ceilings",
+    "deduction_in",
     "global_totals",
     "halving_years",
     "largest_sector",
@@ -197,3 +202,34 @@ def annual_ceilings(
             out.append(Ceiling(int(y), float(v), float(prev - v), used, remaining_t - used))
         prev = v
     return out
+
+
+#: A deduction below this many tonnes is not worth a sentence (rounding residue).
+DEDUCTION_MIN_T = 0.5
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """An area's emissions in ``year`` as SMHI reports them (``reported_t``), the tonnes the
+    inventory deducted as counted nationally (``deducted_t``: cement process CO2 and national
+    facilities) and what the budget counts, ``counted_t = reported_t − deducted_t``."""
+
+    year: int
+    reported_t: float
+    deducted_t: float
+    counted_t: float
+
+
+def deduction_in(
+    excluded: Sequence[tuple[int, float]],
+    history: Sequence[tuple[int, float, bool]],
+    year: int,
+) -> Deduction | None:
+    """The deduction in ``year`` from an area's ``excluded_t`` and ``history`` (its counted
+    totals): ``reported = counted + deducted``. None when less than ``DEDUCTION_MIN_T`` was
+    deducted or either series lacks the year."""
+    deducted = dict(excluded).get(year)
+    counted = next((t for y, t, _est in history if y == year), None)
+    if deducted is None or counted is None or deducted < DEDUCTION_MIN_T:
+        return None
+    return Deduction(year, counted + deducted, deducted, counted)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ... import charts
 from ...method.budget import AreaResult
-from ...method.figures import largest_sector, per_capita_ranking
+from ...method.figures import deduction_in, largest_sector, per_capita_ranking
 from ...schema import NATIONAL_CODE
 from ..document import Block, Callout, Section, Table
 from .context import _Ctx, _display_name, _official_names, _p, _years_span
@@ -173,6 +173,20 @@ def _emissions(c: _Ctx) -> list[Block]:
                     sector=labels[top],
                     share=c.pct(top_share[1], 0),
                     year=last,
+                )
+            )
+        )
+    cement = deduction_in(r.excluded_t, r.history, last)
+    if cement is not None:  # a cement host (Gotland, Skövde …): say what the figures leave out
+        blocks.append(
+            _p(
+                c.t(
+                    "local.emissions.p_deducted",
+                    area=c.area,
+                    year=cement.year,
+                    reported=c.tonnes(cement.reported_t),
+                    deducted=c.tonnes(cement.deducted_t),
+                    counted=c.tonnes(cement.counted_t),
                 )
             )
         )

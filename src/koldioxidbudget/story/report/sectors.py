@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import charts
-from ...method.figures import sector_burn_share
+from ...method.figures import deduction_in, sector_burn_share
 from ..document import Block, Callout, Section, Table
 from ..insights import Insights
 from .context import MIN_SECTOR_SECTIONS, SECTOR_THRESHOLD, _Ctx, _p, _years_span
@@ -109,6 +109,17 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
             )
         )
     ]
+    cement = deduction_in(r.excluded_t, r.history, s.year) if s.sector == "industri" else None
+    if cement is not None:
+        blocks.append(
+            _p(
+                c.t(
+                    "sectors.industri_deducted",
+                    deducted=c.tonnes(cement.deducted_t),
+                    year=cement.year,
+                )
+            )
+        )
     if s.change_per_year is not None:
         key = "sectors.change_down" if s.change_per_year < 0 else "sectors.change_up"
         blocks.append(_p(c.t(key, change=c.pct(abs(s.change_per_year)))))
@@ -182,7 +193,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
             (_p(c.t(f"sectors.influence.{s.sector}")),),
         )
     )
-    return Section(f"sector-{s.sector}", name, 2, tuple(blocks), new_page=True)
+    return Section(f"sector-{s.sector}", name, 2, tuple(blocks))
 
 
 def _burn_text(c: _Ctx, s: Any) -> str:
@@ -239,7 +250,10 @@ def _subsector_table(c: _Ctx, sector: str, name: str) -> Table | None:
     if not subs:
         return None
     year = c.r.last_data_year
-    rows = [(c.subsector(x.subsector), c.tonnes(x.emissions_t), c.share(x.share)) for x in subs]
+    tonnes = c.tonnes_column([x.emissions_t for x in subs])  # one unit: not "135 kt" over "7 002 t"
+    rows = [
+        (c.subsector(x.subsector), t, c.share(x.share)) for x, t in zip(subs, tonnes, strict=True)
+    ]
     return c.table(
         f"subsectors-{sector}",
         c.t("sectors.subsector_caption", sector=name, year=year),
