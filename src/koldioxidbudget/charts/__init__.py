@@ -290,12 +290,13 @@ def cost_of_delay(
                     "encoding": {"y": {"field": "value", "type": "quantitative"}},
                 },
                 {
+                    # right of the plot, level with the rule: never on a bar's own label
                     "mark": {
                         "type": "text",
                         "align": "left",
-                        "dx": 2,
-                        "dy": -5,
-                        "x": 0,
+                        "baseline": "middle",
+                        "dx": 4,
+                        "x": {"expr": "width"},
                         "color": MUTED,
                         "aria": False,
                     },

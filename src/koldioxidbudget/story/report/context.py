@@ -120,17 +120,22 @@ class _Ctx:
         """A share as per cent: one decimal below 10 %, none above."""
         return fmt.percent(v, self.lang, decimals=1 if abs(v) < 0.095 else 0)
 
-    def tonnes_column(self, values: Sequence[float]) -> list[str]:
+    def tonnes_column(self, values: Sequence[float | None]) -> list[str]:
         """Tonnes in one unit for a whole column (the largest value decides: Mt from 10 Mt, kt
-        from 10 kt, else t), so a column never mixes "617 kt" with "2,98 Mt"."""
-        peak = max((abs(v) for v in values), default=0.0)
+        from 10 kt, else t), so a column never mixes "617 kt" with "2,98 Mt"; None is "–"."""
+        peak = max((abs(v) for v in values if v is not None), default=0.0)
         if peak >= 1e7:
             unit, scale, dec = "Mt", 1e6, 2
         elif peak >= 1e4:
             unit, scale, dec = "kt", 1e3, 0 if peak >= 1e5 else 1
         else:
             unit, scale, dec = "t", 1.0, 0
-        return [f"{fmt.number(v / scale, self.lang, decimals=dec)}\u00a0{unit}" for v in values]
+        return [
+            f"{fmt.number(v / scale, self.lang, decimals=dec)}\u00a0{unit}"
+            if v is not None
+            else self.t("none")
+            for v in values
+        ]
 
     def num(self, v: float, decimals: int = 0) -> str:
         return fmt.number(v, self.lang, decimals=decimals)

@@ -24,20 +24,25 @@ def _follow_up(c: _Ctx) -> Section:
             blocks.append(_p(c.t("follow.adopted", year=r.budget_from)))
         trows = []
         marked = []
+        # one unit per column (the column's largest value decides)
+        cols = [
+            c.tonnes_column([getattr(row, f) for row in rows])
+            for f in (
+                "opening_t",
+                "emitted_t",
+                "closing_t",
+                "planned_t",
+                "variance_t",
+                "cumulative_variance_t",
+            )
+        ]
         for i, row in enumerate(rows):
             if row.estimated:
                 marked.append(i)
             trows.append(
                 (
                     c.t("col.year_estimated", year=row.year) if row.estimated else str(row.year),
-                    c.tonnes(row.opening_t),
-                    c.tonnes(row.emitted_t),
-                    c.tonnes(row.closing_t),
-                    c.tonnes(row.planned_t) if row.planned_t is not None else c.t("none"),
-                    c.tonnes(row.variance_t) if row.variance_t is not None else c.t("none"),
-                    c.tonnes(row.cumulative_variance_t)
-                    if row.cumulative_variance_t is not None
-                    else c.t("none"),
+                    *(col[i] for col in cols),
                     c.t("yes")
                     if row.on_track
                     else c.t("no")

@@ -190,15 +190,18 @@ def _delay(c: _Ctx) -> list[Block]:
         alert_label=alert_label,
     )
     trows = []
-    for d in r.cost_of_delay:
+    # one unit per column: not "1,96 Mt" above "539 kt"
+    left = c.tonnes_column([d.remaining_t for d in r.cost_of_delay])
+    extra = c.tonnes_column([d.extra_t for d in r.cost_of_delay])
+    for d, left_t, extra_t in zip(r.cost_of_delay, left, extra, strict=True):
         trows.append(
             (
                 str(d.start_year),
                 str(d.delay_years),
-                c.tonnes(d.remaining_t),
+                left_t,
                 c.t("exhausted_short") if d.exhausted else c.pct(d.rate),
                 c.year(d.near_zero_year) if d.near_zero_year is not None else c.t("none"),
-                c.tonnes(d.extra_t),
+                extra_t,
                 c.t("no") if d.infeasible else c.t("yes"),
             )
         )
