@@ -115,6 +115,24 @@ def test_html_headings_in_order(uppsala: Rendered) -> None:
         assert b <= a + 1, (a, b)
 
 
+def test_html_callout_titles_are_headings(uppsala: Rendered) -> None:
+    """A callout's title ("Vad kommunen kan påverka …") is a heading one level below its
+    section's, not a bold paragraph, so a screen reader can jump to it."""
+    tree = Tree(uppsala.html)
+    asides = [n for n in tree.root.find_all("aside") if "callout" in n.attrs.get("class", "")]
+    assert asides
+    for a in asides:
+        first = a.children[0]
+        assert first.tag in {"h3", "h4", "h5", "h6"}, first.tag
+        assert first.all_text() == a.attrs["aria-label"]
+        section = a.parent
+        while section is not None and section.tag != "section":
+            section = section.parent
+        assert section is not None
+        own = next(c for c in section.children if c.tag in {"h2", "h3", "h4", "h5"})
+        assert int(first.tag[1]) == int(own.tag[1]) + 1
+
+
 def test_html_tables_have_caption_and_scope(uppsala: Rendered) -> None:
     tree = Tree(uppsala.html)
     tables = tree.root.find_all("table")
