@@ -56,6 +56,22 @@ def test_edition_round_trip_tiny(tmp_path: Path) -> None:
     assert back.areas["code"].tolist()[0] == "00"  # codes stay strings
 
 
+def test_edition_memo_keeps_only_the_newest_few(tmp_path: Path) -> None:
+    """A server that lives through many releases does not keep every edition it ever loaded."""
+    from koldioxidbudget import edition
+
+    ids = [f"co2-test-{i:08d}" for i in range(edition._LOADED_MAX + 2)]
+    t = make_tables()
+    for eid in ids:
+        write_tiny_edition(tmp_path, t, edition_id=eid)
+    loaded = [load_edition(eid, into=tmp_path) for eid in ids]
+    kept = {str(p) for p, _ in edition._LOADED}
+    assert len(edition._LOADED) <= edition._LOADED_MAX
+    assert str(tmp_path / ids[-1]) in kept and str(tmp_path / ids[0]) not in kept
+    assert load_edition(ids[-1], into=tmp_path) is loaded[-1]  # still memoised
+    assert load_edition(ids[0], into=tmp_path).edition_id == ids[0]  # read again
+
+
 def test_edition_default_is_newest_with_the_gas(editions_root: Path) -> None:
     assert resolve_edition(None, into=editions_root).gas == "CO2"
     assert resolve_edition(None, gas="CO2e", into=editions_root).release == "2026"

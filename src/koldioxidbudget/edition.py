@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -821,7 +822,11 @@ def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
     return ok[-1]
 
 
+#: editions loaded in this process, most recently used last (editions are immutable); a server
+#: that lives through many releases keeps only the newest few
 _LOADED: dict[tuple[str, bool], Tables] = {}
+_LOADED_MAX = 6
+_LOADED_LOCK = threading.Lock()  # the API's worker threads share it
 #: tables an edition may lack (written only when the sources hold the input)
 _OPTIONAL = frozenset({"ghg_sectors", "international_transport"})
 
@@ -836,8 +841,11 @@ def load_edition(
     """Load an edition's tables (memoised per process; editions are immutable)."""
     info = resolve_edition(edition, gas=gas, into=into)
     key = (str(info.path), subsectors)
-    if key in _LOADED:
-        return _LOADED[key]
+    with _LOADED_LOCK:
+        hit = _LOADED.pop(key, None)
+        if hit is not None:
+            _LOADED[key] = hit  # most recently used last
+            return hit
     import pandas as pd
 
     frames: dict[str, pd.DataFrame] = {}
@@ -867,5 +875,8 @@ def load_edition(
             )
         frames[name] = df
     t = Tables(edition_id=info.id, gas=info.gas, release=info.release, **frames)
-    _LOADED[key] = t
+    with _LOADED_LOCK:
+        _LOADED[key] = t
+        while len(_LOADED) > _LOADED_MAX:
+            del _LOADED[next(iter(_LOADED))]  # the least recently used
     return t

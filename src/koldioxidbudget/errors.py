@@ -59,9 +59,9 @@ class KoldioxidbudgetError(Exception):
 
         Slot values of type ``float`` (not ``int`` or ``bool``: years stay "2050") are written
         with Babel's ``#,##0.######`` pattern in the language's locale (``sv_SE``: "1,5";
-        ``en_US``: "1.5"), so the Swedish text has a decimal comma. The English catalogue text
+        ``en_GB``: "1.5"), so the Swedish text has a decimal comma. The English catalogue text
         must reproduce ``str(error)``, so a raise passes a float slot only where its English
-        f-string prints the number as Babel ``en_US`` does (``{x:g}`` of an ordinary value such
+        f-string prints the number as Babel ``en_GB`` does (``{x:g}`` of an ordinary value such
         as 1.5 or 2.0); where it prints ``repr(x)``, ``{x:.0f}``, ``1e+06`` or the like, the raise
         passes the number as a pre-formatted string instead.
         """
@@ -88,7 +88,7 @@ def slot_in(value: object, lang: str) -> object:
         return value.localized(lang)
     if isinstance(value, KoldioxidbudgetError):
         return value.localized(lang)
-    locale = "sv_SE" if lang == "sv" else "en_US"
+    locale = "sv_SE" if lang == "sv" else "en_GB"  # the one English locale (story.fmt too)
     if isinstance(value, Decimal) and value.is_finite():
         places = max(0, -int(value.as_tuple().exponent))
         pattern = "#,##0" + ("." + "0" * places if places else "")
