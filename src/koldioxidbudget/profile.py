@@ -88,6 +88,16 @@ class Customer(_Strict):
     name: str = Field(min_length=1)
     area: str | None = None
     contact: Contact = Contact()
+    #: the area's page in the visualiser on the customer's site: the report's colophon links
+    #: to it and prints it as a QR code
+    visualiser: str = Field(default="", max_length=500)
+
+    @field_validator("visualiser")
+    @classmethod
+    def _web_address(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https?://[^\s<>\"'`]+", v):
+            raise ValueError("give the page's web address, starting with https://")
+        return v
 
 
 class CoverSection(_Strict):
@@ -160,6 +170,7 @@ class Profile:
     logo: LoadedImage | None
     foreword_markdown: str | None
     foreword_authors: tuple[str, ...]
+    visualiser_url: str
     local_targets: tuple[tuple[int, float, int], ...]
     adopted_edition: str | None
 
@@ -297,6 +308,7 @@ def load_profile(path: str | Path) -> Profile:
         logo=logo,
         foreword_markdown=foreword,
         foreword_authors=tuple(model.foreword.authors),
+        visualiser_url=model.customer.visualiser,
         local_targets=tuple((t.year, t.reduction, t.base_year) for t in model.targets.local),
         adopted_edition=model.budget.adopted_edition,
     )

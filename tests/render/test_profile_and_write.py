@@ -35,6 +35,7 @@ FULL = """
 [customer]
 name = "Alfa kommun"
 contact = { name = "Klimatstrateg", email = "klimat@alfa.example" }
+visualiser = "https://www.alfa.example/klimat/budget/"
 
 [cover]
 image = "omslag.jpg"
@@ -50,6 +51,12 @@ authors = ["Anna Andersson, kommunstyrelsens ordförande"]
 [targets]
 local = [ { year = 2030, reduction = 0.7 }, { year = 2045, reduction = 1.0 } ]
 """
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_profile_loads_and_fits_images(tmp_path: Path) -> None:
@@ -79,6 +86,10 @@ def test_profile_loads_and_fits_images(tmp_path: Path) -> None:
         ),
         ('[customer]\nname = "A"\n[cover]\nimage = "omslag.jpg"\n', r"cover\.alt = None"),
         ('[customer\nname = "A"\n', r"not valid TOML"),
+        (
+            '[customer]\nname = "A"\nvisualiser = "javascript:alert(1)"\n',
+            r"customer\.visualiser = 'javascript:alert\(1\)': .*starting with https://",
+        ),
     ],
 )
 def test_profile_errors_name_file_key_and_value(tmp_path: Path, body: str, match: str) -> None:
@@ -163,6 +174,18 @@ def test_write_report_with_profile(tiny_root: Path, tmp_path: Path) -> None:
     html = (out / "koldioxidbudget-alfa-2024.html").read_text("utf-8")
     assert "Utsikt över Alfa en vårdag" in html and "<strong>beslutat</strong>" in html
     assert "data:image/jpeg;base64," in html
+    # the colophon: customer, contact, foreword author, and the visualiser as link and QR code
+    from koldioxidbudget.render.qr import qr_svg
+
+    url = "https://www.alfa.example/klimat/budget/"
+    colophon = html[html.index('id="colophon"') :]
+    for said in ("Alfa kommun", "klimat@alfa.example", "Anna Andersson", "CC BY 4.0"):
+        assert said in colophon, said
+    assert f'<a href="{url}">{url}</a>' in colophon
+    assert qr_svg(url).split(">", 1)[1] in colophon  # the code's squares, hidden from AT
+    text = _pdf_text(pdf)
+    assert "Om rapporten" in text and url in text.replace(" ", "")
+    assert url.encode() in pdf  # a link annotation, not only the text
     assert (out / "assets" / "fonts" / "SourceSansPro-Regular.ttf").is_file()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 

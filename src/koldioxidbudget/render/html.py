@@ -101,6 +101,19 @@ def section_numbers(doc: Document) -> dict[str, str]:
     return out
 
 
+def _qr_codes(doc: Document) -> dict[str, str]:
+    """The QR code (SVG, hidden from assistive technology: the link beside it says it) of each
+    address a :class:`QrCode` block names."""
+    from ..story.document import QrCode
+    from .qr import qr_svg
+
+    return {
+        b.url: qr_svg(b.url).replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+        for b in doc.blocks()
+        if isinstance(b, QrCode)
+    }
+
+
 def _data_url(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -128,6 +141,7 @@ def render_html(
             fonts=_fonts(self_contained),
             css=_css(),
             images=images,
+            qrs=_qr_codes(doc),
         )
     )
     return html

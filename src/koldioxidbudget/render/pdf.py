@@ -25,9 +25,11 @@ from ..story.document import (
     Figure,
     KeyFigures,
     Paragraph,
+    QrCode,
     Section,
     Table,
 )
+from .qr import qr_svg
 from .svg import font_dir
 
 __all__ = ["document_json", "render_pdf", "warm_typst"]
@@ -101,6 +103,8 @@ def _block(b: Block, svgs: dict[str, str]) -> dict[str, Any]:
             "wide": b.wide,
             "table": _table(b.table),
         }
+    if isinstance(b, QrCode):
+        return {"type": "qr", "url": b.url, "label": b.label, "svg": qr_svg(b.url)}
     if isinstance(b, Callout):
         return {
             "type": "callout",

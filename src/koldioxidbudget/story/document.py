@@ -14,6 +14,7 @@ Block types (the contract the renderers implement):
 - :class:`Table` — caption, header row, body rows of strings, alignment, optional notes;
 - :class:`Figure` — a Vega-Lite spec, caption, text alternative and its data :class:`Table`;
 - :class:`Callout` — a highlighted box (``note``, ``warning``, ``insight``) with a title;
+- :class:`QrCode` — a web address, printed as a link and a QR code (the area's visualiser);
 - :class:`Section` — a titled, levelled container of blocks and subsections.
 
 A :class:`Document` adds the cover, the labels the renderers need for their own furniture
@@ -37,6 +38,7 @@ __all__ = [
     "KeyFigure",
     "KeyFigures",
     "Paragraph",
+    "QrCode",
     "Run",
     "Section",
     "Table",
@@ -150,7 +152,17 @@ class Callout:
     body: tuple[Paragraph | BulletList, ...]
 
 
-Block = Paragraph | BulletList | KeyFigures | Table | Figure | Callout
+@dataclass(frozen=True)
+class QrCode:
+    """A web address a reader of the print can follow: the renderers show ``label`` and the
+    address as a link beside a QR code of ``url`` (``label`` is also the code's text
+    alternative)."""
+
+    url: str
+    label: str
+
+
+Block = Paragraph | BulletList | KeyFigures | Table | Figure | Callout | QrCode
 
 
 @dataclass(frozen=True)
@@ -283,5 +295,7 @@ def _block_texts(b: Block) -> Iterator[str]:
         desc = b.spec.get("description")
         if isinstance(desc, str):
             yield desc
+    elif isinstance(b, QrCode):
+        yield from (b.label, b.url)
     elif isinstance(b, Callout):
         yield b.title

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ...method.budget import METHOD_VERSION
 from ...method.params import FIELD_DOCS
 from .. import fmt
-from ..document import Block, BulletList, Section
+from ..document import Block, BulletList, QrCode, Section
 from .context import _Ctx, _p, _strong, _years_span
 from .general import _source_name
 
@@ -43,7 +44,75 @@ def _appendices(c: _Ctx) -> list[Section]:
             appendix=True,
             figure_tables=True,
         ),
+        Section("colophon", c.t("colophon.title"), 1, tuple(_colophon(c)), appendix=True),
     ]
+
+
+def _program_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("koldioxidbudget")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "0"
+
+
+def _colophon(c: _Ctx) -> list[Block]:
+    """Who made the report and how: the customer and contact (from the profile), the edition,
+    method and program versions, how to cite it, the licence, and the area's visualiser as a
+    link and QR code when the profile gives its address."""
+    r, prof, m = c.r, c.profile, c.manifest or {}
+    program = _program_version()
+    rows: list[tuple[str, str]] = [(c.t("colophon.area"), f"{c.area} ({r.code})")]
+    if prof is not None:
+        rows.append((c.t("colophon.customer"), prof.customer_name))
+        contact = ", ".join(
+            v for k in ("name", "email", "phone", "url") if (v := prof.contact.get(k))
+        )
+        if contact:
+            rows.append((c.t("colophon.contact"), contact))
+        if prof.foreword_authors:
+            rows.append((c.t("colophon.foreword"), "; ".join(prof.foreword_authors)))
+    rows += [
+        (c.t("colophon.budget"), c.temperature()),
+        (c.t("colophon.preset"), r.parameters.preset),
+        (
+            c.t("colophon.edition"),
+            c.t("colophon.edition_value", edition=r.edition, release=m.get("release", r.edition))
+            if m.get("release")
+            else r.edition,
+        ),
+        (
+            c.t("colophon.made_with"),
+            c.t("colophon.made_with_value", program=program, method=METHOD_VERSION),
+        ),
+    ]
+    blocks: list[Block] = [
+        _p(c.t("colophon.intro", area=c.area)),
+        c.table(
+            "colophon",
+            c.t("colophon.table_caption"),
+            (c.t("colophon.col_what"), c.t("colophon.col_value")),
+            rows,
+            align=("left", "left"),
+            numbered=False,
+        ),
+        _p(
+            c.t(
+                "colophon.cite",
+                publisher=prof.customer_name if prof is not None else c.t("author_default"),
+                year=r.remaining_as_of,
+                title=c.t("title", area=c.area),
+                subtitle=c.t("subtitle", temperature=c.temperature(), year=r.budget_from),
+                edition=r.edition,
+                program=program,
+            )
+        ),
+        _p(c.t("colophon.licence")),
+    ]
+    if prof is not None and prof.visualiser_url:
+        blocks.append(QrCode(prof.visualiser_url, c.t("colophon.visualiser", area=c.area)))
+    return blocks
 
 
 def _method_blocks(c: _Ctx) -> list[Block]:
