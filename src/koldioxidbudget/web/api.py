@@ -131,8 +131,12 @@ async def _offload(
 async def _unless_client_leaves(
     request: Request, gone: threading.Event, work: Callable[[], Awaitable[T]]
 ) -> T:
-    """``await work()``, given up (``gone`` set, 499) when the client disconnects first."""
+    """``await work()``, given up (``gone`` set, 499) when the client disconnects first.
+
+    What ``work`` raises (a 422 problem, say) is raised as it is, not wrapped in the task
+    group's ``ExceptionGroup``, so the problem handlers see it."""
     done: list[T] = []
+    failed: list[Exception] = []
 
     async def watch(scope: anyio.CancelScope) -> None:
         while not await request.is_disconnected():
@@ -142,8 +146,13 @@ async def _unless_client_leaves(
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(watch, tg.cancel_scope)
-        done.append(await work())
+        try:
+            done.append(await work())
+        except Exception as e:  # raised below, outside the group
+            failed.append(e)
         tg.cancel_scope.cancel()
+    if failed:
+        raise failed[0]
     if not done:
         raise Problem(499, "client-closed", msg("client_closed"))
     return done[0]
