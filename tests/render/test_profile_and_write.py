@@ -173,6 +173,7 @@ def test_write_report_with_profile(tiny_root: Path, tmp_path: Path) -> None:
     assert len(pdf) < 3 * 1024 * 1024 + 1_500_000  # the photo is the only large part
     html = (out / "koldioxidbudget-alfa-2024.html").read_text("utf-8")
     assert "Utsikt över Alfa en vårdag" in html and "<strong>beslutat</strong>" in html
+    assert '<p class="publisher">Utgiven av Alfa kommun</p>' in html  # the cover says who
     assert "data:image/jpeg;base64," in html
     # the colophon: customer, contact, foreword author, and the visualiser as link and QR code
     from koldioxidbudget.render.qr import qr_svg
@@ -185,6 +186,7 @@ def test_write_report_with_profile(tiny_root: Path, tmp_path: Path) -> None:
     assert qr_svg(url).split(">", 1)[1] in colophon  # the code's squares, hidden from AT
     text = _pdf_text(pdf)
     assert "Om rapporten" in text and url in text.replace(" ", "")
+    assert "Utgiven av Alfa kommun" in text.split("Innehåll")[0]  # on the cover
     assert url.encode() in pdf  # a link annotation, not only the text
     assert (out / "assets" / "fonts" / "SourceSansPro-Regular.ttf").is_file()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

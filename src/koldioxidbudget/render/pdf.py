@@ -148,6 +148,7 @@ def document_json(doc: Document, svgs: dict[str, str]) -> dict[str, Any]:
             "area": c.area,
             "edition_line": c.edition_line,
             "date_line": c.date_line,
+            "publisher": c.publisher,
             "credit": c.credit,
             "image": ("cover" + _ext(c.image.mime)) if c.image else None,
             "image_alt": c.image.alt if c.image else "",

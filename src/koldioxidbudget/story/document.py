@@ -215,6 +215,8 @@ class Cover:
     image: Image | None = None
     logo: Image | None = None
     credit: str = ""
+    #: who publishes the report ("Utgiven av Uppsala kommun"), from the customer profile
+    publisher: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,7 @@ class Document:
         """Every reader-visible string (for the "no empty slot" checks)."""
         c = self.cover
         yield from (c.kicker, c.title, c.subtitle, c.area, c.edition_line, c.date_line, c.credit)
+        yield c.publisher
         yield self.title
         yield self.subtitle
         yield from self.labels.values()

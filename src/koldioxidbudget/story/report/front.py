@@ -84,6 +84,7 @@ def _cover(c: _Ctx) -> Cover:
         image=_image(prof.cover) if prof is not None else None,
         logo=_image(prof.logo) if prof is not None else None,
         credit=(prof.cover_credit if prof is not None else ""),
+        publisher=c.t("cover_publisher", customer=prof.customer_name) if prof is not None else "",
     )
 
 
