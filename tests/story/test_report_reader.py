@@ -224,14 +224,26 @@ def test_report_english_subsectors_are_translated(ctx: object) -> None:
     assert "Mopeder och motorcyklar" in sv_names and "Mopeder och Motorcyklar" not in sv_names
 
 
-def test_report_subsector_tables_use_one_unit_per_column(ctx: object) -> None:
-    """Not "135 kt" above "7 002 t": the largest value of the column decides its unit."""
-    doc = _doc(ctx, "0380")
-    subs = [b for b in doc.blocks() if isinstance(b, Table) and b.id.startswith("subsectors-")]
-    assert subs
-    for t in subs:
-        units = {row[1].rsplit("\u00a0", 1)[-1] for row in t.rows}
-        assert len(units) == 1, (t.id, [row[1] for row in t.rows])
+@pytest.mark.parametrize("code", ["0380", "0980", "00"])
+def test_report_tonne_columns_use_one_unit(ctx: object, code: str) -> None:
+    """Not "135 kt" above "7 002 t", nor "1,96 Mt" above "539 kt": in the subsector, delay,
+    milestone and ledger tables the column's largest value decides its unit."""
+    doc = _doc(ctx, code)
+    tables = [
+        b
+        for b in doc.blocks()
+        if isinstance(b, Table)
+        and (
+            b.id.startswith("subsectors-")
+            or b.id in {"delay-table", "sector-milestone", "ledger-table"}
+        )
+    ]
+    assert {t.id for t in tables} >= {"delay-table", "sector-milestone"}
+    unit = re.compile(r"\u00a0(t|kt|Mt)$")
+    for t in tables:
+        for j in range(len(t.header)):
+            units = {m.group(1) for row in t.rows if (m := unit.search(row[j]))}
+            assert len(units) <= 1, (code, t.id, t.header[j], [row[j] for row in t.rows])
 
 
 def test_every_subsector_in_the_edition_has_words(ctx: object) -> None:

@@ -210,14 +210,16 @@ class Insights:
         r: AreaResult = c.r  # type: ignore[attr-defined]
         if self.milestone_level_t is None or r.exhausted:
             return []
-        rows: list[tuple[str, ...]] = []
-        for s in self.sectors:
-            if s.share <= 0.0:
-                continue
-            now = s.share * r.e0_t
-            then = s.share * self.milestone_level_t
-            rows.append((c.sector(s.sector), c.tonnes(now), c.tonnes(then), c.tonnes(now - then)))
-        return rows
+        shown = [s for s in self.sectors if s.share > 0.0]
+        now = [s.share * r.e0_t for s in shown]
+        then = [s.share * self.milestone_level_t for s in shown]
+        # one unit per column (the column's largest value decides): not "230 kt" over "6 068 t"
+        cols = [
+            c.tonnes_column(now),
+            c.tonnes_column(then),
+            c.tonnes_column([a - b for a, b in zip(now, then, strict=True)]),
+        ]
+        return [(c.sector(s.sector), *(col[i] for col in cols)) for i, s in enumerate(shown)]
 
     def sector_sentences(self, c: _Ctx) -> list[str]:
         out: list[str] = []
