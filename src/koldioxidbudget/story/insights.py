@@ -158,7 +158,7 @@ class Insights:
             out.append(
                 c.t(
                     "insight.small_sectors",
-                    sectors=", ".join(c.sector(s.sector) for s in small),
+                    sectors=c.join([c.sector(s.sector) for s in small]),
                     share=c.share(sum(s.share for s in small)),
                 )
             )

@@ -207,7 +207,7 @@ def _choices(c: _Ctx) -> list[Block]:
     nowcast = steps.get("nowcast", {})
     est_years = nowcast.get("estimated_years") or []
     years_text = _years_span(base_years) if base_years else c.t("none")
-    excluded_sectors = ", ".join(c.sector(s) for s in p.exclude_sectors) or c.t("none")
+    excluded_sectors = c.join([c.sector(s) for s in p.exclude_sectors]) or c.t("none")
     rows = [
         (
             c.t("choice.scope"),
