@@ -124,3 +124,21 @@ def test_counties_and_sweden_show_what_members_overspent() -> None:
     )
     assert "members-overspent" in sweden.warnings
     assert run.area("0201").members_available_t is None
+
+
+@pytest.mark.parametrize(
+    "allocation", ["grandfathering", "per-capita", "blend", "contraction-convergence"]
+)
+def test_a_cell_with_nothing_to_share_gives_zero_budgets_not_nan(allocation: str) -> None:
+    """1,5 °C with 83 %: Sweden's budget on the line through the published points is spent,
+    so nothing is left to share. Every rule gives every area a zero budget that reads as spent
+    (contraction-convergence divided by the zero and gave NaN; the load test found it)."""
+    import math
+
+    params = parameters_from(
+        None, {"temperature_c": "1.5", "probability_pct": "83", "allocation": allocation}
+    )
+    run = compute_budgets(tables=make_tables(), params=params)
+    for r in run.areas():
+        assert r.budget_t == 0.0, (allocation, r.code, r.budget_t)
+        assert r.exhausted and math.isfinite(r.remaining_t) and math.isfinite(r.rate)

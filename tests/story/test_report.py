@@ -318,3 +318,25 @@ def test_report_sector_table_adds_up_to_the_total_after_exclusions(real_context:
     r = ctx.run.area("0980")  # type: ignore[attr-defined]
     for y, t, _ in r.history:
         assert by_year[y] == pytest.approx(t / 1e3, rel=1e-3, abs=0.05)
+
+
+def test_cli_key_figures_of_a_spent_budget_read_as_spent() -> None:
+    """The `budget` command's table for a spent budget: "förbrukad, överskriden med …", not
+    "−959 kt" left, "100,0 %", "1 av 1" or a year it runs out in; Sweden has no share row."""
+    from koldioxidbudget.method.budget import compute_budgets
+    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.story.summary import key_figures
+
+    params = parameters_from(None, {"temperature_c": "1.5", "probability_pct": "83"})
+    run = compute_budgets(tables=realistic_tables(), params=params)
+    r = run.area("0201")
+    assert r.exhausted
+    rows = dict(key_figures(r, "sv"))
+    left = next(v for k, v in rows.items() if k.startswith("Kvar av budgeten"))
+    assert left == f"förbrukad, överskriden med {fmt.tonnes(-r.remaining_t, 'sv')} CO₂"
+    assert rows["Nödvändig minskning per år (konvention A)"] == "redan förbrukad"
+    assert rows["År kvar med dagens utsläppsnivå"] == "0"
+    assert rows["Budgeten tar slut med dagens nivå under"] == "redan förbrukad"
+    assert not any("1 av" in v or "100,0" in v for v in rows.values())
+    sweden = dict(key_figures(run.area("00"), "sv"))
+    assert "Andel av Sveriges fördelade budget" not in sweden

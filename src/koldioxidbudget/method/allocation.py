@@ -120,6 +120,10 @@ def _rule_cc(inv: Inventory, params: Parameters, allocated_t: float) -> Allocati
             year=params.convergence_year,
             start=t0,
         )
+    if allocated_t <= 0.0:
+        # nothing to share (a cell whose national budget is spent): every share of nothing is
+        # nothing; the starting (grandfathered) shares keep the arithmetic finite
+        return Allocation("contraction-convergence", gf, years, py)
     annual, _ = inv.annual([t0 - 1])
     e0 = np.array([annual[:, 0].sum()])
     b = np.array([allocated_t])

@@ -23,34 +23,51 @@ def title(r: AreaResult, lang: str = "sv") -> str:
 def key_figures(r: AreaResult, lang: str = "sv") -> list[tuple[str, str]]:
     """(label, value) lines, every value from the result, formatted with Babel."""
     none = t("cli.none", lang)
-    rows = [
-        (t("cli.budget", lang, year=r.budget_from), f"{fmt.tonnes(r.budget_t, lang)} CO₂"),
-        (t("cli.share", lang), fmt.percent(r.share, lang, decimals=3)),
+    spent = t("cli.spent", lang)
+    rows = [(t("cli.budget", lang, year=r.budget_from), f"{fmt.tonnes(r.budget_t, lang)} CO₂")]
+    if r.level != "riket":  # Sweden's share of Sweden's budget says nothing
+        rows.append((t("cli.share", lang), fmt.percent(r.share, lang, decimals=3)))
+    rows += [
         (
             t("cli.remaining", lang, year=r.remaining_as_of),
-            f"{fmt.tonnes(r.remaining_t, lang)} CO₂",
+            # a spent budget: by how much it is over, never a negative amount left
+            t("cli.spent_over", lang, over=fmt.tonnes(-r.remaining_t, lang))
+            if r.exhausted
+            else f"{fmt.tonnes(r.remaining_t, lang)} CO₂",
         ),
         (
             t("cli.e0_estimated" if r.e0_estimated else "cli.e0", lang, year=r.e0_year),
             f"{fmt.tonnes(r.e0_t, lang)} CO₂",
         ),
-        (t("cli.rate", lang, convention=r.rate_convention), fmt.percent(r.rate, lang)),
+        (
+            t("cli.rate", lang, convention=r.rate_convention),
+            spent if r.exhausted else fmt.percent(r.rate, lang),
+        ),
     ]
-    if r.one_in_n:
-        rows.append((t("cli.one_in_n", lang, n=r.one_in_n), f"1/{r.one_in_n}"))
+    if r.one_in_n and not r.exhausted:
+        rows.append((t("cli.one_in_n", lang), t("cli.one_in_n_value", lang, n=r.one_in_n)))
     rows.append(
         (
             t("cli.years_left", lang),
-            fmt.number(r.years_left, lang, decimals=1) if r.years_left is not None else none,
+            fmt.number(0, lang)
+            if r.exhausted
+            else fmt.number(r.years_left, lang, decimals=1)
+            if r.years_left is not None
+            else none,
         )
     )
     rows.append(
-        (t("cli.exhaustion_year", lang), str(r.exhaustion_year) if r.exhaustion_year else none)
+        (
+            t("cli.exhaustion_year", lang),
+            spent if r.exhausted else str(r.exhaustion_year) if r.exhaustion_year else none,
+        )
     )
     rows.append(
         (
             t("cli.trend_exhaustion", lang),
-            fmt.date(r.trend_exhaustion_date, lang)
+            spent
+            if r.exhausted
+            else fmt.date(r.trend_exhaustion_date, lang)
             if r.trend_exhaustion_date
             else t("cli.trend_never", lang),
         )
