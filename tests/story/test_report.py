@@ -340,3 +340,17 @@ def test_cli_key_figures_of_a_spent_budget_read_as_spent() -> None:
     assert not any("1 av" in v or "100,0" in v for v in rows.values())
     sweden = dict(key_figures(run.area("00"), "sv"))
     assert "Andel av Sveriges fördelade budget" not in sweden
+
+
+def test_report_explains_a_derived_national_budget_as_the_method_derives_it() -> None:
+    """A cell the release did not publish (1,7 °C with 67 %) lies on the line through the two
+    published points; the text says so, not the old "scaled by the ratio" (which holds only
+    when a release publishes one point)."""
+    t = realistic_tables()
+    run, var = _runs(t, probability_pct=67)
+    text = " ".join(build_report(run, "0101", lang="sv", variant_run=var, tables=t).texts())  # type: ignore[arg-type]
+    assert "ligger på den räta linjen genom de två publicerade budgetarna" in text
+    assert "skalats med kvoten" not in text
+    run1, var1 = _runs(t, probability_pct=67, national_other_t=0.0)
+    one = " ".join(build_report(run1, "0101", lang="sv", variant_run=var1, tables=t).texts())  # type: ignore[arg-type]
+    assert "skalats med kvoten mellan de två globala budgetarna" in one

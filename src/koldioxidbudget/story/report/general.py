@@ -89,7 +89,9 @@ def _general(c: _Ctx) -> Section:
         ),
     ]
     if nat.derived_from_preset:
-        blocks.append(_p(c.t("general.sweden.derived")))
+        # two published points: the line through them; one: scaled by the global budgets
+        two = c.p.national_other_t > 0
+        blocks.append(_p(c.t("general.sweden.derived" if two else "general.sweden.derived_single")))
     blocks.append(
         _p(
             c.t(
