@@ -266,8 +266,13 @@ def test_report_of_an_aggregate_shows_its_members_overspending(ctx: object) -> N
     job = ReportJob(params=preset("uppsala-2024-1.5"), editions_dir=ctx.editions_dir)  # type: ignore[attr-defined]
     r = scenario(job.spec).run.area("00")
     assert r.members_overspent_t and r.members_overspent_t > 0
-    text = "\n".join(report_document("00", job).texts())
+    doc = report_document("00", job)
+    text = "\n".join(doc.texts())
     assert fmt.tonnes(r.members_overspent_t) in text
+    # the tables of counties and municipalities: a spent member reads "förbrukad", not "100,0 %"
+    members = [b for b in doc.blocks() if isinstance(b, Table) and b.id.startswith("members-")]
+    cuts = [row[4] for t in members for row in t.rows]
+    assert "förbrukad" in cuts and "100,0 %" not in cuts
     assert fmt.tonnes(r.members_available_t) in text  # type: ignore[arg-type]
     assert "är ett netto" in text
     assert "återstår för hela området, −" not in text  # a spent total is said to be exceeded

@@ -457,16 +457,21 @@ def _members(c: _Ctx) -> Section:
     blocks: list[Block] = [_p(c.t(f"local.members.intro.{r.level}", area=c.area))]
     for kind, idx in groups:
         idx = sorted(idx, key=lambda i: names.get(run.codes[i], run.names[i]))
+        # one unit per column; a spent member's cut reads "förbrukad", never "100,0 %"
+        budgets = c.tonnes_column([float(run.budget_t[i]) for i in idx])
+        left = c.tonnes_column([float(run.remaining_t[i]) for i in idx])
         rows = [
             (
                 names.get(run.codes[i], run.names[i]),
                 run.codes[i],
-                c.tonnes(float(run.budget_t[i])),
-                c.tonnes(float(run.remaining_t[i])),
-                c.pct(float(run.rate[i])),
+                budgets[k],
+                left[k],
+                c.t("exhausted_short")
+                if float(run.remaining_t[i]) <= 0
+                else c.pct(float(run.rate[i])),
                 c.pct(float(run.share[i]), 3),
             )
-            for i in idx
+            for k, i in enumerate(idx)
         ]
         blocks.append(
             c.table(
