@@ -79,6 +79,18 @@ def test_site_static_key_figures_are_the_engines(site: Path, tables) -> None:  #
     assert data["cells"]["1.7-50"]["remaining_t"] == r.remaining_t
 
 
+def test_site_start_page_reads_spent_budgets_as_spent(tmp_path: Path, tables) -> None:  # type: ignore[no-untyped-def]
+    """A cell where every budget is spent (1,5 °C with 83 %): the start page's table says
+    "Förbrukad" and 0 years, never "100,0 %" or the current year as the year it runs out."""
+    out = tmp_path / "site"
+    cell = {"temperature_c": "1.5", "probability_pct": "83"}
+    build_site(out, tables=tables, overrides=cell, geo_dir=None)
+    html = (out / "sv" / "index.html").read_text("utf-8")
+    rows = re.findall(r"<tr>.*?</tr>", html, flags=re.S)
+    assert rows and "100,0" not in html
+    assert html.count(">Förbrukad<") >= 2 * 6  # rate and year columns of the six areas
+
+
 def test_site_cells_are_the_base_parameters_at_each_cell(tables) -> None:  # type: ignore[no-untyped-def]
     base = parameters_from(None)
     cells = cells_for(tables, base)

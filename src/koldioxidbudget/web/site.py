@@ -708,11 +708,16 @@ def _start_rows(b: _Build, defaults: dict[str, AreaResult], lang: str) -> list[d
                 "budget_raw": round(r.budget_t, 1),
                 "remaining": _kt(r.remaining_t, lang),
                 "remaining_raw": round(r.remaining_t, 1),
-                "rate": _pct(r.rate, lang),
+                # a spent budget: "Förbrukad" and 0 years, never "100,0 %" or the current year
+                "rate": t("site.tile.rate_exhausted", lang) if r.exhausted else _pct(r.rate, lang),
                 "rate_raw": round(r.rate, 6),
-                "years": _num(r.years_left, lang),
+                "years": fmt.number(0, lang) if r.exhausted else _num(r.years_left, lang),
                 "years_raw": round(r.years_left, 4) if r.years_left is not None else -1,
-                "exhaustion": str(r.exhaustion_year) if r.exhaustion_year else "–",
+                "exhaustion": t("site.tile.rate_exhausted", lang)
+                if r.exhausted
+                else str(r.exhaustion_year)
+                if r.exhaustion_year
+                else "–",
                 "exhaustion_raw": r.exhaustion_year or 0,
                 "rbin": rate_bin(r.rate, r.exhausted, p),
                 "ybin": years_bin(r.years_left, r.exhausted),
