@@ -162,6 +162,15 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     # a spent budget has no "years left at today's emissions: 0,0, runs out during 2026" tile
     tiles = [f.id for b in doc.blocks() if isinstance(b, KeyFigures) for f in b.figures]
     assert "remaining" in tiles and "years_left" not in tiles
+    # no "Budgetens bana (−100,0 %/år)" in a legend or table, no remaining budget "under the line"
+    shown = set(doc.key_figures.values())  # the machine-readable record keeps the engine's value
+    texts = [x for x in doc.texts() if x not in shown]
+    assert not [x for x in texts if "100,0\u00a0%" in x]
+    profile = next(b for b in doc.blocks() if isinstance(b, Table) and b.id == "area-profile")
+    left = next(v for k, v in profile.rows if k.startswith("Kvar av budgeten"))
+    assert left == f"Förbrukad, överskriden med {fmt.tonnes(-r.remaining_t, 'sv')}"
+    assert not [x for x in texts if "Ytan under den gröna banan" in x]
+    assert any("banan går direkt till noll" in x for x in texts)
 
 
 def test_report_without_optional_inputs() -> None:

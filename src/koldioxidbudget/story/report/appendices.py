@@ -312,7 +312,7 @@ def _all_figures(c: _Ctx) -> list[Block]:
         *([("share", c.pct(r.share, 3))] if r.level != "riket" else []),
         ("remaining_t", c.tonnes(r.remaining_t)),
         ("e0_t", c.tonnes(r.e0_t)),
-        ("rate", c.pct(r.rate)),
+        ("rate", c.rate_of(r)),
         ("years_left", opt(r.years_left, lambda v: c.num(v, 1))),
         ("exhaustion_year", opt(r.exhaustion_year, str)),
         ("burn_share", opt(r.burn_share, c.pct)),

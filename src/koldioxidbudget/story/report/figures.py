@@ -197,7 +197,8 @@ def _path_rows(
 
 def _ref_label(c: _Ctx, key: str) -> str:
     if key == "budget":
-        return c.t("ref.budget", rate=c.pct(c.r.rate))
+        # a spent budget has no rate to show ("−100,0 %/år"): its pathway is zero at once
+        return c.t("ref.budget_spent") if c.r.exhausted else c.t("ref.budget", rate=c.pct(c.r.rate))
     if key == "carbon-law":
         return c.t("ref.carbon-law", rate=c.pct(c.p.carbon_law_rate, 2), year=c.p.carbon_law_from)
     return c.t(f"ref.{key}")
@@ -289,7 +290,9 @@ def _pathway_figure(c: _Ctx, *, summary: bool = False) -> Figure:
         "summary-pathway" if summary else "pathway",
         "pathway",
         c.t(
-            "summary.figure_caption" if summary else "local.pathway.caption",
+            ("summary.figure_caption_spent" if c.r.exhausted else "summary.figure_caption")
+            if summary
+            else "local.pathway.caption",
             area=c.area,
             horizon=horizon,
         ),

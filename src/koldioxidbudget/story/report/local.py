@@ -66,8 +66,14 @@ def _profile_table(c: _Ctx) -> Table:
             c.t("profile.tonnes", value=c.num(r.budget_per_capita_t, 1)),
         ),
         *([(c.t("profile.share"), c.pct(r.share, 3))] if r.level != "riket" else []),
-        (c.t("profile.remaining", year=r.remaining_as_of), c.tonnes(r.remaining_t)),
-        (c.t("profile.rate", convention=r.rate_convention), c.pct(r.rate)),
+        (
+            c.t("profile.remaining", year=r.remaining_as_of),
+            # spent: "Förbrukad, överskriden med 6 623 t", never "−6 623 t" left
+            f"{c.t('kf.spent_value')}, {c.t('kf.spent_note', over=c.tonnes(-r.remaining_t))}"
+            if r.exhausted
+            else c.tonnes(r.remaining_t),
+        ),
+        (c.t("profile.rate", convention=r.rate_convention), c.rate_of(r)),
     ]
     return c.table(
         "area-profile",
