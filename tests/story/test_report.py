@@ -169,6 +169,10 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     profile = next(b for b in doc.blocks() if isinstance(b, Table) and b.id == "area-profile")
     left = next(v for k, v in profile.rows if k.startswith("Kvar av budgeten"))
     assert left == f"Förbrukad, överskriden med {fmt.tonnes(-r.remaining_t, 'sv')}"
+    # the paths against a spent budget: all over it, the budget named as spent, not "Budget −…"
+    paths = next(b for b in doc.blocks() if isinstance(b, Table) and b.id == "targets-table")
+    assert {row[-1] for row in paths.rows} == {"Över budgeten"}
+    assert not [x for x in texts if "Budget −" in x or "budgeten −" in x]
     assert not [x for x in texts if "Ytan under den gröna banan" in x]
     assert any("banan går direkt till noll" in x for x in texts)
 

@@ -285,6 +285,17 @@ def _targets(c: _Ctx) -> list[Block]:
     within_label = c.t("local.targets.within")
     over_label = c.t("local.targets.over")
     budget = max(r.remaining_t, 0.0)
+    # a spent budget: every path is over it (it was exceeded before the paths begin), and the
+    # budget is named as spent, never as a negative amount
+    budget_text = (
+        c.t("local.targets.budget_spent", over=c.tonnes(-r.remaining_t))
+        if r.exhausted
+        else c.tonnes(r.remaining_t)
+    )
+
+    def status(v: float) -> str:
+        return within_label if not r.exhausted and v <= budget * (1 + 1e-9) else over_label
+
     rows_chart = []
     for k in keys:
         v = r.cumulative_t[k]
@@ -293,20 +304,20 @@ def _targets(c: _Ctx) -> list[Block]:
                 "label": _ref_label(c, k),
                 "value": c.chart_value(v),
                 "text": c.tonnes(v),
-                "status": within_label if v <= budget * (1 + 1e-9) else over_label,
+                "status": status(v),
             }
         )
     desc = c.t(
         "local.targets.alt",
         start=r.remaining_as_of,
         horizon=horizon,
-        budget=c.tonnes(r.remaining_t),
+        budget=budget_text,
         values="; ".join(f"{_ref_label(c, k)} {c.tonnes(r.cumulative_t[k])}" for k in keys),
     )
     spec = charts.cumulative_vs_budget(
         rows=rows_chart,
         budget=c.chart_value(budget),
-        budget_label=c.t("local.targets.budget_rule", budget=c.tonnes(r.remaining_t)),
+        budget_label=c.t("local.targets.budget_rule", budget=budget_text),
         x_title=c.t(
             "axis.cumulative", start=r.remaining_as_of, horizon=horizon, unit=c.unit_label()
         ),
@@ -323,7 +334,7 @@ def _targets(c: _Ctx) -> list[Block]:
                 _ref_label(c, k),
                 c.tonnes(v),
                 c.pct(v / r.remaining_t, 0) if r.remaining_t > 0 else c.t("none"),
-                within_label if v <= budget * (1 + 1e-9) else over_label,
+                status(v),
             )
         )
     chart_table = c.data_table(
