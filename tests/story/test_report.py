@@ -173,6 +173,7 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     paths = next(b for b in doc.blocks() if isinstance(b, Table) and b.id == "targets-table")
     assert {row[-1] for row in paths.rows} == {"Över budgeten"}
     assert not [x for x in texts if "Budget −" in x or "budgeten −" in x]
+    assert not [x for x in texts if "använder exakt den återstående budgeten" in x]
     assert not [x for x in texts if "Ytan under den gröna banan" in x]
     assert any("banan går direkt till noll" in x for x in texts)
 

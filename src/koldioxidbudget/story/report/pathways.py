@@ -410,4 +410,6 @@ def _ref_explain(c: _Ctx, key: str) -> str:
             rate=c.pct(c.p.carbon_law_rate, 2),
             half=c.num(half, 1) if half is not None else c.t("none"),
         )
+    if key == "budget" and c.r.exhausted:  # nothing left to use "exactly"
+        return c.t("ref_explain.budget_spent")
     return c.t(f"ref_explain.{key}")
