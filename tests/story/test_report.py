@@ -174,6 +174,10 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     assert {row[-1] for row in paths.rows} == {"Över budgeten"}
     assert not [x for x in texts if "Budget −" in x or "budgeten −" in x]
     assert not [x for x in texts if "använder exakt den återstående budgeten" in x]
+    # the strategic insights speak of the overshoot, not of holding a budget that is gone
+    for said in ("håller budgeten", "om budgeten hålls", "då är budgeten helt förbrukad"):
+        assert not [x for x in texts if said in x], said
+    assert any("överskridandet" in x for x in texts)
     assert not [x for x in texts if "Ytan under den gröna banan" in x]
     assert any("banan går direkt till noll" in x for x in texts)
 

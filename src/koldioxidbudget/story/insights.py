@@ -157,7 +157,7 @@ class Insights:
         if small:
             out.append(
                 c.t(
-                    "insight.small_sectors",
+                    "insight.small_sectors_spent" if r.exhausted else "insight.small_sectors",
                     sectors=c.join([c.sector(s.sector) for s in small]),
                     share=c.share(sum(s.share for s in small)),
                 )
@@ -179,7 +179,15 @@ class Insights:
                 )
             )
         if self.delay_extra_t is not None:
-            if self.delay_exhausted:
+            if r.exhausted:  # already spent: waiting only adds to the overshoot
+                out.append(
+                    c.t(
+                        "insight.delay_more_over",
+                        years=self.delay_years,
+                        extra=c.tonnes(self.delay_extra_t),
+                    )
+                )
+            elif self.delay_exhausted:
                 out.append(
                     c.t(
                         "insight.delay_exhausted",

@@ -15,7 +15,11 @@ def _insights(c: _Ctx, ins: Insights) -> Section:
         ("early", ins.early_action(c)),
         ("sectors", ins.sector_sentences(c)),
     ):
-        blocks: list[Block] = [_p(c.t(f"insights.{key}_intro", area=c.area))]
+        # a spent budget is not "held" and not "made smaller": its own introductions
+        intro = f"insights.{key}_intro"
+        if c.r.exhausted and c.has(f"{intro}_spent"):
+            intro += "_spent"
+        blocks: list[Block] = [_p(c.t(intro, area=c.area))]
         if items:
             blocks.append(BulletList(tuple(_p(x) for x in items)))
         if key == "next":
