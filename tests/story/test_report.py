@@ -178,6 +178,8 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     for said in ("håller budgeten", "om budgeten hålls", "då är budgeten helt förbrukad"):
         assert not [x for x in texts if said in x], said
     assert any("överskridandet" in x for x in texts)
+    assert not [x for x in texts if "kvar av budgeten är −" in x]  # the ledger's closing words
+    assert any("och budgeten är förbrukad: den är överskriden med" in x for x in texts)
     assert not [x for x in texts if "Ytan under den gröna banan" in x]
     assert any("banan går direkt till noll" in x for x in texts)
 

@@ -71,6 +71,8 @@ def _follow_up(c: _Ctx) -> Section:
         last = rows[-1]
         if last.on_track is not None and last.cumulative_variance_t is not None:
             key = "follow.on_track" if last.on_track else "follow.off_track"
+            if last.closing_t <= 0:  # the budget ran out inside the ledger: "over by", not "−…"
+                key = "follow.off_track_spent"
             blocks.append(
                 _p(
                     c.t(
@@ -78,6 +80,7 @@ def _follow_up(c: _Ctx) -> Section:
                         year=last.year,
                         variance=c.tonnes(abs(last.cumulative_variance_t)),
                         closing=c.tonnes(last.closing_t),
+                        over=c.tonnes(-last.closing_t),
                     )
                 )
             )
