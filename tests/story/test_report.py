@@ -358,6 +358,7 @@ def test_cli_key_figures_of_a_spent_budget_read_as_spent() -> None:
     assert rows["År kvar med dagens utsläppsnivå"] == "0"
     assert rows["Budgeten tar slut med dagens nivå under"] == "redan förbrukad"
     assert not any("1 av" in v or "100,0" in v for v in rows.values())
+    assert rows["Observera"] == "Budgeten är redan förbrukad"
     sweden = dict(key_figures(run.area("00"), "sv"))
     assert "Andel av Sveriges fördelade budget" not in sweden
 

@@ -91,9 +91,9 @@ def key_figures(r: AreaResult, lang: str = "sv") -> list[tuple[str, str]]:
         )
     )
     if r.exhausted:
-        rows.append((t("cli.exhausted", lang), "!"))
+        rows.append((t("cli.note", lang), t("cli.exhausted", lang)))
     elif r.infeasible:
-        rows.append((t("cli.infeasible", lang), "!"))
+        rows.append((t("cli.note", lang), t("cli.infeasible", lang)))
     return rows
 
 
