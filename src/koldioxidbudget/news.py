@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -345,13 +346,7 @@ def news_context(n: dict[str, Any], lang: str) -> dict[str, Any]:
             previous=n.get("previous") or "–",
             date=_date(n.get("built_at", ""), lang),
         ),
-        "summary": tu(
-            "news.summary",
-            moved=n["areas_moved"],
-            total=n["areas"],
-            larger=n["areas_larger"],
-            smaller=n["areas_smaller"],
-        ),
+        "summary": _moved(tu, n),
         "published": published,
         "years": years,
         "causes": causes,
@@ -360,6 +355,17 @@ def news_context(n: dict[str, Any], lang: str) -> dict[str, Any]:
         "municipalities": [_row(a, lang) for a in n.get("top_municipalities", [])],
         "counties": [_row(a, lang) for a in n.get("top_counties", [])],
     }
+
+
+def _moved(tu: Callable[..., str], n: dict[str, Any]) -> str:
+    """How many areas a release moved, larger and smaller, in words."""
+    return tu(
+        "news.summary",
+        moved=n["areas_moved"],
+        total=n["areas"],
+        larger=n["areas_larger"],
+        smaller=n["areas_smaller"],
+    )
 
 
 def news_index_context(notes: list[dict[str, Any]], lang: str) -> dict[str, Any]:
@@ -373,13 +379,7 @@ def news_index_context(notes: list[dict[str, Any]], lang: str) -> dict[str, Any]
             {
                 "edition": n["edition"],
                 "date": _date(n.get("built_at", ""), lang),
-                "summary": tu(
-                    "news.summary",
-                    moved=n["areas_moved"],
-                    total=n["areas"],
-                    larger=n["areas_larger"],
-                    smaller=n["areas_smaller"],
-                ),
+                "summary": _moved(tu, n),
             }
             for n in notes
         ],

@@ -124,3 +124,19 @@ def shot(page: Any, name: str, full_page: bool = False) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+#: Every view of an area page, as the visualiser names them in ``?view=``.
+AREA_VIEWS = ("scenarier", "sektorer", "per-invanare", "bokforing", "andringar", "metod")
+#: The pages every browser test looks at: start pages, Uppsala in each view, Sweden, and the
+#: site's own pages. Each test adds the pages only it needs (embeds, a county, a slide).
+CORE_PAGES = [
+    "sv/",
+    "sv/0380/",
+    *(f"sv/0380/?view={v}" for v in AREA_VIEWS),
+    "sv/00/",
+    "sv/0380/presentation/",
+    "sv/om-data/",
+    "sv/om-koldioxidbudget/",
+]
+SITE_PAGES = ["sv/inbaddning/", "sv/tillganglighet/"]

@@ -15,28 +15,16 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ready, shot, wait_js
+from tests.browser.conftest import CORE_PAGES, SITE_PAGES, ready, shot, wait_js
 
 WIDTHS = (320, 390, 1366)
 PAGES = [
-    "sv/",
+    *CORE_PAGES,
     "en/",
-    "sv/0380/",
-    "sv/0380/?view=scenarier",
-    "sv/0380/?view=sektorer",
-    "sv/0380/?view=per-invanare",
-    "sv/0380/?view=bokforing",
-    "sv/0380/?view=andringar",
-    "sv/0380/?view=metod",
-    "sv/00/",
     "sv/0380/embed/?view=oversikt",
     "sv/0380/embed/?view=scenarier",
     "sv/0380/embed/?view=sektorer",
-    "sv/0380/presentation/",
-    "sv/inbaddning/",
-    "sv/om-data/",
-    "sv/om-koldioxidbudget/",
-    "sv/tillganglighet/",
+    *SITE_PAGES,
 ]
 
 OVERFLOW = "[document.scrollingElement.scrollWidth, innerWidth]"
@@ -293,20 +281,7 @@ def test_site_method_embed_code_and_links_out_of_the_frame(page: Any, server: An
     assert targets and all(t == "_blank" for t in targets), targets
 
 
-SWEDISH_PAGES = [
-    "sv/",
-    "sv/0380/",
-    "sv/0380/?view=scenarier",
-    "sv/0380/?view=sektorer",
-    "sv/0380/?view=per-invanare",
-    "sv/0380/?view=bokforing",
-    "sv/0380/?view=andringar",
-    "sv/0380/?view=metod",
-    "sv/00/",
-    "sv/0380/presentation/",
-    "sv/om-data/",
-    "sv/om-koldioxidbudget/",
-]
+SWEDISH_PAGES = CORE_PAGES
 #: Words that must not reach a Swedish reader: Python's None, source ids, English developer
 #: text, bare unit abbreviations.
 FORBIDDEN = [

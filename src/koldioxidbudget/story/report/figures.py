@@ -133,18 +133,7 @@ def _trend_figure(c: _Ctx) -> Figure:
         direction=c.t("local.trend.down" if r.trend_slope_t < 0 else "local.trend.up"),
         end=end,
     )
-    spec = charts.pathway(
-        history=history,
-        paths=paths,
-        series=[labels[k] for k in keys],
-        x_title=c.t("axis.year"),
-        y_title=c.t("axis.emissions", unit=c.unit_label()),
-        description=desc,
-        lang=c.lang,
-        budget_series="",
-        history_series=hist_label,
-        estimate_series=est_label,
-    )
+    spec = _pathway_spec(c, history, paths, [labels[k] for k in keys], desc, hist_label, est_label)
     vals = {k: dict(r.references[k]) for k in keys}
     rows, marked = _path_rows(
         c, hist, vals, keys, range(r.remaining_as_of, end + 1), paths_in_history=False
@@ -193,6 +182,33 @@ def _path_rows(
         rows.append((label, c.in_unit(v), *rest))
     rows += [(str(y), c.t("none"), *paths(y)) for y in future]
     return rows, marked
+
+
+def _pathway_spec(
+    c: _Ctx,
+    history: Any,
+    paths: Any,
+    series: list[str],
+    desc: str,
+    hist_label: str,
+    est_label: str,
+    *,
+    budget_series: str = "",
+) -> Any:
+    """The emissions-and-pathways chart in the report's unit and language (the trend figure
+    and the pathway figures differ only in their paths and which one is the budget's)."""
+    return charts.pathway(
+        history=history,
+        paths=paths,
+        series=series,
+        x_title=c.t("axis.year"),
+        y_title=c.t("axis.emissions", unit=c.unit_label()),
+        description=desc,
+        lang=c.lang,
+        budget_series=budget_series,
+        history_series=hist_label,
+        estimate_series=est_label,
+    )
 
 
 def _ref_label(c: _Ctx, key: str) -> str:
@@ -254,17 +270,15 @@ def _pathway_figure(c: _Ctx, *, summary: bool = False) -> Figure:
     others = [labels[k] for k in keys if k != "budget"]
     parts.append(c.t("local.pathway.alt_compare", paths=c.t("list_sep").join(others)))
     desc = " ".join(parts)
-    spec = charts.pathway(
-        history=history,
-        paths=paths,
-        series=[labels[k] for k in keys],
-        x_title=c.t("axis.year"),
-        y_title=c.t("axis.emissions", unit=c.unit_label()),
-        description=desc,
-        lang=c.lang,
+    spec = _pathway_spec(
+        c,
+        history,
+        paths,
+        [labels[k] for k in keys],
+        desc,
+        hist_label,
+        est_label,
         budget_series=labels["budget"],
-        history_series=hist_label,
-        estimate_series=est_label,
     )
     # the table: one row per year, history then every path
     ref_vals = {k: dict(r.references[k]) for k in keys}
