@@ -72,6 +72,40 @@ def test_every_raised_error_key_has_both_languages() -> None:
         assert not missing, (lang, missing)
 
 
+def test_every_error_text_lives_once_in_the_catalogues() -> None:
+    """Every error a user can meet is raised with a catalogue key and slots, never with an
+    English text of its own (which the catalogue would have to repeat)."""
+    import ast
+
+    # each error class, and each helper that makes one with its positional arguments (frame,
+    # row; path, field, value) before the key
+    errors = {
+        "KoldioxidbudgetError": 0,
+        "SourceError": 0,
+        "FetchError": 0,
+        "EditionError": 0,
+        "ParameterError": 0,
+        "_ImageError": 0,
+        "error_at": 2,
+        "_error": 3,
+        "_refuse_mismatch": 2,
+    }
+    bad = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
+            if name not in errors or path.name == "errors.py":
+                continue
+            keyed = any(k.arg == "key" for k in node.keywords)
+            extra = len(node.args) > errors[name]
+            if not keyed or extra or any(k.arg == "hint" for k in node.keywords):
+                bad.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not bad, bad
+
+
 def test_every_source_key_and_term_has_both_languages() -> None:
     """sources/ also chooses keys in conditionals (``key="a" if … else "b"``) and names words of
     the ``errors.term`` table (``what="…"``, ``_check_zip(path, "…")``); each is in both

@@ -83,7 +83,6 @@ def _parse_sets(values: list[str] | None) -> dict[str, str]:
     for item in values or []:
         if "=" not in item:
             raise ParameterError(
-                f"--set expects key=value, got {item!r} (e.g. --set convention=B).",
                 key="set_syntax",
                 item=item,
             )
@@ -180,7 +179,6 @@ def budget(
 
     if not area and not all_areas:
         raise ParameterError(
-            "Name an area (e.g. 'koldioxidbudget budget uppsala') or use --all.",
             key="name_an_area",
             command="budget",
         )
@@ -274,7 +272,6 @@ def report(
 
     if not area and not all_areas:
         raise ParameterError(
-            "Name an area (e.g. 'koldioxidbudget report uppsala') or use --all.",
             key="name_an_area",
             command="report",
         )
@@ -623,7 +620,7 @@ def serve(
     if workers < 1:
         from .errors import ParameterError
 
-        raise ParameterError(f"--workers must be at least 1, got {workers}.")
+        raise ParameterError(key="workers_too_few", workers=workers)
     run_server(s, host=host, port=port, workers=workers)
 
 
@@ -725,7 +722,6 @@ def data_use(
 
     if (edition is None) == (not latest):
         raise ParameterError(
-            "Name an edition (e.g. 'koldioxidbudget data use co2-2024-04-18') or use --latest.",
             key="name_an_edition",
         )
     current = use_edition(None if latest else edition, into=into)

@@ -121,14 +121,11 @@ def sources_dir(path: str | Path | None = None) -> Path:
     p = path or os.environ.get("KOLDIOXIDBUDGET_SOURCES")
     if not p:
         raise EditionError(
-            "No source folder: set KOLDIOXIDBUDGET_SOURCES to the folder with the official files "
-            "(e.g. ../shared/data), or run 'koldioxidbudget data fetch' to download them.",
             key="no_source_folder",
         )
     d = Path(p)
     if not d.is_dir():
         raise EditionError(
-            f"Source folder {d} does not exist; check KOLDIOXIDBUDGET_SOURCES.",
             key="source_folder_missing",
             folder=str(d),
         )
@@ -200,8 +197,6 @@ def _common_inputs(src: Path) -> dict[str, Path]:
     missing = [f"{k} ({p.relative_to(src)})" for k, p in files.items() if not p.is_file()]
     if missing:
         raise EditionError(
-            f"The source folder {src} lacks {', '.join(missing)}. Run 'koldioxidbudget data fetch' "
-            "or point KOLDIOXIDBUDGET_SOURCES at a complete folder.",
             key="sources_incomplete",
             folder=str(src),
             missing=", ".join(missing),
@@ -259,8 +254,6 @@ def _discover_releases(src: Path) -> list[_Release]:
         )
     if not found:
         raise EditionError(
-            f"No SMHI emissions export found under {em}. Expected smhi_lansrapport_*.xlsx "
-            "(run 'koldioxidbudget data fetch') or the tidy CSVs described in PROVENANCE.md.",
             key="no_smhi_export",
             folder=str(em),
         )
@@ -271,9 +264,7 @@ def _to_csv_bytes(df: pd.DataFrame, name: str) -> bytes:
     cols = list(COLUMNS[name])
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise EditionError(
-            f"Table {name} lacks columns {missing} (a reader bug: please report it)."
-        )
+        raise EditionError(key="table_lacks_columns", name=name, missing=", ".join(missing))
     out = df[cols].sort_values(_SORT[name], kind="mergesort").reset_index(drop=True)
     buf = io.StringIO()
     out.to_csv(buf, index=False, lineterminator="\n")
@@ -302,7 +293,6 @@ def build_editions(
     src = sources_dir(sources)
     dest = editions_dir(into)
     busy = EditionError(
-        f"Another build is writing editions in {dest}; try again when it has finished.",
         key="build_locked",
         folder=str(dest),
     )
@@ -605,8 +595,6 @@ def use_edition(
         info = resolve_edition(edition, gas=None, into=dest)
         if not passed(info.path):
             raise EditionError(
-                f"Edition {info.id} failed the hard data checks and cannot be made current; "
-                f"see 'koldioxidbudget data check {info.id}'.",
                 key="use_failed_edition",
                 edition=info.id,
             )
@@ -696,7 +684,6 @@ def _info(path: Path) -> EditionInfo:
             raise ValueError(f"it names edition {m['id']!r}")
     except (OSError, ValueError) as e:
         raise EditionError(
-            f"Edition {path.name} has no readable manifest ({e}); delete it and rebuild.",
             key="manifest_unreadable",
             edition=path.name,
             error=str(e),
@@ -753,8 +740,6 @@ def resolve_edition(
     eds = list_editions(into)
     if not eds:
         raise EditionError(
-            f"No edition in {editions_dir(into)}. Build one with 'koldioxidbudget data build' "
-            "(it reads KOLDIOXIDBUDGET_SOURCES).",
             key="no_edition",
             dir=str(editions_dir(into)),
         )
@@ -762,8 +747,6 @@ def resolve_edition(
         fit = [e for e in eds if gas is None or e.gas == gas]
         if not fit:
             raise EditionError(
-                f"No edition holds {gas}; built editions: {', '.join(e.id for e in eds)}. "
-                f"Add an SMHI export for {gas} to the sources and run 'koldioxidbudget data build'.",
                 key="no_edition_for_gas",
                 gas=gas,
                 built=", ".join(e.id for e in eds),
@@ -775,15 +758,12 @@ def resolve_edition(
     pref = [e for e in eds if edition and e.id.startswith(edition)]
     if not pref:
         raise EditionError(
-            f"No edition {edition!r}. Built editions: {', '.join(e.id for e in eds)}",
             key="unknown_edition",
             edition=edition,
             built=", ".join(e.id for e in eds),
         )
     if len(pref) > 1:
         raise EditionError(
-            f"{edition!r} fits more than one edition ({', '.join(e.id for e in pref)}); "
-            "give more of the id (see 'koldioxidbudget data list').",
             key="ambiguous_edition",
             edition=edition,
             matches=", ".join(e.id for e in pref),
@@ -794,8 +774,6 @@ def resolve_edition(
 
         if not passed(one.path):
             raise EditionError(
-                f"Edition {one.id} failed the hard data checks; to use it anyway, give its full "
-                f"id (see 'koldioxidbudget data check {one.id}').",
                 key="prefix_failed_edition",
                 edition=one.id,
             )
@@ -813,8 +791,6 @@ def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
     ok = [e for e in fit if passed(e.path)]
     if not ok:
         raise EditionError(
-            f"No edition of {fit[-1].gas} passed the data checks ({', '.join(e.id for e in fit)}); "
-            "see 'koldioxidbudget data check <id>', fix the sources and rebuild.",
             key="no_edition_passed_checks",
             gas=fit[-1].gas,
             editions=", ".join(e.id for e in fit),
@@ -857,7 +833,6 @@ def load_edition(
             continue  # an edition built without that input: the Tables default (no rows)
         if not f.is_file():
             raise EditionError(
-                f"Edition {info.id} lacks {f.name}; delete {info.path} and run 'koldioxidbudget data build'.",
                 key="edition_file_missing",
                 edition=info.id,
                 file=f.name,
@@ -866,7 +841,6 @@ def load_edition(
         df = pd.read_csv(f, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
         if tuple(df.columns) != cols:
             raise EditionError(
-                f"Edition {info.id}: {f.name} has columns {list(df.columns)}, expected {list(cols)}.",
                 key="edition_columns_wrong",
                 edition=info.id,
                 file=f.name,

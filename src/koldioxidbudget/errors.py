@@ -13,12 +13,14 @@ The CLI catches the root and prints one message (exit code 2 for usage errors, 1
 errors); the API maps it to ``application/problem+json``. Real bugs are not in this tree and
 keep their traceback. Messages say what happened, why, and what to do.
 
-``str(error)`` is English (logs, the API). An error raised with ``key=`` and slots also has
-``localized(lang)``: the message ``errors.<key>`` of the text catalogues (Swedish first), which
-the CLI prints. A slot ``valid`` (a list of the allowed values, with ``value`` the one given)
-becomes the localised "did you mean … / valid values …" sentence as ``{hint}``. A
-``SourceError`` localises its location ("(fil …, blad …, rad …, kolumn …, värde …)") and its
-``hint_key`` too.
+An error carries a ``key`` and slots; its text lives once, in the text catalogues
+(``story/texts/<lang>/errors.toml``, Swedish and English): ``localized(lang)`` is the message
+``errors.<key>`` filled in with the slots, ``str(error)`` the English one (logs, the API). The
+CLI prints the Swedish one, or the language of ``--lang``. A slot ``valid`` (a list of the
+allowed values, with ``value`` the one given) becomes the localised "did you mean … / valid
+values …" sentence as ``{hint}``. A ``SourceError`` localises its location ("(fil …, blad …,
+rad …, kolumn …, värde …)") and its ``hint_key`` too. Raising without a key (a plain English
+text) is left for faults in the program itself, which no user can fix.
 """
 
 from __future__ import annotations
@@ -54,26 +56,46 @@ class KoldioxidbudgetError(Exception):
         self.key = key
         self.slots = slots
 
+    def __str__(self) -> str:
+        """The English message: the catalogue's ``errors.<key>`` with the slots, or (an error
+        raised without a key) the text it was raised with."""
+        if self._keyed("en"):
+            return self.localized("en")
+        return super().__str__()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # key and slots are keyword arguments, which Exception's pickling drops (the report
+        # renderers' processes send errors back to the server)
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+    def _keyed(self, lang: str) -> bool:
+        return (
+            self.key is not None and lang in LANGUAGES and f"errors.{self.key}" in catalogue(lang)
+        )
+
     def localized(self, lang: str) -> str:
-        """The message in ``lang`` from the catalogues, or the English one when it has none.
+        """The message in ``lang`` from the catalogues (English when ``lang`` has none).
 
         Slot values of type ``float`` (not ``int`` or ``bool``: years stay "2050") are written
         with Babel's ``#,##0.######`` pattern in the language's locale (``sv_SE``: "1,5";
-        ``en_GB``: "1.5"), so the Swedish text has a decimal comma. The English catalogue text
-        must reproduce ``str(error)``, so a raise passes a float slot only where its English
-        f-string prints the number as Babel ``en_GB`` does (``{x:g}`` of an ordinary value such
-        as 1.5 or 2.0); where it prints ``repr(x)``, ``{x:.0f}``, ``1e+06`` or the like, the raise
-        passes the number as a pre-formatted string instead.
+        ``en_GB``: "1.5"), so the Swedish text has a decimal comma. A ``Decimal`` keeps its
+        places; pass a pre-formatted string where a number must read otherwise.
         """
-        if self.key is None:
-            return str(self)
-
-        if lang not in LANGUAGES or f"errors.{self.key}" not in catalogue(lang):
-            return str(self)
+        if not self._keyed(lang):
+            return self.localized("en") if lang != "en" and self._keyed("en") else super().__str__()
         slots = {k: slot_in(v, lang) for k, v in self.slots.items()}
         if "valid" in self.slots:
             slots["hint"] = _hint(lang, str(self.slots.get("value", "")), self.slots["valid"])  # type: ignore[arg-type]
         return catalogue(lang)[f"errors.{self.key}"].format(**slots)
+
+
+def _rebuild(
+    cls: type[KoldioxidbudgetError], args: tuple[object, ...], state: dict[str, Any]
+) -> KoldioxidbudgetError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 def slot_in(value: object, lang: str) -> object:
@@ -138,8 +160,7 @@ class SourceError(KoldioxidbudgetError):
 
     def __init__(
         self,
-        message: str,
-        *,
+        *args: object,
         file: str | Path,
         sheet: str | None = None,
         row: int | None = None,
@@ -157,13 +178,10 @@ class SourceError(KoldioxidbudgetError):
         self.value = value
         self.hint = hint
         self.hint_key = hint_key
-        text = f"{message} ({', '.join(self._where(None))})"
-        if hint:
-            text += f". {hint}"
-        super().__init__(text, key=key, **slots)
+        super().__init__(*args, key=key, **slots)
 
-    def _where(self, lang: str | None) -> list[str]:
-        """The location's parts: English as ``str(error)`` has them, or from the catalogue."""
+    def _where(self, lang: str) -> list[str]:
+        """The location's parts in ``lang``, from the catalogue."""
         parts: dict[str, object] = {"file": Path(self.file).name}
         if self.sheet is not None:
             parts["sheet"] = repr(self.sheet)
@@ -173,23 +191,22 @@ class SourceError(KoldioxidbudgetError):
             parts["column"] = repr(self.column)
         if self.value is not None:
             parts["value"] = repr(self.value)
-        if lang is None:
-            return [f"{name} {v}" for name, v in parts.items()]
-
-        words = catalogue(lang)
+        words = catalogue(lang if lang in LANGUAGES else "en")
         return [words[f"errors.where.{name}"].format(**{name: v}) for name, v in parts.items()]
 
-    def localized(self, lang: str) -> str:
-        """The message, location and hint in ``lang``; ``str(error)`` when the catalogues lack
-        the message or the hint."""
+    def _keyed(self, lang: str) -> bool:
+        return super()._keyed(lang) and (
+            self.hint_key is None or f"errors.{self.hint_key}" in catalogue(lang)
+        )
 
-        if self.key is None or lang not in LANGUAGES:
-            return str(self)
+    def localized(self, lang: str) -> str:
+        """The message, location and hint in ``lang`` (English when ``lang`` has none)."""
+        if not self._keyed(lang):
+            if lang != "en" and self._keyed("en"):
+                return self.localized("en")
+            text = f"{Exception.__str__(self)} ({', '.join(self._where('en'))})"
+            return f"{text}. {self.hint}" if self.hint else text
         words = catalogue(lang)
-        if f"errors.{self.key}" not in words or (
-            self.hint_key is not None and f"errors.{self.hint_key}" not in words
-        ):
-            return str(self)
         slots: dict[str, Any] = {k: slot_in(v, lang) for k, v in self.slots.items()}
         if "valid" in self.slots:
             valid = sorted(str(v) for v in self.slots["valid"])  # type: ignore[attr-defined]
@@ -197,12 +214,10 @@ class SourceError(KoldioxidbudgetError):
             slots["suggestion"] = _suggestion(lang, str(self.value), valid)
             slots["valid"] = ", ".join(valid)
         text = f"{words[f'errors.{self.key}'].format(**slots)} ({', '.join(self._where(lang))})"
-        if self.hint:
-            if self.hint_key is not None:
-                hint = words[f"errors.{self.hint_key}"].format(**slots)
-            else:
-                hint = slots.get("hint", self.hint)
-            text += f". {hint}"
+        if self.hint_key is not None:
+            text += f". {words[f'errors.{self.hint_key}'].format(**slots)}"
+        elif "valid" in self.slots:
+            text += f". {slots['hint']}"
         return text
 
 

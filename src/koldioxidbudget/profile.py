@@ -175,13 +175,10 @@ class Profile:
     adopted_edition: str | None
 
 
-def _error(
-    path: Path, field: str, value: object, what: str, *, key: str, **slots: object
-) -> ParameterError:
-    """``Profile <path>: <field> = <value>: <what>``; ``key`` names the catalogue message, whose
-    slots are ``path``, ``field``, ``value`` (as ``repr``) and ``slots``."""
+def _error(path: Path, field: str, value: object, *, key: str, **slots: object) -> ParameterError:
+    """The catalogue message ``key`` ("Profile <path>: <field> = <value>: …"), whose slots are
+    ``path``, ``field``, ``value`` (as ``repr``) and ``slots``."""
     return ParameterError(
-        f"Profile {path}: {field} = {value!r}: {what}",
         key=key,
         path=str(path),
         field=field,
@@ -193,8 +190,8 @@ def _error(
 class _ImageError(ValueError):
     """``fit_image``'s ValueError, with the catalogue key of its message."""
 
-    def __init__(self, message: str, *, key: str, **slots: object) -> None:
-        super().__init__(message)
+    def __init__(self, *, key: str, **slots: object) -> None:
+        super().__init__(key)
         self.key = key
         self.slots = slots
 
@@ -204,14 +201,11 @@ def load_profile(path: str | Path) -> Profile:
     p = Path(path)
     if not p.is_file():
         raise ParameterError(
-            f"Profile {p}: no such file. Give the path of a TOML profile (see docs/report.md).",
             key="profile_not_found",
             path=str(p),
         )
     if p.stat().st_size > MAX_TEXT_BYTES:
         raise ParameterError(
-            f"Profile {p}: larger than {MAX_TEXT_BYTES // 1024} KB. A profile is a few lines; "
-            "put the foreword in its own file (foreword.file).",
             key="profile_too_large",
             path=str(p),
             limit=MAX_TEXT_BYTES // 1024,
@@ -220,14 +214,12 @@ def load_profile(path: str | Path) -> Profile:
         raw = tomllib.loads(p.read_text("utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ParameterError(
-            f"Profile {p}: not valid TOML ({e}). Check quotes and brackets near that line.",
             key="profile_not_toml",
             path=str(p),
             error=str(e),
         ) from None
     except UnicodeDecodeError:
         raise ParameterError(
-            f"Profile {p}: not UTF-8 text. Save the file as UTF-8.",
             key="profile_not_utf8",
             path=str(p),
         ) from None
@@ -242,21 +234,16 @@ def load_profile(path: str | Path) -> Profile:
                 p,
                 field,
                 value,
-                "unknown key; valid keys are listed in docs/report.md (check the spelling)",
                 key="profile_unknown_key",
             ) from None
         if first["type"] == "missing":
             raise ParameterError(
-                f"Profile {p}: the key {field} is required but missing; add it (see "
-                "docs/report.md).",
                 key="profile_missing_key",
                 path=str(p),
                 field=field,
             ) from None
         # pydantic's own (English) explanation, e.g. "Input should be less than or equal to 1"
-        raise _error(
-            p, field, value, first["msg"], key="profile_invalid_value", detail=first["msg"]
-        ) from None
+        raise _error(p, field, value, key="profile_invalid_value", detail=first["msg"]) from None
     _check_texts(p, model)
     cover = logo = None
     if model.cover.image:
@@ -265,7 +252,6 @@ def load_profile(path: str | Path) -> Profile:
                 p,
                 "cover.alt",
                 model.cover.alt,
-                "a cover image needs a text alternative; describe the picture in one sentence",
                 key="profile_cover_needs_alt",
             )
         f = _inside(p, "cover.image", model.cover.image, MAX_IMAGE_BYTES)
@@ -285,7 +271,6 @@ def load_profile(path: str | Path) -> Profile:
                 p,
                 "foreword.file",
                 model.foreword.file,
-                f"not UTF-8 text (byte {e.start}); save the file as UTF-8",
                 key="profile_file_not_utf8",
                 byte=e.start,
             ) from None
@@ -295,7 +280,6 @@ def load_profile(path: str | Path) -> Profile:
             p,
             "foreword.text",
             foreword,
-            "the foreword is empty; write it or remove it",
             key="profile_foreword_empty",
         )
     return Profile(
@@ -333,7 +317,6 @@ def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
             profile,
             field,
             name,
-            _OUTSIDE,
             key="profile_path_outside",
         )
     target = (base / rel).resolve()
@@ -342,7 +325,6 @@ def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
             profile,
             field,
             name,
-            _OUTSIDE,
             key="profile_path_outside",
         )
     try:
@@ -352,7 +334,6 @@ def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
             profile,
             field,
             name,
-            f"file not found at {base / rel}; fix the path",
             key="profile_file_not_found",
             file=str(base / rel),
         ) from None
@@ -361,7 +342,6 @@ def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
             profile,
             field,
             name,
-            "not a regular file; name a file beside the profile",
             key="profile_not_a_file",
         )
     if st.st_size > limit:
@@ -370,7 +350,6 @@ def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
             profile,
             field,
             name,
-            f"larger than {size}; make the file smaller",
             key="profile_file_too_large",
             size=size,
         )
@@ -379,7 +358,6 @@ def _inside(profile: Path, field: str, name: str, limit: int) -> Path:
             profile,
             field,
             name,
-            "the file cannot be read (permissions); make it readable",
             key="profile_file_unreadable",
         )
     return target
@@ -411,7 +389,6 @@ def _check_text(profile: Path, field: str, shown: str, text: str, *, multiline: 
             profile,
             field,
             shown,
-            f"longer than {limit} characters; shorten it",
             key="profile_text_too_long",
             limit=limit,
         )
@@ -424,9 +401,6 @@ def _check_text(profile: Path, field: str, shown: str, text: str, *, multiline: 
                 profile,
                 field,
                 shown,
-                f"character {code} at position {i + 1} cannot be shown in the report "
-                "(a control character, or one the report's font lacks, such as an emoji or "
-                "another script); remove or replace it",
                 key="profile_character_unshowable",
                 character=code,
                 position=i + 1,
@@ -479,24 +453,20 @@ def _read_image(
             profile,
             field,
             name,
-            "larger than 40 MB; export a smaller image",
             key="profile_image_too_large",
         )
     try:
         return fit_image(data, alt=alt, kind=kind)
     except _ImageError as e:
-        raise _error(profile, field, name, str(e), key=e.key, **e.slots) from None
+        raise _error(profile, field, name, key=e.key, **e.slots) from None
     except ValueError as e:  # anything else Pillow refuses
-        raise _error(
-            profile, field, name, str(e), key="profile_invalid_value", detail=str(e)
-        ) from None
+        raise _error(profile, field, name, key="profile_invalid_value", detail=str(e)) from None
 
 
 def _too_many_pixels(pixels: int) -> _ImageError:
     megapixels = -(-pixels // 1_000_000)
     limit = MAX_IMAGE_PIXELS // 1_000_000
     return _ImageError(
-        f"{megapixels} million pixels, more than {limit} million; export a smaller image",
         key="profile_image_too_many_pixels",
         megapixels=megapixels,
         limit=limit,
@@ -521,14 +491,11 @@ def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
         raise _too_many_pixels(int(found.group(1)) if found else 2**32) from None
     except (UnidentifiedImageError, OSError):
         raise _ImageError(
-            "not a readable JPEG or PNG image; export it as JPEG or PNG",
             key="profile_image_unreadable",
         ) from None
     fmt = getattr(im, "format", None)
     if fmt not in ("JPEG", "PNG"):
-        raise _ImageError(
-            f"a {fmt} image; export it as JPEG or PNG", key="profile_image_format", format=fmt
-        )
+        raise _ImageError(key="profile_image_format", format=fmt)
     width, height = im.size
     if width * height > MAX_IMAGE_PIXELS:
         raise _too_many_pixels(width * height)
@@ -536,7 +503,6 @@ def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
         im.load()
     except (OSError, ValueError, Image.DecompressionBombError):
         raise _ImageError(
-            "not a readable JPEG or PNG image; export it as JPEG or PNG",
             key="profile_image_unreadable",
         ) from None
     im = ImageOps.exif_transpose(im) or im

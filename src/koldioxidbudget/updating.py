@@ -202,7 +202,6 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _lock(root: Path) -> Iterator[None]:
     """Hold ``<editions>/.update.lock``; ``EditionError`` when another update holds it."""
     busy = EditionError(
-        f"Another update is running in {root}; try again when it has finished.",
         key="update_locked",
         folder=str(root),
     )
@@ -308,7 +307,6 @@ def update(
                     return res
             if current is None:
                 raise EditionError(
-                    f"No edition of {GAS_CO2} passed the data checks.",
                     key="no_edition_passed_checks",
                     gas=GAS_CO2,
                     editions=", ".join(e.id for e in built),
@@ -393,7 +391,7 @@ def _fetch(sources: str | Path | None, mirror: str | None, progress: Any) -> Non
         raise (
             failure
             if isinstance(failure, KoldioxidbudgetError)
-            else EditionError(f"Fetching {remote} failed: {error}")
+            else EditionError(key="fetch_remote_failed", remote=remote, error=error)
         )
 
 
@@ -447,7 +445,6 @@ def deliver(
     prof = load_profile(path)
     if not prof.area:
         raise ParameterError(
-            f'The customer profile {path} names no area; add area = "…" under [customer].',
             key="profile_without_area",
             path=str(path),
         )

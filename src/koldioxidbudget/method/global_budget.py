@@ -90,7 +90,6 @@ def _cell(
 ) -> tuple[int, float, str]:
     if source_id not in look.sources:
         raise ParameterError(
-            f"Unknown global_source {source_id!r}. Valid values: {', '.join(look.sources)}",
             key="unknown_global_source",
             value=source_id,
             sources=", ".join(look.sources),
@@ -99,7 +98,6 @@ def _cell(
     if key not in look.cells:
         cells = ", ".join(f"{t:g} °C/{p} %" for s, t, p in sorted(look.cells) if s == source_id)
         raise ParameterError(
-            f"{source_id} publishes no budget for {temperature_c:g} °C at {probability_pct} %. Available: {cells}",
             key="no_published_budget",
             source=source_id,
             # a float as '{:g}' prints it (Babel writes it the same in English, "1,5" in Swedish)

@@ -116,8 +116,6 @@ class Inventory:
                 est[i] = True
             elif y < dy[0]:
                 raise ParameterError(
-                    f"No emissions before {dy[0]} in this edition (asked for {y}). "
-                    "Choose a later national_budget_from or as_of.",
                     key="no_emissions_before",
                     first=int(dy[0]),
                     year=y,
@@ -170,8 +168,6 @@ class Inventory:
             prelim = dict(self.preliminary)
             if year not in prelim:
                 raise ParameterError(
-                    f"The national-scaling nowcast needs a national preliminary total for {year}: "
-                    f"set national_preliminary_t={year}:<tonnes>, or use nowcast=ols.",
                     key="preliminary_total_missing",
                     year=year,
                 )
@@ -195,9 +191,6 @@ def require_co2(tables: Tables) -> None:
     """Refuse an edition whose emissions are not fossil CO2 (never mix a CO2 budget with CO2e)."""
     if tables.gas != GAS_CO2:
         raise EditionError(
-            f"Edition {tables.edition_id} holds {tables.gas} (all greenhouse gases as CO2-equivalents), "
-            "but a carbon budget is fossil CO2 only: comparing it with CO2e emissions would be a scope "
-            "error. Choose a CO2 edition (see 'koldioxidbudget data list').",
             key="edition_not_co2",
             edition=tables.edition_id,
             gas=tables.gas,
@@ -251,7 +244,6 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
     unknown = set(params.exclude_sectors) - set(SECTORS)
     if unknown:
         raise ParameterError(
-            f"exclude_sectors names unknown sectors {sorted(unknown)}. Valid values: {', '.join(SECTORS)}",
             key="unknown_sectors",
             unknown=str(sorted(unknown)),
             sectors=", ".join(SECTORS),
@@ -288,7 +280,6 @@ def _build(tables: Tables, params: Parameters) -> Inventory:
     for f in params.national_facilities:
         if f.code not in codes:
             raise ParameterError(
-                f"National facility {f.name!r} names municipality code {f.code!r}, which does not exist.",
                 key="facility_code_unknown",
                 facility=repr(f.name),
                 code=repr(f.code),
@@ -372,8 +363,6 @@ def _population(population: pd.DataFrame, codes: tuple[str, ...], agg: Array) ->
             out[first + j] = np.asarray(agg @ col, dtype=np.float64)
     if not out:
         raise EditionError(
-            "No year has a population figure for every municipality; rebuild the edition with a "
-            "complete SCB population file.",
             key="population_incomplete",
         )
     return out
@@ -453,10 +442,6 @@ def _international_per_capita(
     it = tables.international_transport
     if it.empty:
         raise ParameterError(
-            "international_transport=per-capita needs Sweden's international aviation and "
-            "shipping CO2 (bunkers), which this edition lacks. Add the series to the sources "
-            "('koldioxidbudget data fetch --only scb-international-transport', see "
-            "docs/data-format.md) and rebuild, or use international_transport=overhead.",
             key="international_series_missing",
         )
     xs = it["year"].to_numpy(dtype=float)
@@ -471,8 +456,6 @@ def _international_per_capita(
     known = sorted(int(c) for c in wide.columns if not wide[c].isna().any())
     if not known:
         raise EditionError(
-            "No year has a population figure for every municipality; rebuild the edition with a "
-            "complete SCB population file.",
             key="population_incomplete",
         )
     for j, y in enumerate(years):

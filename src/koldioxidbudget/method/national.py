@@ -121,7 +121,6 @@ def _published_line(
         g1 = anchor(t1, p1, g.source_id)
         if g1 <= 0:
             raise ParameterError(
-                "The preset's global budget is exhausted; use national_mode=computed.",
                 key="preset_budget_exhausted",
             )
         return b1 * max(g.remaining_gt, 0.0) / g1, True, False
@@ -129,8 +128,6 @@ def _published_line(
     g1, g2 = anchor(t1, p1, source), anchor(t2, p2, source)
     if abs(g2 - g1) < 1e-9:
         raise ParameterError(
-            "The two published national budgets are for cells with the same global budget; "
-            "set national_other_t=0 or name a different second cell.",
             key="published_points_coincide",
         )
     b2 = params.national_other_t
@@ -143,8 +140,6 @@ def _bloc(tables: Tables, entity: str) -> dict[int, float]:
     b = tables.blocs[tables.blocs["entity"] == entity]
     if b.empty:
         raise EditionError(
-            f"The edition has no Global Carbon Budget series for {entity!r}; the computed national "
-            "chain needs it. Rebuild the edition with the GCB national file, or use national_mode=preset.",
             key="gcb_series_missing",
             entity=repr(entity),
         )
@@ -174,8 +169,6 @@ def _computed(tables: Tables, params: Parameters, g: GlobalBudget) -> NationalBu
     years = [y for y in range(y0, y1 + 1) if y in se and y in annex]
     if not years:
         raise ParameterError(
-            f"grandfathering_reference_years {y0}–{y1} are outside the GCB series "
-            f"({min(se)}–{max(se)}); choose years inside it.",
             key="reference_years_outside_series",
             first=y0,
             last=y1,
@@ -186,10 +179,6 @@ def _computed(tables: Tables, params: Parameters, g: GlobalBudget) -> NationalBu
     budget = developed * share * 1e9
     if not budget > 0:  # also catches NaN
         raise ParameterError(
-            f"The computed chain leaves no budget for developed countries: the energy budget "
-            f"({energy:.0f} Gt from {t0}) is not larger than the developing countries' pathway "
-            f"({developing:.0f} Gt). Choose a larger global budget (temperature or probability), "
-            "smaller deductions, or an earlier developing_peak_year / faster developing_decline.",
             key="no_developed_budget",
             energy=f"{energy:.0f}",
             start=t0,

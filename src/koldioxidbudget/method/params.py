@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_type_hints
 
-from ..errors import ParameterError, did_you_mean
+from ..errors import ParameterError
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -196,7 +196,6 @@ def preset(name: str) -> Parameters:
         p = PRESETS[name]
     except KeyError:
         raise ParameterError(
-            f"Unknown preset {name!r}. {did_you_mean(name, PRESETS)}",
             key="unknown_preset",
             value=name,
             valid=list(PRESETS),
@@ -223,8 +222,6 @@ def _validate(p: Parameters) -> None:
         value = getattr(p, f.name)
         if allowed and value not in allowed:
             raise ParameterError(
-                f"Parameter {f.name}={value!r} is not allowed. "
-                f"{did_you_mean(str(value), [str(a) for a in allowed])}",
                 key="not_allowed",
                 name=f.name,
                 value=str(value),
@@ -287,7 +284,6 @@ def _validate(p: Parameters) -> None:
         (
             p.horizon_year > p.as_of,
             _why(
-                "horizon_year must be after as_of",
                 key="must_be_after",
                 name="horizon_year",
                 other="as_of",
@@ -296,7 +292,6 @@ def _validate(p: Parameters) -> None:
         (
             p.path_end_year >= p.horizon_year,
             _why(
-                "path_end_year must not be before horizon_year",
                 key="must_not_be_before",
                 name="path_end_year",
                 other="horizon_year",
@@ -305,7 +300,6 @@ def _validate(p: Parameters) -> None:
         (
             p.base_years_custom[0] <= p.base_years_custom[1],
             _why(
-                "base_years_custom must be (first, last) with first ≤ last",
                 key="first_after_last",
                 name="base_years_custom",
             ),
@@ -313,7 +307,6 @@ def _validate(p: Parameters) -> None:
         (
             p.grandfathering_reference_years[0] <= p.grandfathering_reference_years[1],
             _why(
-                "grandfathering_reference_years must be (first, last) with first ≤ last",
                 key="first_after_last",
                 name="grandfathering_reference_years",
             ),
@@ -340,13 +333,12 @@ def _validate(p: Parameters) -> None:
             _year("local_targets", *years),
         ),
     ]
-    for ok, (message, key, slots) in checks:
+    for ok, (key, slots) in checks:
         if not ok:
-            raise ParameterError(f"Invalid parameters: {message}.", key=key, **slots)
+            raise ParameterError(key=key, **slots)
     for t in p.local_targets:
         if not (0 <= t.reduction <= 1):
             raise ParameterError(
-                f"Invalid local target: reduction {t.reduction!r} must be a fraction between 0 and 1 (e.g. 0.63 for −63 %).",
                 key="target_reduction_not_fraction",
                 reduction=repr(t.reduction),
             )
@@ -382,28 +374,26 @@ def _check_finite(p: Parameters) -> None:
             for v in parts:
                 if isinstance(v, float) and not math.isfinite(v):
                     raise ParameterError(
-                        f"Invalid parameters: {f.name} must be a finite number, not {v!r}.",
                         key="must_be_finite",
                         name=f.name,
                         value=repr(v),
                     )
 
 
-def _why(message: str, *, key: str, **slots: object) -> tuple[str, str, dict[str, object]]:
-    """A failed check's English reason, its catalogue key (``errors.<key>``) and slots."""
-    return message, key, slots
+def _why(*, key: str, **slots: object) -> tuple[str, dict[str, object]]:
+    """A failed check's reason: its catalogue key (``errors.<key>``) and slots."""
+    return key, slots
 
 
-_Why = tuple[str, str, dict[str, object]]
+_Why = tuple[str, dict[str, object]]
 
 
 def _positive(name: str) -> _Why:
-    return _why(f"{name} must be above 0", key="must_be_positive", name=name)
+    return _why(key="must_be_positive", name=name)
 
 
 def _between(name: str, low: int, high: int) -> _Why:
     return _why(
-        f"{name} must be between {low} and {high}",
         key="must_be_between",
         name=name,
         low=low,
@@ -413,7 +403,6 @@ def _between(name: str, low: int, high: int) -> _Why:
 
 def _below(name: str, limit: str | int) -> _Why:
     return _why(
-        f"{name} must be ≥ 0 and below {limit}",
         key="must_be_nonnegative_below",
         name=name,
         limit=limit,
@@ -422,7 +411,6 @@ def _below(name: str, limit: str | int) -> _Why:
 
 def _tonnes(name: str, limit_gt: int) -> _Why:
     return _why(
-        f"{name} must be between 0 and {limit_gt} billion tonnes",
         key="tonnes_out_of_range",
         name=name,
         limit=limit_gt,
@@ -431,7 +419,6 @@ def _tonnes(name: str, limit_gt: int) -> _Why:
 
 def _year(name: str, low: int, high: int) -> _Why:
     return _why(
-        f"{name} must be a year between {low} and {high}",
         key="year_out_of_range",
         name=name,
         low=low,
@@ -475,8 +462,6 @@ def _parse_value(name: str, raw: str, current: Any) -> Any:
         return raw.strip()
     except ValueError:
         raise ParameterError(
-            f"Cannot read {raw!r} as a value for {name} (expected {type(current).__name__}; "
-            f"e.g. {name}={_example(current)}).",
             key="cannot_read",
             raw=raw,
             name=name,
@@ -535,7 +520,6 @@ def parameters_from(
         name = key.strip().replace("-", "_")
         if name not in names or name == "preset":
             raise ParameterError(
-                f"Unknown parameter {key!r}. {did_you_mean(name, names - {'preset'})}",
                 key="unknown_parameter",
                 value=key,
                 valid=sorted(names - {"preset"}),

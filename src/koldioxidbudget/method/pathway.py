@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ParameterError, did_you_mean
+from ..errors import ParameterError
 
 __all__ = [
     "CONVENTIONS",
@@ -123,7 +123,6 @@ def _convention(cid: str) -> Convention:
         return CONVENTIONS[cid]
     except KeyError:
         raise ParameterError(
-            f"Unknown rate convention {cid!r}. {did_you_mean(cid, CONVENTIONS)}",
             key="unknown_convention",
             value=cid,
             valid=list(CONVENTIONS),

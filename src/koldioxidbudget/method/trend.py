@@ -42,8 +42,6 @@ def fit_trend(*, years: list[int], values: Array, method: str) -> Trend:
     y = np.atleast_2d(np.asarray(values, dtype=float))
     if len(x) < 2:
         raise ParameterError(
-            f"A trend needs at least two data years in its window; got {list(years)}. "
-            "Lower trend_from or use an edition with more years.",
             key="trend_too_few_years",
             years=str(list(years)),
         )
@@ -72,7 +70,6 @@ def fit_trend(*, years: list[int], values: Array, method: str) -> Trend:
             best_b = np.where(better, b, best_b)
         return Trend("lad", tuple(years), best_a, best_b)
     raise ParameterError(
-        f"Unknown trend method {method!r}. Valid values: lad, ols",
         key="unknown_trend_method",
         value=method,
     )

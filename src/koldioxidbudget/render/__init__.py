@@ -57,12 +57,9 @@ class ReportJob:
     def __post_init__(self) -> None:
         bad = [f for f in self.formats if f not in FORMATS]
         if bad or not self.formats:
-            raise ParameterError(
-                f"Unknown report format {', '.join(bad) or '(none)'}. Valid values: pdf, html "
-                "(e.g. --format pdf,html)."
-            )
+            raise ParameterError(key="unknown_report_format", value=", ".join(bad) or "–")
         if self.lang not in ("sv", "en"):
-            raise ParameterError(f"Unknown language {self.lang!r}. Valid values: sv, en.")
+            raise ParameterError(key="unknown_language", value=self.lang, valid=("sv", "en"))
 
     @property
     def spec(self) -> ScenarioSpec:

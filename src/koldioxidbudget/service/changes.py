@@ -169,8 +169,6 @@ def resolve_side(name: str, *, into: str | Path | None) -> EditionInfo:
         prev = previous_edition(None, into=into)
         if prev is None:
             raise EditionError(
-                "There is no edition before the current one to compare with; "
-                "name two editions (see 'koldioxidbudget data list').",
                 key="no_previous_edition",
             )
         return prev

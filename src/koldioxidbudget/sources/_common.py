@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SourceError, Term, did_you_mean
+from ..errors import SourceError, Term
 
 __all__ = [
     "LEVEL_NAMES",
@@ -110,14 +110,12 @@ def _first(mask: Any) -> int | None:
 def error_at(
     frame: pd.DataFrame,
     pos: int,
-    message: str,
     *,
+    key: str,
     file: str | Path | None = None,
     sheet: str | None = None,
     column: str | None = None,
     value: object = None,
-    hint: str | None = None,
-    key: str | None = None,
     hint_key: str | None = None,
     **slots: object,
 ) -> SourceError:
@@ -134,13 +132,11 @@ def error_at(
     if where is None:
         raise TypeError("error_at needs a file")  # a programming error, not a user's
     return SourceError(
-        message,
         file=where,
         sheet=sheet,
         row=int(row),
         column=column,
         value=value,
-        hint=hint,
         key=key,
         hint_key=hint_key,
         **slots,
@@ -166,9 +162,7 @@ def read_csv_table(
     path = Path(path)
     if not path.is_file():
         raise SourceError(
-            "File not found",
             file=path,
-            hint="Check the path, or point KOLDIOXIDBUDGET_SOURCES at the folder with the official files",
             key="file_not_found",
             hint_key="file_not_found_hint",
         )
@@ -184,27 +178,21 @@ def read_csv_table(
         )
     except pd.errors.EmptyDataError as e:
         raise SourceError(
-            "The file is empty",
             file=path,
-            hint="Download or export it again",
             key="file_empty",
             hint_key="file_empty_hint",
         ) from e
     except UnicodeDecodeError as e:
         raise SourceError(
-            "The file is not UTF-8 text",
             file=path,
-            hint="Save it as UTF-8 CSV (comma-separated, '.' as decimal point)",
             key="file_not_utf8",
             hint_key="file_not_utf8_hint",
         ) from e
     except pd.errors.ParserError as e:
         m = _LINE.search(str(e))
         raise SourceError(
-            f"The CSV cannot be parsed: {e}",
             file=path,
             row=int(m.group(1)) if m else None,
-            hint="Every line must have as many comma-separated fields as the header; quote text that contains commas",
             key="csv_unparsable",
             hint_key="csv_unparsable_hint",
             error=str(e),
@@ -237,12 +225,10 @@ def check_header(
     for name in found:
         if name in seen and name:
             raise SourceError(
-                f"Column {name!r} appears twice in the header",
                 file=file,
                 sheet=sheet,
                 row=row,
                 column=name,
-                hint=f"Expected the columns {want}",
                 key="column_twice",
                 hint_key="expected_columns_hint",
                 name=repr(name),
@@ -252,12 +238,10 @@ def check_header(
     missing = [c for c in expected if c not in seen]
     if missing:
         raise SourceError(
-            f"Missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
             file=file,
             sheet=sheet,
             row=row,
             column=missing[0],
-            hint=f"Expected the columns {want}; is this the right file?",
             key="missing_columns" if len(missing) > 1 else "missing_column",
             hint_key="missing_column_hint",
             names=", ".join(map(repr, missing)),
@@ -266,14 +250,10 @@ def check_header(
     extra = [c for c in found if c not in expected and not (extra_ok and extra_ok(c))]
     if extra:
         raise SourceError(
-            f"Unexpected column {extra[0]!r}",
             file=file,
             sheet=sheet,
             row=row,
             column=extra[0],
-            hint=f"Expected the columns {want}"
-            + (" and year columns" if extra_ok else "")
-            + "; remove the column or use the publisher's original layout",
             key="unexpected_column",
             hint_key="unexpected_column_years_hint" if extra_ok else "unexpected_column_hint",
             name=repr(extra[0]),
@@ -302,11 +282,9 @@ def check_not_empty(
     raise error_at(
         frame,
         pos,
-        "Empty cell",
         file=file,
         sheet=sheet,
         column=col,
-        hint=f"Every row needs a value in {col!r}; fill it in or delete the row",
         key="empty_cell",
         hint_key="empty_cell_hint",
         name=repr(col),
@@ -328,7 +306,7 @@ def _column_number(letters: bytes) -> int:
 
 
 def check_workbook(
-    path: Path, *, sheet: str | None = None, hint: str, hint_key: str, **slots: object
+    path: Path, *, sheet: str | None = None, hint_key: str, **slots: object
 ) -> dict[tuple[int, int], str]:
     """Check an ``.xlsx`` file before a reader opens it, and find its error cells.
 
@@ -337,7 +315,7 @@ def check_workbook(
     ``MAX_SHEET_CELLS`` cells: the reader would allocate the whole range first. Returns the
     cells holding an Excel error value (``#DIV/0!`` …) as {(row, column): value}, 1-based, so
     that they are not taken for empty cells. A file that is not a zip archive is left to the
-    reader (it says so in its own words). ``hint``/``hint_key``/``slots`` say what to do.
+    reader (it says so in its own words). ``hint_key``/``slots`` say what to do.
     """
     import zipfile
 
@@ -353,11 +331,8 @@ def check_workbook(
                 continue
             if info.file_size > MAX_SHEET_BYTES:
                 raise SourceError(
-                    f"A sheet of {info.file_size // (1024 * 1024)} MB uncompressed, more than "
-                    f"{MAX_SHEET_BYTES // (1024 * 1024)} MB",
                     file=path,
                     sheet=sheet,
-                    hint=hint,
                     key="sheet_too_large",
                     hint_key=hint_key,
                     size=info.file_size // (1024 * 1024),
@@ -389,11 +364,8 @@ def check_workbook(
             cols = max((_column_number(c) for c in letters), default=0)
             if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
                 raise SourceError(
-                    f"The sheet's used range reaches row {rows} and column {cols} "
-                    f"({rows * cols:,} cells; at most {MAX_SHEET_CELLS:,} are read)",
                     file=path,
                     sheet=sheet,
-                    hint=hint,
                     key="sheet_range_too_large",
                     hint_key=hint_key,
                     rows=rows,
@@ -446,11 +418,9 @@ def parse_numbers(
                 raise error_at(
                     frame,
                     pos,
-                    "Empty number cell",
                     file=file,
                     sheet=sheet,
                     column=cols[c],
-                    hint="Fill in the number (0 if there were none) or delete the row",
                     key="empty_number_cell",
                     hint_key="empty_number_cell_hint",
                 )
@@ -459,13 +429,10 @@ def parse_numbers(
                 raise error_at(
                     frame,
                     pos,
-                    "An Excel error value where a number should be",
                     file=file,
                     sheet=sheet,
                     column=cols[c],
                     value=str(cell),
-                    hint="A formula could not be computed; correct it in the workbook or "
-                    "download the publisher's file again",
                     key="excel_error_in_cell",
                     hint_key="excel_error_in_cell_hint",
                 )
@@ -473,24 +440,20 @@ def parse_numbers(
                 raise error_at(
                     frame,
                     pos,
-                    "A true/false value where a number should be",
                     file=file,
                     sheet=sheet,
                     column=cols[c],
                     value=bool(cell),
-                    hint="Write the number itself; a true/false cell is no amount",
                     key="boolean_in_number_cell",
                     hint_key="boolean_in_number_cell_hint",
                 )
             raise error_at(
                 frame,
                 pos,
-                "Text in a number cell",
                 file=file,
                 sheet=sheet,
                 column=cols[c],
                 value=cell,
-                hint="Write plain numbers with '.' as decimal point and no spaces or thousands separators",
                 key="text_in_number_cell",
                 hint_key="text_in_number_cell_hint",
             )
@@ -502,13 +465,10 @@ def parse_numbers(
             raise error_at(
                 frame,
                 pos,
-                f"An implausible value (larger than {limit:,.0f})",
                 file=file,
                 sheet=sheet,
                 column=cols[c],
                 value=float(values[cols[c]].iat[pos]),
-                hint="No figure of this file comes near it; compare the cell with the "
-                "publisher's file",
                 key="implausible_value",
                 hint_key="implausible_value_hint",
                 limit=limit,
@@ -522,12 +482,10 @@ def parse_numbers(
             raise error_at(
                 frame,
                 pos,
-                "Not a whole number",
                 file=file,
                 sheet=sheet,
                 column=cols[c],
                 value=frame[cols[c]].iat[pos],
-                hint="This column holds whole numbers (years, counts, per cents)",
                 key="not_whole_number",
                 hint_key="not_whole_number_hint",
             )
@@ -551,12 +509,10 @@ def check_not_negative(
         raise error_at(
             frame,
             pos,
-            f"Negative {word}",
             file=file,
             sheet=sheet,
             column=column,
             value=float(values.iat[pos]),
-            hint=f"{capital} cannot be below zero; check the cell against the publisher's file",
             key="negative_value",
             hint_key="negative_value_hint",
             what=word,
@@ -583,12 +539,9 @@ def check_codes(
         raise error_at(
             frame,
             pos,
-            f"Malformed {word}",
             file=file,
             column=column,
             value=codes.iat[pos],
-            hint=f"A {word} is {digits} digits with leading zeros kept (e.g. {example}); "
-            "a spreadsheet may have turned it into a number",
             key="malformed_code",
             hint_key="malformed_code_hint",
             what=word,
@@ -628,12 +581,10 @@ def check_unique(
     raise error_at(
         frame,
         pos,
-        f"Duplicate {word} ({label})",
         file=file,
         sheet=sheet,
         column=column or keys[0],
         value=key[0] if len(keys) == 1 else key,
-        hint=f"The same {word} is already on row {first_row}; keep one of them",
         key="duplicate_row",
         hint_key="duplicate_row_hint",
         what=word,
@@ -650,13 +601,12 @@ def check_known(
     what: str,
     file: str | Path | None = None,
     sheet: str | None = None,
-    hint: str | None = None,
     hint_key: str | None = None,
     **slots: object,
 ) -> None:
     """Refuse a value of ``column`` that is not in ``valid``, suggesting the closest valid ones.
 
-    ``what`` is a term id; a ``hint`` of the caller's comes with its ``hint_key`` and ``slots``.
+    ``what`` is a term id; a hint of the caller's is its ``hint_key`` with ``slots``.
     """
     valid = list(valid)
     pos = _first(~frame[column].isin(valid).to_numpy())
@@ -666,16 +616,14 @@ def check_known(
         raise error_at(
             frame,
             pos,
-            f"Unknown {word}",
             file=file,
             sheet=sheet,
             column=column,
             value=value,
-            hint=hint or did_you_mean(str(value), valid),
             key="unknown_value",
-            hint_key=hint_key if hint else None,
+            hint_key=hint_key,
             what=word,
-            **(slots if hint else {"valid": valid}),
+            **(slots if hint_key else {"valid": valid}),
         )
 
 
@@ -707,12 +655,9 @@ def check_area_codes(
         raise error_at(
             frame,
             pos,
-            f"Unknown area code (not a {level} in the SCB area list)",
             file=file,
             column=col,
             value=code,
-            hint="Check the code against regions/municipalities.csv and regions/counties.csv; "
-            "the municipal division may have changed",
             key="unknown_area_code",
             hint_key="unknown_area_code_hint",
             level=Term(str(level)),
@@ -720,11 +665,9 @@ def check_area_codes(
     raise error_at(
         frame,
         pos,
-        f"Area code {code} is a {got.iat[pos]} in the SCB area list, but the row is a {level}",
         file=file,
         column=col,
         value=code,
-        hint="The level and code columns disagree; fix the row",
         key="area_code_wrong_level",
         hint_key="area_code_wrong_level_hint",
         code=code,
@@ -752,11 +695,9 @@ def check_area_names(
     raise error_at(
         frame,
         pos,
-        f"Area name does not match its code {codes.iat[pos]} ({official.iat[pos]!r} in the SCB area list)",
         file=file,
         column=col,
         value=names.iat[pos],
-        hint="The columns may be shifted or the file edited; fix the row or export the file again",
         key="area_name_mismatch",
         hint_key="area_name_mismatch_hint",
         code=codes.iat[pos],

@@ -224,7 +224,7 @@ def _download(
     bodies and content that fails ``verify``; a 4xx answer is final. Raises :class:`FetchError`.
     """
     attempts = settings.retries + 1
-    last = FetchError("")
+    last: FetchError | None = None
     for attempt in range(attempts):
         if attempt:
             delay = min(settings.max_backoff_s, settings.backoff_s * 2 ** (attempt - 1))
@@ -237,7 +237,6 @@ def _download(
             except (SourceError, FetchError, ValueError, OSError, zipfile.BadZipFile) as e:
                 raise _Retryable(
                     FetchError(
-                        f"the content is not what the publisher serves: {e}",
                         key="content_not_served",
                         error=e if isinstance(e, KoldioxidbudgetError) else str(e),
                     )
@@ -250,12 +249,11 @@ def _download(
                 sleep(min(settings.max_backoff_s, e.retry_after))
         except _Final as e:
             tmp.unlink(missing_ok=True)
-            raise FetchError(f"{url}: {e}", key="fetch_failed", url=url, reason=e.reason) from None
+            raise FetchError(key="fetch_failed", url=url, reason=e.reason) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
     raise FetchError(
-        f"{url}: gave up after {attempts} attempts; last error: {last}",
         key="fetch_gave_up",
         url=url,
         attempts=attempts,
@@ -287,7 +285,6 @@ def _stream(
                 size = f"{int(declared) / _MB:.1f}"
                 raise _Final(
                     FetchError(
-                        f"the file is {size} MB, above the limit of {limit} MB",
                         key="file_too_large",
                         size=size,
                         limit=limit,
@@ -299,7 +296,6 @@ def _stream(
                     if n > settings.max_bytes:
                         raise _Final(
                             FetchError(
-                                f"the download exceeds the limit of {limit} MB",
                                 key="download_too_large",
                                 limit=limit,
                             )
@@ -316,7 +312,6 @@ def _stream(
             ):
                 raise _Retryable(
                     FetchError(
-                        f"truncated: {n} of {declared} bytes",
                         key="truncated",
                         got=n,
                         declared=declared,
@@ -324,20 +319,17 @@ def _stream(
                 )
     except httpx.TimeoutException as e:
         kind = type(e).__name__
-        raise _Retryable(FetchError(f"timed out ({kind})", key="timed_out", kind=kind)) from e
+        raise _Retryable(FetchError(key="timed_out", kind=kind)) from e
     except (httpx.TransportError, httpx.DecodingError) as e:
         kind = type(e).__name__
-        raise _Retryable(
-            FetchError(f"{kind}: {e}", key="network_error", kind=kind, error=str(e))
-        ) from e
+        raise _Retryable(FetchError(key="network_error", kind=kind, error=str(e))) from e
     if n == 0:
-        raise _Retryable(FetchError("empty answer", key="empty_answer"))
+        raise _Retryable(FetchError(key="empty_answer"))
     return h.hexdigest(), n
 
 
 def _http_status(r: httpx.Response) -> FetchError:
     return FetchError(
-        f"HTTP {r.status_code} {r.reason_phrase}",
         key="http_status",
         status=r.status_code,
         reason=r.reason_phrase,
@@ -360,9 +352,7 @@ def _check_zip(path: Path, what: str) -> None:
     if not head.startswith(b"PK\x03\x04"):
         shown = head[:40].decode("utf-8", "replace").strip()
         html = b"<" in head[:20]
-        kind = "an HTML page" if html else "not a zip file"
         raise FetchError(
-            f"expected {word} (a zip starting with PK), got {kind}: {shown!r}",
             key="not_a_zip_html" if html else "not_a_zip",
             what=word,
             shown=repr(shown),
@@ -371,7 +361,6 @@ def _check_zip(path: Path, what: str) -> None:
         bad = z.testzip()
         if bad is not None:
             raise FetchError(
-                f"{word} is damaged (member {bad} fails its CRC)",
                 key="zip_damaged",
                 what=word,
                 member=bad,
@@ -386,7 +375,6 @@ def _verify_smhi(gas: str) -> Callable[[Path], tuple[str, str]]:
         got, release = peek_smhi_excel(path)
         if got != gas:
             raise FetchError(
-                f"SMHI served {got} where {gas} was asked for",
                 key="smhi_served_other_gas",
                 got=got,
                 gas=gas,
@@ -403,14 +391,12 @@ def _verify_gcb(path: Path) -> None:
     with CalamineWorkbook.from_path(str(path)) as wb:
         if "Territorial Emissions" not in wb.sheet_names:
             raise FetchError(
-                f"no sheet 'Territorial Emissions' (sheets: {', '.join(wb.sheet_names)})",
                 key="gcb_no_sheet",
                 sheets=", ".join(wb.sheet_names),
             )
         rows = wb.get_sheet_by_name("Territorial Emissions").to_python()
     if not any("Sweden" in r and "World" in r for r in rows[:40]):
         raise FetchError(
-            "the 'Territorial Emissions' sheet has no header with Sweden and World",
             key="gcb_no_header",
         )
 
@@ -419,7 +405,7 @@ def _load_json(path: Path) -> Any:
     head = _head(path).lstrip()
     if not head.startswith((b"{", b"[")):
         got = repr(head[:40].decode("utf-8", "replace"))
-        raise FetchError(f"expected PxWeb JSON, got {got}", key="pxweb_not_json", got=got)
+        raise FetchError(key="pxweb_not_json", got=got)
     return json.loads(path.read_bytes().decode("utf-8-sig"))
 
 
@@ -446,14 +432,13 @@ def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     municipality's county is its code's first two digits. Raises :class:`FetchError` when the
     metadata has no region variable or no municipality."""
     if not isinstance(meta, dict) or not isinstance(meta.get("variables"), list):
-        raise FetchError("PxWeb metadata without 'variables'", key="pxweb_no_variables")
+        raise FetchError(key="pxweb_no_variables")
     region = next((v for v in meta["variables"] if v.get("code") == "Region"), None)
     if region is None:
-        raise FetchError("PxWeb metadata without a 'Region' variable", key="pxweb_no_region")
+        raise FetchError(key="pxweb_no_region")
     codes, texts = region.get("values", []), region.get("valueTexts", [])
     if len(codes) != len(texts):
         raise FetchError(
-            "PxWeb metadata: Region values and valueTexts differ in length",
             key="pxweb_region_lengths",
         )
     contents: dict[str, Any] = next(
@@ -461,7 +446,6 @@ def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     if _PXWEB_CONTENT not in contents.get("values", []):
         raise FetchError(
-            f"PxWeb metadata: no {_PXWEB_CONTENT} (Folkmängd) in ContentsCode",
             key="pxweb_no_content",
             content=_PXWEB_CONTENT,
         )
@@ -477,9 +461,7 @@ def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     kom = [(c, t) for c, t in kom if c[:2] in lan]
     if not kom or not lan:
-        raise FetchError(
-            "PxWeb metadata: no municipality or county codes in Region", key="pxweb_no_codes"
-        )
+        raise FetchError(key="pxweb_no_codes")
     mun = pd.DataFrame(
         [(c, t, official_name(t), c[:2], lan[c[:2]]) for c, t in sorted(kom)],
         columns=["kommunkod", "kommun", "kommun_officiellt", "lanskod", "lan"],
@@ -517,11 +499,10 @@ def pxweb_population(
     Raises :class:`FetchError` when the answer's shape is wrong or a municipality lacks the
     latest year."""
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise FetchError("PxWeb answer without 'data'", key="pxweb_no_data")
+        raise FetchError(key="pxweb_no_data")
     cols = [c.get("code") for c in data.get("columns", [])]
     if "Region" not in cols or "Tid" not in cols:
         raise FetchError(
-            f"PxWeb answer: expected columns Region and Tid, got {cols}",
             key="pxweb_columns",
             got=str(cols),
         )
@@ -536,7 +517,7 @@ def pxweb_population(
             continue  # ".." or "-": no figure
         rows.append((str(key[ri]), int(str(key[ti])[:4]), int(v)))
     if not rows:
-        raise FetchError("PxWeb answer without any population figure", key="pxweb_no_population")
+        raise FetchError(key="pxweb_no_population")
     pop = pd.DataFrame(rows, columns=["kommunkod", "year", "population"])
     names = municipalities.set_index("kommunkod")
     pop = pop[pop["kommunkod"].isin(names.index)]
@@ -545,7 +526,6 @@ def pxweb_population(
     lacking = [c for c in names.index if c not in have]
     if lacking:
         raise FetchError(
-            f"PxWeb answer lacks {len(lacking)} municipalities in {last} (e.g. {lacking[0]})",
             key="pxweb_lacks_municipalities",
             count=len(lacking),
             year=last,
@@ -823,9 +803,9 @@ def _fetch_gcb(run: _Run) -> None:
         run.store("gcb-national", tmp, rel, url=url, sha=sha, n=n)
         return
     # "<first>; <the rest>", each part localised with its own key
-    joined = errors[-1] if errors else FetchError("")
+    joined = errors[-1]  # one error per year tried, and there is at least one year
     for part in reversed(errors[:-1]):
-        joined = FetchError(f"{part}; {joined}", key="fetch_errors", first=part, rest=joined)
+        joined = FetchError(key="fetch_errors", first=part, rest=joined)
     raise joined
 
 
@@ -883,10 +863,9 @@ def fetch_sources(
     want = list(only) if only is not None else list(REMOTES)
     unknown = [r for r in want if r not in REMOTES]
     if unknown:
-        from ..errors import ParameterError, did_you_mean
+        from ..errors import ParameterError
 
         raise ParameterError(
-            f"Unknown remote {unknown[0]!r}. {did_you_mean(unknown[0], REMOTES)}",
             key="unknown_remote",
             value=unknown[0],
             valid=REMOTES,
@@ -959,8 +938,6 @@ def _regions_on_disk(root: Path) -> pd.DataFrame:
     f = root / "regions" / "municipalities.csv"
     if not f.is_file():
         raise FetchError(
-            "The population query needs the municipality codes: fetch scb-regions first "
-            "(or put regions/municipalities.csv in the folder).",
             key="population_needs_regions",
         )
     frame: pd.DataFrame = pd.read_csv(f, dtype=str, keep_default_na=False)

@@ -134,12 +134,9 @@ def _check_required(data: pd.DataFrame, key: str, *, file: str | Path) -> None:
     for name in REQUIRED_ENTITIES:
         if name not in present:
             raise SourceError(
-                f"No rows for {name!r}",
                 file=file,
                 column=key,
                 value=name,
-                hint=f"The file must hold the {' and '.join(REQUIRED_ENTITIES)} series; "
-                "is this the right file?",
                 key="no_rows_for",
                 hint_key="no_rows_for_hint",
                 name=repr(name),
@@ -156,11 +153,9 @@ def _check_no_gaps(data: pd.DataFrame, key: str, *, file: str | Path) -> None:
         if gaps.size:
             missing = int(ys[gaps[0]]) + 1
             raise SourceError(
-                f"Year {missing} is missing from the {name} series",
                 file=file,
                 column="year",
                 value=missing,
-                hint="The series must be annual without gaps; add the year from the publisher's file",
                 key="year_missing_from_series",
                 hint_key="year_missing_from_series_hint",
                 year=missing,
@@ -175,11 +170,9 @@ def _check_same_years(world: pd.Index, sweden: pd.Index, *, file: str | Path) ->
         year = int(diff[0])
         which = "Sweden" if year in world else "World"
         raise SourceError(
-            f"Year {year} is missing from the {which} series",
             file=file,
             column="year",
             value=year,
-            hint="World and Sweden must cover the same years",
             key="year_missing_from_series",
             hint_key="same_years_hint",
             year=year,

@@ -95,11 +95,9 @@ def _budget_years(raw: pd.DataFrame, *, file: str | Path) -> pd.Series:
         raise error_at(
             raw,
             pos,
-            "budget_from is not 1 January of a year",
             file=file,
             column="budget_from",
             value=text.iat[pos],
-            hint="Write the date the budget counts from as YYYY-01-01 (budgets count from the start of a year)",
             key="budget_from_not_january",
             hint_key="budget_from_not_january_hint",
         )
@@ -114,11 +112,9 @@ def _check_probability(raw: pd.DataFrame, probability: pd.Series, *, file: str |
         raise error_at(
             raw,
             pos,
-            "Likelihood outside 0–100 %",
             file=file,
             column="likelihood_pct",
             value=int(probability.iat[pos]),
-            hint="Write the likelihood in per cent, e.g. 50 or 67",
             key="likelihood_out_of_range",
             hint_key="likelihood_out_of_range_hint",
         )
@@ -132,11 +128,9 @@ def _check_positive_budget(raw: pd.DataFrame, budget: pd.Series, *, file: str | 
         raise error_at(
             raw,
             pos,
-            "Remaining budget is not positive",
             file=file,
             column="remaining_budget_GtCO2",
             value=float(budget.iat[pos]),
-            hint="Write the remaining budget in Gt CO2 as published (a positive number)",
             key="budget_not_positive",
             hint_key="budget_not_positive_hint",
         )

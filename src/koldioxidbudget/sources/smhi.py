@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..errors import SourceError, did_you_mean
+from ..errors import SourceError
 from ..schema import COLUMNS, GAS_CO2, GAS_CO2E, NATIONAL_CODE, SECTOR_NAMES_SV, SECTORS
 from ._common import (
     LEVEL_NAMES,
@@ -114,21 +114,16 @@ def require_gas(release: SmhiRelease, gas: str) -> None:
     file = release.source_files[0] if release.source_files else "SMHI export"
     if gas == GAS_CO2 and release.gas == GAS_CO2E:
         raise SourceError(
-            f"The SMHI release {release.release} is CO2e (all greenhouse gases) but the carbon "
-            "budget needs fossil CO2; use the SMHI export with sub=CO2",
             file=file,
             value=release.gas,
-            hint=f"Download {_SMHI_URL}",
             key="smhi_release_is_co2e",
             hint_key="smhi_download_hint",
             release=release.release,
             url=_SMHI_URL,
         )
     raise SourceError(
-        f"The SMHI release {release.release} holds {release.gas}, but {gas} is needed",
         file=file,
         value=release.gas,
-        hint="Use the SMHI export of the gas the method needs",
         key="smhi_release_wrong_gas",
         hint_key="smhi_release_wrong_gas_hint",
         release=release.release,
@@ -164,16 +159,13 @@ def _excel_column(j: int) -> str:
 def _open_sheet(path: Path) -> tuple[str, list[list[object]]]:
     if not path.is_file():
         raise SourceError(
-            "File not found",
             file=path,
-            hint=f"Check the path, or download the Länsrapport from {_SMHI_URL}",
             key="file_not_found",
             hint_key="smhi_file_not_found_hint",
             url=_SMHI_URL,
         )
     error_cells = check_workbook(
         path,
-        hint=f"Download the Länsrapport again from {_SMHI_URL}",
         hint_key="smhi_download_again_hint",
         url=_SMHI_URL,
     )
@@ -190,9 +182,7 @@ def _open_sheet(path: Path) -> tuple[str, list[list[object]]]:
             return ws.name, rows
     except CalamineError as e:
         raise SourceError(
-            f"Not a readable Excel workbook ({e})",
             file=path,
-            hint=f"Download the Länsrapport again from {_SMHI_URL}",
             key="not_excel",
             hint_key="smhi_download_again_hint",
             error=str(e),
@@ -210,12 +200,9 @@ def _find_header(rows: list[list[object]], *, file: Path, sheet: str) -> tuple[i
         if first is not None and str(first[1]).strip() == _EXCEL_KEYS[0]:
             return i, first[0]
     raise SourceError(
-        'The "Huvudsektor" header row was not found',
         file=file,
         sheet=sheet,
         column="A",
-        hint="This does not look like SMHI's Länsrapport export; its table starts with a row "
-        f"'Huvudsektor, Undersektor, Län, Kommun, <years>'. Download it from {_SMHI_URL}",
         key="smhi_no_header",
         hint_key="smhi_no_header_hint",
         url=_SMHI_URL,
@@ -242,20 +229,16 @@ def _read_meta(rows: list[list[object]], h: int, c: int, *, file: Path, sheet: s
     release = next((m.group(1) for _, _, t in cells if (m := _RELEASE.search(t))), None)
     if release is None:
         raise SourceError(
-            'The "Länsrapport, YYYY-MM-DD" line was not found above the header',
             file=file,
             sheet=sheet,
-            hint="The release date identifies the data vintage; use SMHI's unedited export",
             key="smhi_no_release_line",
             hint_key="smhi_no_release_line_hint",
         )
     gas_cell = next(((i, j, t) for i, j, t in cells if t.startswith("Emissioner av")), None)
     if gas_cell is None:
         raise SourceError(
-            'The "Emissioner av …" line naming the gas was not found above the header',
             file=file,
             sheet=sheet,
-            hint="Use SMHI's unedited export",
             key="smhi_no_gas_line",
             hint_key="smhi_unedited_hint",
         )
@@ -263,13 +246,11 @@ def _read_meta(rows: list[list[object]], h: int, c: int, *, file: Path, sheet: s
     gas = _gas_of(gas_text)
     if gas is None:
         raise SourceError(
-            "Unknown gas",
             file=file,
             sheet=sheet,
             row=gas_cell[0] + 1,
             column=_excel_column(gas_cell[1]),
             value=gas_text,
-            hint="Read SMHI's export of Koldioxid (CO2) (sub=CO2) or Växthusgaser totalt (sub=GGT)",
             key="smhi_unknown_gas",
             hint_key="smhi_unknown_gas_hint",
         )
@@ -282,23 +263,19 @@ def _check_unit(cells: list[tuple[int, int, str]], *, file: Path, sheet: str) ->
     cell = next(((i, j, t) for i, j, t in cells if t.startswith("Enhet:")), None)
     if cell is None:
         raise SourceError(
-            'The "Enhet: …" line was not found above the header',
             file=file,
             sheet=sheet,
-            hint="Use SMHI's unedited export (unit ton/år)",
             key="smhi_no_unit_line",
             hint_key="smhi_no_unit_line_hint",
         )
     unit = cell[2].removeprefix("Enhet:").strip()
     if unit != UNIT:
         raise SourceError(
-            f"Unexpected unit (expected {UNIT})",
             file=file,
             sheet=sheet,
             row=cell[0] + 1,
             column=_excel_column(cell[1]),
             value=unit,
-            hint="Export the emissions in tonnes per year (ton/år)",
             key="smhi_unexpected_unit",
             hint_key="smhi_unexpected_unit_hint",
             unit=UNIT,
@@ -336,13 +313,11 @@ def _excel_table(
             name = _year_name(ycell, file=file, sheet=sheet, row=h, column=letter(j))
             if name in years:
                 raise SourceError(
-                    f"Year {name} appears twice in the year row",
                     file=file,
                     sheet=sheet,
                     row=h,
                     column=letter(j),
                     value=ycell,
-                    hint="Use SMHI's unedited export",
                     key="smhi_year_twice",
                     hint_key="smhi_unedited_hint",
                     year=name,
@@ -359,11 +334,9 @@ def _excel_table(
     )
     if not years:
         raise SourceError(
-            "No year columns: the row above the header holds no years",
             file=file,
             sheet=sheet,
             row=h,
-            hint="Use SMHI's unedited export",
             key="smhi_no_year_columns",
             hint_key="smhi_unedited_hint",
         )
@@ -378,12 +351,10 @@ def _excel_table(
             raise error_at(
                 frame,
                 pos,
-                "Unexpected column without a header",
                 file=file,
                 sheet=sheet,
                 column=name,
                 value=frame[name].iat[pos],
-                hint="Remove the column or use SMHI's unedited export",
                 key="column_without_header",
                 hint_key="column_without_header_hint",
             )
@@ -396,13 +367,11 @@ def _year_name(cell: object, *, file: Path, sheet: str, row: int, column: str) -
     text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell).strip()
     if not is_year(text):
         raise SourceError(
-            "Not a year in the year row above the header",
             file=file,
             sheet=sheet,
             row=row,
             column=column,
             value=cell,
-            hint="Every year column needs its year in the row above 'Huvudsektor'",
             key="smhi_not_a_year",
             hint_key="smhi_not_a_year_hint",
         )
@@ -452,12 +421,10 @@ def _check_area_names_known(
         raise error_at(
             frame,
             pos,
-            "Unknown county name",
             file=file,
             sheet=sheet,
             column="Län",
             value=lan,
-            hint=did_you_mean(lan, names),
             key="unknown_county_name",
             valid=list(names),
         )
@@ -465,13 +432,10 @@ def _check_area_names_known(
     raise error_at(
         frame,
         pos,
-        f"Unknown municipality name in {lan!r}",
         file=file,
         sheet=sheet,
         column="Kommun",
         value=kom,
-        hint="The municipal division or a name may have changed; "
-        + did_you_mean(kom, names).replace("Valid values: ", "SCB names: ", 1),
         key="unknown_municipality_name",
         hint_key="unknown_municipality_name_hint",
         county=repr(lan),
@@ -639,10 +603,8 @@ def _csv_records(path: Path, layout: _Layout, *, areas: pd.DataFrame) -> pd.Data
         years = [c for c in raw.columns if c not in layout.keys]
         if not years:
             raise SourceError(
-                "No year columns",
                 file=path,
                 row=1,
-                hint=f"Expected the columns {', '.join(layout.keys)} and one column per year",
                 key="no_year_columns",
                 hint_key="no_year_columns_hint",
                 want=", ".join(layout.keys),
@@ -817,13 +779,10 @@ def _check_sector_names(
     raise error_at(
         frame,
         pos,
-        "Unknown SMHI sector",
         file=file,
         sheet=sheet,
         column=column,
         value=value,
-        hint="SMHI may have renamed or added a sector; add it to schema.SECTOR_NAMES_SV. "
-        + did_you_mean(value, [*SECTOR_NAMES_SV.values(), ALL]),
         key="smhi_unknown_sector",
         hint_key="smhi_unknown_sector_hint",
         valid=[*SECTOR_NAMES_SV.values(), ALL],
@@ -846,12 +805,10 @@ def _check_totals_have_no_subsector(
         raise error_at(
             frame,
             pos,
-            f"A total row (sector {ALL!r}) with a subsector",
             file=file,
             sheet=sheet,
             column=column,
             value=subsectors.iat[pos],
-            hint=f"SMHI's totals have {ALL!r} in both sector columns; use the unedited export",
             key="total_row_with_subsector",
             hint_key="total_row_with_subsector_hint",
             all=repr(ALL),
@@ -884,10 +841,7 @@ def _check_empty_cells(rec: pd.DataFrame, *, sheet: str | None) -> pd.DataFrame:
         raise error_at(
             rest,
             int(pos[0]),
-            "Empty number cell",
             sheet=sheet,
-            hint="SMHI writes 0 where there are no emissions, so an empty cell means the export is "
-            "incomplete or edited; download it again",
             key="empty_number_cell",
             hint_key="smhi_empty_number_cell_hint",
         )
@@ -910,11 +864,8 @@ def _check_complete(
     name = areas.set_index("code")["name"][code]
     year = int(missing_year)
     raise SourceError(
-        f"No emissions for {name} ({code}), sector {sector}, {year}",
         file=files[0] if len(files) == 1 else ", ".join(f.name for f in files),
         value=code,
-        hint="SMHI's export lists every area, sector and year (with 0 where there are none); "
-        "download the complete export (county=0&municipality=0) again",
         key="smhi_missing_emissions",
         hint_key="smhi_missing_emissions_hint",
         name=name,
@@ -935,7 +886,6 @@ def _check_sectors_sum_to_total(
     _refuse_mismatch(
         cmp,
         (cmp["emissions_t"] - cmp["_sum"].fillna(0.0)).abs() > tolerance(cmp["emissions_t"]),
-        "The sectors of {code} in {year} add up to {sum:,.1f} t, but SMHI's 'Alla' total says {value:,.1f} t",
         sheet=sheet,
         key="smhi_sectors_vs_total",
     )
@@ -961,10 +911,8 @@ def _check_subsectors_sum_to_sector(
         raise error_at(
             subsectors,
             pos,
-            "Subsector row without its sector's row",
             sheet=sheet,
             value=subsectors["subsector"].iat[pos],
-            hint=f"Each subsector needs its sector's {ALL!r} row for the same area and year",
             key="subsector_without_sector",
             hint_key="subsector_without_sector_hint",
             all=repr(ALL),
@@ -975,8 +923,6 @@ def _check_subsectors_sum_to_sector(
     _refuse_mismatch(
         cmp,
         pd.Series(off & national, index=cmp.index),
-        "The subsectors of {sector} in {code}, {year} add up to {sum:,.1f} t, but the sector row "
-        "says {value:,.1f} t",
         sheet=sheet,
         key="smhi_subsectors_vs_sector",
     )
@@ -1014,8 +960,6 @@ def _check_municipalities_sum_to_county(
     _refuse_mismatch(
         cmp,
         (cmp["emissions_t"] - cmp["_sum"].fillna(0.0)).abs() > tolerance(cmp["emissions_t"]),
-        "The municipalities of county {code} add up to {sum:,.1f} t for {sector} in {year}, but "
-        "the county row says {value:,.1f} t",
         sheet=sheet,
         key="smhi_municipalities_vs_county",
     )
@@ -1032,20 +976,16 @@ def _check_national_covers_counties(
     _refuse_mismatch(
         nat,
         nat["emissions_t"] < nat["_sum"].fillna(0.0) - tolerance(nat["_sum"].fillna(0.0)),
-        "Sweden's {sector} in {year} is {value:,.1f} t, below the sum of the counties "
-        "({sum:,.1f} t)",
         sheet=sheet,
         key="smhi_national_below_counties",
     )
 
 
-def _refuse_mismatch(
-    cmp: pd.DataFrame, bad: pd.Series, message: str, *, sheet: str | None, key: str
-) -> None:
+def _refuse_mismatch(cmp: pd.DataFrame, bad: pd.Series, *, sheet: str | None, key: str) -> None:
     """Raise for the first ``bad`` row of a comparison (columns emissions_t and _sum).
 
-    ``message`` is the English text, ``key`` its catalogue message: the same slots, with
-    ``{total}`` for the English ``{value}`` (the row's number), both as ``Decimal`` to one place.
+    ``key`` is its catalogue message; its slots are the row's code, year, sector, ``{total}``
+    (the row's number) and ``{sum}``, both as ``Decimal`` to one place.
     """
     flags = bad.to_numpy(dtype=bool)
     if not flags.any():
@@ -1062,11 +1002,8 @@ def _refuse_mismatch(
     raise error_at(
         cmp,
         pos,
-        message.format(**slots, value=value),
         sheet=sheet,
         value=value,
-        hint="The numbers are not one consistent SMHI release (edited, truncated or mixed "
-        "vintages); download the export again",
         key=key,
         hint_key="smhi_inconsistent_hint",
         **(slots | {"sum": Decimal(f"{slots['sum']:.1f}"), "total": Decimal(f"{value:.1f}")}),

@@ -189,7 +189,6 @@ def sentence(change: AreaChange, lang: str = "sv", quantity: Quantity = "budget"
     if quantity == "rate":
         return _rate_sentence(change, lang)
     raise ParameterError(
-        f"Unknown quantity {quantity!r}. Valid values: budget, remaining, rate",
         key="unknown_quantity",
         value=quantity,
     )

@@ -16,7 +16,7 @@ __all__ = ["LANGUAGES", "catalogue", "t"]
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of ``lang``, keys as ``<file>.<id>`` (e.g. ``cli.budget_t``)."""
     if lang not in LANGUAGES:
-        raise ParameterError(f"Unknown language {lang!r}. Valid values: {', '.join(LANGUAGES)}")
+        raise ParameterError(key="unknown_language", value=lang, valid=LANGUAGES)
     return messages(lang)
 
 

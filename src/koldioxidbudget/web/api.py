@@ -272,7 +272,7 @@ def _cell_error(tables: Tables, params: Parameters) -> ParameterError:
         )
     except ParameterError as e:
         return e
-    return ParameterError(f"No global budget for {params.global_source}.")
+    return ParameterError(key="no_global_budget_for", source=params.global_source)
 
 
 def _run(eng: Engine, tables: Tables, params: Parameters, q: Query) -> Any:

@@ -76,12 +76,10 @@ class Settings:
         bad = [s for s in sources if not _SOURCE.match(s)]
         if not sources or bad:
             raise ParameterError(
-                f"frame_ancestors {self.frame_ancestors!r} is not a list of CSP sources "
-                f"(bad: {', '.join(bad) or 'empty'}). Use *, 'self', 'none' or origins such as "
-                "https://www.uppsala.se, separated by spaces."
+                key="frame_ancestors_invalid", value=self.frame_ancestors, bad=", ".join(bad) or "–"
             )
         if min(self.request_timeout_s, self.report_timeout_s, self.header_timeout_s) <= 0:
-            raise ParameterError("Time limits must be above 0 seconds.")
+            raise ParameterError(key="time_limits_not_positive")
 
     def chart_store(self, editions_root: Path) -> Path:
         """The folder of converted charts (see ``cache_dir``)."""
@@ -100,13 +98,13 @@ class Settings:
                 values[name] = Path(raw)
             elif name == "report_processes":
                 if not raw.isdigit() or int(raw) > 16:
-                    raise ParameterError(f"{var}={raw!r} must be a whole number from 0 to 16.")
+                    raise ParameterError(key="env_not_whole_number", var=var, raw=raw, high=16)
                 values[name] = int(raw)
             elif name.endswith("_s"):
                 try:
                     values[name] = float(raw)
                 except ValueError:
-                    raise ParameterError(f"{var}={raw!r} is not a number of seconds.") from None
+                    raise ParameterError(key="env_not_seconds", var=var, raw=raw) from None
             else:
                 values[name] = raw
         return cls(**values)  # type: ignore[arg-type]

@@ -825,8 +825,6 @@ def build_site(
 
         if record.get("key") != key or not (out / "data" / "index.json").is_file():
             raise ParameterError(
-                f"{out} holds no site built with these templates and parameters; build the "
-                "whole site first ('koldioxidbudget site build').",
                 key="site_not_built",
                 folder=str(out),
             )
@@ -1252,7 +1250,7 @@ def export_area(
     from ..areas import find_area
 
     if lang not in LANGUAGES:
-        raise ParameterError(f"Unknown language {lang!r}. Valid values: {', '.join(LANGUAGES)}")
+        raise ParameterError(key="unknown_language", value=lang, valid=LANGUAGES)
     params = parameters_from(preset, overrides)
     if tables is None:
         from ..edition import load_edition
