@@ -265,7 +265,7 @@ def engine_rows(tmp: Path, runs: int) -> tuple[Path, list[Row]]:
     from koldioxidbudget.edition import build_editions, load_edition
     from koldioxidbudget.method.budget import compute_budgets
     from koldioxidbudget.method.global_budget import global_cells
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
 
     rows: list[Row] = []
 

@@ -42,7 +42,7 @@ def markdown(rows: list[BacktestRow]) -> str:
 
 def table(edition: str | None = None) -> str:
     from koldioxidbudget.edition import load_edition
-    from koldioxidbudget.method.params import preset
+    from koldioxidbudget.service.inputs import named as preset
 
     tables = load_edition(edition)
     return markdown(backtest_nowcasts(tables=tables, params=preset("uppsala-2024-1.7")))

@@ -35,7 +35,7 @@ def update_rows(tmp: Path, *, sources: Path, runs: int = 3) -> list[Row]:
     from tests.update.xlsx import smhi_variant
 
     from koldioxidbudget.edition import build_editions
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from koldioxidbudget.sources.fetch import FetchSettings, fetch_sources
     from koldioxidbudget.story.changes import changes, diff_editions, sentence
 

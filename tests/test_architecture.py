@@ -39,10 +39,18 @@ def test_method_imports_no_presentation_or_io_layer() -> None:
 def test_method_does_no_io() -> None:
     for f in (SRC / "method").glob("*.py"):
         text = f.read_text("utf-8")
-        for word in ("open(", "read_csv", "print(", "Path(", "os.environ", "date.today"):
-            if word == "date.today" and f.name == "params.py":
-                continue  # the default of as_of is the current year, read once when a preset is made
+        # no clock either: as_of is always given (the service layer reads the year at the edge)
+        clock = ("date.today", "datetime.now", "time.time(", "time.monotonic(")
+        for word in ("open(", "read_csv", "print(", "Path(", "os.environ", *clock):
             assert word not in text, f"{f.name} uses {word}"
+
+
+def test_method_parses_no_user_strings() -> None:
+    """``--set`` and query strings are parsed at the edge (``service/inputs.py``): the method
+    takes typed ``Parameters`` only."""
+    from koldioxidbudget.method import params
+
+    assert not hasattr(params, "parameters_from") and not hasattr(params, "_parse_value")
 
 
 def test_every_parameter_is_documented() -> None:
@@ -95,7 +103,7 @@ def test_the_json_contract_is_one_definition() -> None:
     ``to_dict`` all name the same fields (the model is checked against the dataclass, so a field
     added to one and not the other fails here)."""
     from koldioxidbudget.method.budget import _JSON_FIELDS
-    from koldioxidbudget.service import CSV_FIELDS
+    from koldioxidbudget.service.budget import CSV_FIELDS
     from koldioxidbudget.web.schemas import AreaBudget
 
     model = set(AreaBudget.model_fields)
@@ -116,7 +124,7 @@ def test_catalogues_have_the_same_keys() -> None:
 
 #: lowest first; a unit is a top-level module or package of koldioxidbudget
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("catalogues", "files"),
+    ("catalogues", "files", "fonts"),
     ("errors",),
     ("schema",),
     ("areas",),

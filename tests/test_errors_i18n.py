@@ -26,11 +26,11 @@ from koldioxidbudget.errors import (
 from koldioxidbudget.method.allocation import local_shares
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.method.inventory import local_inventory
-from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.method.pathway import required_rate
 from koldioxidbudget.method.trend import fit_trend
 from koldioxidbudget.profile import load_profile
 from koldioxidbudget.schema import GAS_CO2, GAS_CO2E, SECTORS, Tables
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.sources import (
     read_areas,
     read_blocs,

@@ -185,7 +185,7 @@ def budget(
     # JSON and CSV answers are kept (outputcache.py): asked again, they are printed without
     # importing pandas or running the engine
     from .edition import resolve_edition
-    from .method.params import parameters_from
+    from .service.inputs import parameters_from
 
     params = parameters_from(preset, _parse_sets(set_))
     info = resolve_edition(edition)
@@ -200,7 +200,7 @@ def budget(
             sys.stdout.write(hit)
             return
     from .edition import load_edition
-    from .service import budget_document, compute, csv_rows, results_for
+    from .service.budget import budget_document, compute, csv_rows, results_for
 
     tables = load_edition(info.id)
     run = compute(params=params, tables=tables)
@@ -268,7 +268,7 @@ def report(
 ) -> None:
     """Write an area's report as print PDF (PDF/UA-1) and accessible HTML."""
     from .errors import ParameterError
-    from .method.params import parameters_from
+    from .service.inputs import parameters_from
 
     if not area and not all_areas:
         raise ParameterError(
@@ -515,7 +515,7 @@ def data_diff(
 ) -> None:
     """Why every area's budget, remaining budget and required cut changed between two editions
     (or two parameter sets), cause by cause."""
-    from .method.params import parameters_from
+    from .service.inputs import parameters_from
     from .story.changes import diff_report
 
     params = parameters_from(preset, _parse_sets(set_))

@@ -23,8 +23,9 @@ from typing import Any
 
 from .edition import EditionInfo, editions_dir, load_edition, resolve_edition
 from .method.attribution import CAUSES
-from .method.params import Parameters, parameters_from
+from .method.params import Parameters
 from .schema import NATIONAL_CODE
+from .service.inputs import parameters_from
 from .story.changes import AreaChange, explain_all, previous_edition, sentence
 from .story.i18n import LANGUAGES
 

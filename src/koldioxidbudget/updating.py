@@ -398,8 +398,8 @@ def _fetch(sources: str | Path | None, mirror: str | None, progress: Any) -> Non
 def _notes(previous: str | None, current: str, root: Path) -> dict[str, Any] | None:
     if previous is None:
         return None
-    from .method.params import parameters_from
     from .news import release_notes
+    from .service.inputs import parameters_from
     from .story.changes import explain_all
 
     old = resolve_edition(previous, gas=None, into=root)
@@ -437,7 +437,7 @@ def deliver(
     from .areas import find_area
     from .profile import load_profile
     from .render import ReportJob, write_report
-    from .service import scenario
+    from .service.scenario import scenario
     from .web.opendata import area_download_bytes
     from .web.site import export_area
 
@@ -526,7 +526,7 @@ def _changes_page(
 ) -> str:
     """One page: the area's budget, remaining budget and required cut in the adopted edition
     and now, and why they moved (the sentences of ``diff``)."""
-    from .method.params import parameters_from
+    from .service.inputs import parameters_from
     from .story.changes import explain_change, previous_edition, sentence
     from .web.site import _env
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from koldioxidbudget.method.cells import compute_cells
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web.site import tonnes_words
 from tests.browser.conftest import ready, shot, wait_js

@@ -126,7 +126,7 @@ def _delay_dicts(cases: Any) -> list[dict[str, Any]]:
 
 
 def test_site_parity_every_area_every_cell(browser_results: dict[str, Any], sweden: Any) -> None:
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
 
     cells = cells_for(sweden, parameters_from(None))
     runs = compute_cells(sweden, parameters_from(None))
@@ -145,7 +145,7 @@ def test_site_parity_every_area_every_cell(browser_results: dict[str, Any], swed
 def test_site_parity_delays_sectors_conventions(
     browser_results: dict[str, Any], sweden: Any
 ) -> None:
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
 
     base = parameters_from(None)
     run = compute_budgets(tables=sweden, params=base)

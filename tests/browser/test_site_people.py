@@ -132,7 +132,7 @@ def test_site_presentation_fills_a_projector(browser: Any, server: Any) -> None:
 
 def test_site_presentation_follows_the_chosen_cell(browser: Any, server: Any, sweden: Any) -> None:
     from koldioxidbudget.method.cells import compute_cells
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from koldioxidbudget.story import fmt
 
     runs = compute_cells(sweden, parameters_from(None))
@@ -152,7 +152,7 @@ def test_site_a_spent_budget_reads_as_spent_on_the_tile_and_the_slide(
     """A cell in which an area's budget is spent: no "100,0 %" as the required cut, on the tile
     or as the slide's big number, and the slide says it once."""
     from koldioxidbudget.method.cells import compute_cells
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from koldioxidbudget.web.site import tonnes_words
 
     runs = compute_cells(sweden, parameters_from(None))
@@ -194,7 +194,7 @@ def test_site_an_aggregate_says_its_figures_are_net(browser: Any, server: Any, s
     """A county or Sweden in a cell where members have spent their budgets: the page says the
     figures are net, with the engine's overspent and still-available amounts."""
     from koldioxidbudget.method.cells import compute_cells
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from koldioxidbudget.web.site import tonnes_words
 
     runs = compute_cells(sweden, parameters_from(None))

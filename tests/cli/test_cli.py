@@ -11,7 +11,7 @@ import pytest
 
 from koldioxidbudget.edition import load_edition
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from tests.conftest import run_cli, write_tiny_edition
 
 

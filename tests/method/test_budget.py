@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from koldioxidbudget.errors import EditionError, ParameterError
 from koldioxidbudget.method.budget import compute_budgets, fractional_year_to_date
-from koldioxidbudget.method.params import PRESETS, LocalTarget, parameters_from
+from koldioxidbudget.method.params import PRESETS, LocalTarget
 from koldioxidbudget.schema import GAS_CO2E, Tables
+from koldioxidbudget.service.inputs import parameters_from
 from tests.conftest import make_tables
 
 #: a small national budget (10 000 t at 1.7 °C, 2 000 t at 1.5 °C, both 50 %) and the OLS nowcast

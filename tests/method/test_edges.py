@@ -6,7 +6,7 @@ import pytest
 
 from koldioxidbudget.errors import ParameterError
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from tests.conftest import make_tables
 
 
@@ -56,7 +56,7 @@ def test_delay_rates_equal_single_computations_under_d() -> None:
 
 
 def test_convention_d_residual_larger_than_the_budget_is_warned_and_capped() -> None:
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from tests.conftest import make_tables
 
     params = parameters_from(
@@ -84,7 +84,7 @@ def test_convention_d_residual_larger_than_the_budget_is_warned_and_capped() -> 
 
 def test_custom_base_years_must_be_published_years() -> None:
     from koldioxidbudget.errors import ParameterError
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from tests.conftest import make_tables
 
     with pytest.raises(ParameterError, match="must start and end with years SMHI published"):
@@ -97,7 +97,7 @@ def test_custom_base_years_must_be_published_years() -> None:
 
 
 def test_counties_and_sweden_show_what_members_overspent() -> None:
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from tests.conftest import make_tables
 
     # Beta grows while the others fall: under per capita Gamma (high emitter, few people) is over

@@ -14,8 +14,8 @@ import datetime as dt
 import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.schema import Tables
+from koldioxidbudget.service.inputs import parameters_from
 
 PUBLISHED = {
     # code: (budget_t, needed %, budget runs out)

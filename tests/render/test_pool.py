@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from koldioxidbudget.method.params import DEFAULT_PRESET, Parameters, preset
+from koldioxidbudget.method.params import DEFAULT_PRESET, Parameters
 from koldioxidbudget.render import ReportJob, render_document, report_document
 from koldioxidbudget.render.pool import RenderPool, _running
+from koldioxidbudget.service.inputs import named as preset
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_close_leaves_no_renderer(editions_root: Path) -> None:
 
 
 def test_report_scenarios_are_bounded_and_shared_by_language(editions_root: Path) -> None:
-    from koldioxidbudget.service import scenario
+    from koldioxidbudget.service.scenario import scenario
 
     scenario.cache_clear()
     for conv in "ABCAB":

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import LocalTarget, parameters_from
+from koldioxidbudget.method.params import LocalTarget
 from koldioxidbudget.schema import Tables
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.story import fmt
 from koldioxidbudget.story.document import (
     BulletList,
@@ -245,7 +246,7 @@ def test_markdown_blocks_keep_emphasis_and_lists() -> None:
 @pytest.fixture(scope="module")
 def real_context(editions_root: Path) -> object:
     from koldioxidbudget.render import ReportJob
-    from koldioxidbudget.service import scenario
+    from koldioxidbudget.service.scenario import scenario
 
     return scenario(ReportJob(editions_dir=str(editions_root)).spec)
 
@@ -344,7 +345,7 @@ def test_cli_key_figures_of_a_spent_budget_read_as_spent() -> None:
     """The `budget` command's table for a spent budget: "förbrukad, överskriden med …", not
     "−959 kt" left, "100,0 %", "1 av 1" or a year it runs out in; Sweden has no share row."""
     from koldioxidbudget.method.budget import compute_budgets
-    from koldioxidbudget.method.params import parameters_from
+    from koldioxidbudget.service.inputs import parameters_from
     from koldioxidbudget.story.summary import key_figures
 
     params = parameters_from(None, {"temperature_c": "1.5", "probability_pct": "83"})

@@ -28,7 +28,7 @@ SPENT_IN_SLOT = {
 @pytest.fixture(scope="module")
 def ctx(editions_root: Path) -> object:
     from koldioxidbudget.render import ReportJob
-    from koldioxidbudget.service import scenario
+    from koldioxidbudget.service.scenario import scenario
 
     return scenario(ReportJob(editions_dir=str(editions_root)).spec)
 
@@ -259,9 +259,9 @@ def test_every_subsector_in_the_edition_has_words(ctx: object) -> None:
 def test_report_of_an_aggregate_shows_its_members_overspending(ctx: object) -> None:
     """Sweden at 1,5 °C / 50 %: some municipalities have spent their budgets, so the net remaining
     budget is said to be net, with both parts from the engine; a municipality has no such line."""
-    from koldioxidbudget.method.params import preset
     from koldioxidbudget.render import ReportJob, report_document
-    from koldioxidbudget.service import scenario
+    from koldioxidbudget.service.scenario import scenario
+    from koldioxidbudget.service.inputs import named as preset
 
     job = ReportJob(params=preset("uppsala-2024-1.5"), editions_dir=ctx.editions_dir)  # type: ignore[attr-defined]
     r = scenario(job.spec).run.area("00")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from koldioxidbudget.method.attribution import CAUSES, QUANTITIES, attribute_change
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from tests.conftest import make_tables
 
 YEARS_OLD = (1990, 2015, 2016, 2017, 2018, 2019, 2020, 2021)

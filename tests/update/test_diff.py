@@ -16,7 +16,7 @@ import pytest
 from koldioxidbudget.edition import load_edition, resolve_edition
 from koldioxidbudget.method.attribution import CAUSES, QUANTITIES
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.story.changes import (
     AreaChange,
     Part,

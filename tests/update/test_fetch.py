@@ -24,7 +24,7 @@ import pytest
 from koldioxidbudget.edition import _common_inputs, build_editions, list_editions, load_edition
 from koldioxidbudget.errors import EditionError
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.sources.fetch import (
     BUILD_INPUTS,
     DEFAULT_BASES,

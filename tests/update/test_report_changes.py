@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from koldioxidbudget.edition import load_edition
-from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.render import ReportJob, report_document
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.story import changes as diff
 from koldioxidbudget.story import fmt
 

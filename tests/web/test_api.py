@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from koldioxidbudget.edition import load_edition
 from koldioxidbudget.method.params import FIELD_DOCS, PRESETS
-from koldioxidbudget.service import budget_document, compute
+from koldioxidbudget.service.budget import budget_document, compute
 from koldioxidbudget.web.query import FIELDS
 from tests.web.conftest import EDITION
 

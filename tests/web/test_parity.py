@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from koldioxidbudget.method.cells import VARIANT_CELL, cell_id
 from koldioxidbudget.render import ReportJob, report_document
-from koldioxidbudget.service import Scenario, scenario
+from koldioxidbudget.service.scenario import Scenario, scenario
 from koldioxidbudget.story import fmt
 from koldioxidbudget.story.document import KeyFigures, Table
 from koldioxidbudget.web.sitedata import area_payload, site_data
@@ -36,8 +36,8 @@ def test_the_cells_are_every_published_cell_and_one_answer_from_either_preset(
     assert next(iter(sc.cells)) == sc.own_cell
     assert sc.cells[sc.own_cell] is sc.run
     assert VARIANT_CELL in sc.cells and len(sc.cells) >= 9
-    from koldioxidbudget.method.params import preset
-    from koldioxidbudget.service import assemble
+    from koldioxidbudget.service.scenario import assemble
+    from koldioxidbudget.service.inputs import named as preset
 
     other = assemble(preset("uppsala-2024-1.5"), tables=sc.tables)
     for cid, run in sc.cells.items():

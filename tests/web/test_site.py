@@ -12,7 +12,7 @@ import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.method.cells import cells_for
-from koldioxidbudget.method.params import parameters_from
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web import assets
 from koldioxidbudget.web.site import build_site, export_area, rate_bin, tonnes_words, years_bin
@@ -50,6 +50,30 @@ def test_site_build_writes_every_page(site: Path) -> None:
     assert list((site / "assets").glob("vega.*.js"))
     index = json.loads((site / "data" / "index.json").read_text("utf-8"))
     assert set(index["areas"]) == {"0101", "0102", "0201", "01", "02", "00"}
+
+
+def test_site_font_is_source_sans_3_subset_to_woff2(site: Path) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    faces = assets.find_fonts()
+    assert [(f.weight, f.style, f.format) for f in faces] == [
+        (400, "normal", "woff2"),
+        (600, "normal", "woff2"),
+        (400, "italic", "woff2"),
+    ]
+    for f in faces:
+        font = TTFont(io.BytesIO(f.data))
+        assert font["name"].getDebugName(16) == "Source Sans 3"
+        assert font["OS/2"].usWeightClass == f.weight and "fvar" not in font  # a static face
+        assert {ord(c) for c in "åäöÅÄÖ₂–€"} <= set(font.getBestCmap())
+        assert len(f.data) < 16_000  # a subset, not the whole font
+    css = next((site / "assets").glob("site.*.css")).read_text("utf-8")
+    assert css.count('@font-face{font-family:"Source Sans 3";') == 3
+    assert 'font-family: "Source Sans 3", system-ui' in css
+    urls = re.findall(r'url\("([^"]+)"\) format\("woff2"\)', css)
+    assert len(urls) == 3 and all((site / "assets" / u).is_file() for u in urls), urls
 
 
 def test_site_pages_have_no_inline_script_or_handler(site: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
-from koldioxidbudget.method.params import parameters_from
 from koldioxidbudget.schema import Tables
+from koldioxidbudget.service.inputs import parameters_from
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web.site import build_site, tonnes_words
 from tests.conftest import SOURCES

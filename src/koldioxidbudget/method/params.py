@@ -7,10 +7,9 @@ Every number the engine produces carries the ``Parameters`` that made it. A pres
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_type_hints
 
 from ..errors import ParameterError
@@ -22,7 +21,6 @@ __all__ = [
     "Facility",
     "LocalTarget",
     "Parameters",
-    "parameters_from",
     "preset",
 ]
 
@@ -54,8 +52,9 @@ class LocalTarget:
     base_year: int = 1990
 
 
-def _this_year() -> int:
-    return _dt.date.today().year
+#: ``as_of`` of the presets as published; a scenario states its own (the service layer sets the
+#: current year at the edge), so nothing in the method reads a clock
+PRESET_AS_OF = 2024
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class Parameters:
     horizon_year: int = 2050
     residual_fraction: float = 0.0
     path_end_year: int = 2100
-    as_of: int = field(default_factory=_this_year)
+    as_of: int = PRESET_AS_OF
     # reference paths
     carbon_law_rate: float = 0.1172
     carbon_law_from: int = 2025
@@ -190,8 +189,9 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
-def preset(name: str) -> Parameters:
-    """The preset called ``name`` (kebab id). Unknown ids raise with the valid ones."""
+def preset(name: str, *, as_of: int) -> Parameters:
+    """The preset called ``name`` (kebab id) as of the year ``as_of`` (a preset that reproduces
+    published figures keeps its own). Unknown ids raise with the valid ones."""
     try:
         p = PRESETS[name]
     except KeyError:
@@ -201,7 +201,7 @@ def preset(name: str) -> Parameters:
             valid=list(PRESETS),
         ) from None
     if name not in _PINNED_AS_OF:
-        p = dataclasses.replace(p, as_of=_this_year())
+        p = dataclasses.replace(p, as_of=as_of)
     return p
 
 
@@ -426,108 +426,6 @@ def _year(name: str, low: int, high: int) -> _Why:
     )
 
 
-def _parse_value(name: str, raw: str, current: Any) -> Any:
-    """Parse ``raw`` (from --set or a query string) into the type of field ``name``."""
-    try:
-        if name == "local_targets":
-            return _parse_targets(raw)
-        if name == "national_facilities":
-            return _parse_facilities(raw)
-        if isinstance(current, bool):
-            low = raw.strip().lower()
-            if low in {"true", "1", "yes", "ja"}:
-                return True
-            if low in {"false", "0", "no", "nej"}:
-                return False
-            raise ValueError(raw)
-        if isinstance(current, int):
-            return int(raw)
-        if isinstance(current, float):
-            return float(raw.replace("_", "").replace(" ", ""))
-        if isinstance(current, tuple):
-            parts = (
-                [x.strip() for x in raw.replace(",", "-").split("-")]
-                if name.endswith("years") or name.endswith("years_custom")
-                else [x.strip() for x in raw.split(",")]
-            )
-            parts = [x for x in parts if x]
-            if name in {"grandfathering_reference_years", "base_years_custom"}:
-                if len(parts) != 2:
-                    raise ValueError(raw)
-                return (int(parts[0]), int(parts[1]))
-            if name == "national_preliminary_t":
-                pairs = [x.split(":") for x in raw.split(",") if x.strip()]
-                return tuple((int(y), float(v)) for y, v in pairs)
-            return tuple(parts)
-        return raw.strip()
-    except ValueError:
-        raise ParameterError(
-            key="cannot_read",
-            raw=raw,
-            name=name,
-            expected=type(current).__name__,
-            example=f"{name}={_example(current)}",
-        ) from None
-
-
-def _example(current: Any) -> str:
-    if isinstance(current, tuple) and current and isinstance(current[0], int):
-        return f"{current[0]}-{current[1]}"
-    if isinstance(current, tuple):
-        return ",".join(map(str, current)) or "a,b"
-    return str(current)
-
-
-def _parse_targets(raw: str) -> tuple[LocalTarget, ...]:
-    """``2030:0.63:1990,2045:1.0`` → targets (year:reduction[:base_year])."""
-    out = []
-    for item in raw.split(","):
-        if not item.strip():
-            continue
-        parts = item.split(":")
-        if len(parts) not in (2, 3):
-            raise ValueError(item)
-        out.append(
-            LocalTarget(int(parts[0]), float(parts[1]), int(parts[2]) if len(parts) == 3 else 1990)
-        )
-    return tuple(out)
-
-
-def _parse_facilities(raw: str) -> tuple[Facility, ...]:
-    """``1480:Preemraff Göteborg:1600000,...`` → facilities (code:name:t per year)."""
-    out = []
-    for item in raw.split(","):
-        if not item.strip():
-            continue
-        code, name, t = item.split(":")
-        out.append(Facility(code.strip(), name.strip(), float(t)))
-    return tuple(out)
-
-
-def parameters_from(
-    preset_name: str | None = None, overrides: dict[str, str] | None = None
-) -> Parameters:
-    """A preset (default ``uppsala-2024-1.7``) with ``key=value`` overrides parsed from strings.
-
-    Unknown keys raise ``ParameterError`` with a "did you mean".
-    """
-    base = preset(preset_name or DEFAULT_PRESET)
-    if not overrides:
-        return base
-    names = {f.name for f in dataclasses.fields(Parameters)}
-    changes: dict[str, Any] = {}
-    for key, raw in overrides.items():
-        name = key.strip().replace("-", "_")
-        if name not in names or name == "preset":
-            raise ParameterError(
-                key="unknown_parameter",
-                value=key,
-                valid=sorted(names - {"preset"}),
-            )
-        changes[name] = _parse_value(name, raw, getattr(base, name))
-    return dataclasses.replace(base, **changes)
-
-
 _UPPSALA_OVERHEAD_SHARE = 54_797_000.0 / 285_113_000.0
 
 PRESETS: dict[str, Parameters] = {}
@@ -600,5 +498,5 @@ _register(
 )
 
 DEFAULT_PRESET = "uppsala-2024-1.7"
-#: Presets whose ``as_of`` is pinned (published figures); the others default to the current year.
+#: Presets whose ``as_of`` is pinned (published figures); the others take the scenario's year.
 _PINNED_AS_OF = {"klimatkollen-2024"}

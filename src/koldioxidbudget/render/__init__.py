@@ -22,7 +22,8 @@ from typing import Any
 
 from ..errors import ParameterError
 from ..files import remove_stale_temporaries, write_atomic
-from ..method.params import DEFAULT_PRESET, Parameters, preset
+from ..method.params import Parameters
+from ..service.inputs import named
 from ..service.scenario import ScenarioSpec, scenario
 
 __all__ = [
@@ -65,7 +66,7 @@ class ReportJob:
     def spec(self) -> ScenarioSpec:
         """The scenario the reports show (one per job, whatever its language and formats)."""
         return ScenarioSpec(
-            params=self.params or preset(DEFAULT_PRESET),
+            params=self.params or named(),
             edition=self.edition,
             profile=self.profile,
             editions_dir=self.editions_dir,

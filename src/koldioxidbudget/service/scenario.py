@@ -20,8 +20,9 @@ from ..edition import EditionInfo, load_edition, previous_edition, resolve_editi
 from ..errors import KoldioxidbudgetError
 from ..method.budget import BudgetRun, compute_budgets
 from ..method.cells import VARIANT_CELL, cell_id, compute_cells
-from ..method.params import DEFAULT_PRESET, LocalTarget, Parameters, preset
+from ..method.params import LocalTarget, Parameters
 from ..schema import Tables
+from .inputs import named
 
 __all__ = ["SCENARIO_CACHE_SIZE", "Scenario", "ScenarioSpec", "assemble", "scenario"]
 
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 class ScenarioSpec:
     """What decides a scenario, hashable and picklable (a worker process assembles its own)."""
 
-    params: Parameters = field(default_factory=lambda: preset(DEFAULT_PRESET))
+    params: Parameters = field(default_factory=named)
     edition: str | None = None
     profile: str | None = None
     editions_dir: str | None = None
@@ -118,7 +119,7 @@ def assemble(
     ``tables`` skips loading (tests and callers that hold an edition already); the previous
     edition is then unknown. ``previous=False`` skips looking for it.
     """
-    p = params or preset(DEFAULT_PRESET)
+    p = params or named()
     info = None
     prev = None
     if tables is None:

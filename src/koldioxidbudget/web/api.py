@@ -19,9 +19,10 @@ from ..areas import Area, find_area
 from ..edition import EditionInfo
 from ..errors import AreaNotFound, ParameterError
 from ..method.budget import METHOD_VERSION, AreaResult, BudgetRun
-from ..method.params import DEFAULT_PRESET, Parameters, preset
+from ..method.params import Parameters
 from ..schema import Tables
-from ..service import CSV_FIELDS, budget_document
+from ..service.budget import CSV_FIELDS, budget_document
+from ..service.inputs import named
 from . import opendata, reports
 from .engine import LRU, Engine, etag_for
 from .problems import Problem, msg
@@ -387,7 +388,7 @@ async def list_areas(request: Request) -> Response:
             ],
         )
     info = eng.edition(q.edition)
-    params = preset(q.preset or DEFAULT_PRESET)
+    params = named(q.preset)
     etag = etag_for("areas", info.id, params, level)
     cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=False)
     if not_modified(request, etag):
@@ -434,7 +435,7 @@ async def get_area(request: Request, code: str = _CODE) -> Response:
     info = eng.edition(q.edition)
     tables = eng.tables(info)
     area = _area(tables, code)
-    params = preset(q.preset or DEFAULT_PRESET)
+    params = named(q.preset)
     etag = etag_for("area", info.id, params, area.code)
     cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=False)
     if not_modified(request, etag):

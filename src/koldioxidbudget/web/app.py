@@ -22,7 +22,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..method.params import parameters_from
+from ..service.inputs import parameters_from
 from .api import PREFIX, router
 from .compression import CompressionMiddleware
 from .docs import docs_page

@@ -25,7 +25,7 @@ import pandas as pd
 from ..edition import EditionInfo
 from ..method.budget import METHOD_VERSION, AreaResult, BudgetRun
 from ..schema import Tables
-from ..service import CSV_FIELDS, csv_rows
+from ..service.budget import CSV_FIELDS, csv_rows
 from .responses import dumps
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "area_download_bytes", "download_bytes", "licence_note"]

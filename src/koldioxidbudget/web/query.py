@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from ..errors import ParameterError
-from ..method.params import FIELD_DOCS, PRESETS, Parameters, parameters_from
-from ..method.params import preset as named_preset
+from ..method.params import FIELD_DOCS, PRESETS, Parameters
 from ..schema import SECTORS
+from ..service.inputs import named as named_preset
+from ..service.inputs import parameters_from
 from .problems import Msg, Problem, msg
 
 __all__ = [

@@ -40,9 +40,10 @@ import jinja2
 from ..errors import ParameterError
 from ..files import write_atomic
 from ..method.budget import METHOD_VERSION, AreaResult
-from ..method.params import Parameters, parameters_from
+from ..method.params import Parameters
 from ..method.pathway import CONVENTIONS
 from ..schema import SECTORS, Tables
+from ..service.inputs import parameters_from
 from ..story import fmt
 from ..story.i18n import LANGUAGES, catalogue, t
 from . import assets as _assets
