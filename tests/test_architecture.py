@@ -111,6 +111,25 @@ def test_the_json_contract_is_one_definition() -> None:
     assert set(CSV_FIELDS) <= set(_JSON_FIELDS)
 
 
+def test_ids_of_the_contract_are_enums_documented_and_in_the_openapi() -> None:
+    """Levels, warnings and path ids are StrEnums: each value is in docs/api.md and the API's
+    OpenAPI schema offers exactly those values."""
+    from koldioxidbudget.method.budget import ResultWarning
+    from koldioxidbudget.method.scenarios import PathId
+    from koldioxidbudget.schema import Level
+    from koldioxidbudget.web.schemas import AreaBudget
+
+    doc = (ROOT / "docs" / "api.md").read_text("utf-8")
+    for enum in (Level, ResultWarning, PathId):
+        for member in enum:
+            assert f"`{member.value}`" in doc, f"docs/api.md does not name {member.value}"
+    schema = AreaBudget.model_json_schema()
+    defs = schema["$defs"]
+    assert set(defs["ResultWarning"]["enum"]) == {w.value for w in ResultWarning}
+    assert set(defs["Level"]["enum"]) == {v.value for v in Level}
+    assert set(defs["PathId"]["enum"]) == {p.value for p in PathId}
+
+
 def test_catalogues_have_the_same_keys() -> None:
     from koldioxidbudget.story.i18n import catalogue
 

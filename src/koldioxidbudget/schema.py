@@ -8,7 +8,8 @@ strings ("0114", "01", "00"), years are integers, units are in the column names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pandas is imported when a table is made, not when this module is
     import pandas as pd
@@ -28,8 +29,16 @@ __all__ = [
 #: Code of Sweden as a whole (the national level).
 NATIONAL_CODE = "00"
 
-Level = Literal["kommun", "lan", "riket"]
-LEVELS: tuple[Level, ...] = ("kommun", "lan", "riket")
+
+class Level(StrEnum):
+    """An area's level (the ``level`` column of the areas table): equal to its string."""
+
+    KOMMUN = "kommun"  #: a municipality
+    LAN = "lan"  #: a county (län)
+    RIKET = "riket"  #: Sweden as a whole
+
+
+LEVELS: tuple[Level, ...] = tuple(Level)
 
 GAS_CO2 = "CO2"
 GAS_CO2E = "CO2e"

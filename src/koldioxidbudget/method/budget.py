@@ -14,26 +14,35 @@ import datetime as _dt
 import functools
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ..errors import AreaNotFound
-from ..schema import SECTORS, Tables
+from ..schema import SECTORS, Level, Tables
 from .allocation import Allocation, local_shares
 from .inventory import Inventory, local_inventory
 from .ledger import LedgerRow, budget_ledger
 from .national import NationalBudget, national_budget
 from .params import Parameters
 from .pathway import annual_path, near_zero_year, required_rate
-from .scenarios import DelayCase, TargetCheck, cost_of_delay, reference_paths, target_check
+from .scenarios import (
+    DelayCase,
+    PathId,
+    TargetCheck,
+    cost_of_delay,
+    reference_paths,
+    target_check,
+)
 from .trend import Trend, trend_exhaustion, trend_zero_year
 
 __all__ = [
     "METHOD_VERSION",
     "AreaResult",
     "BudgetRun",
+    "ResultWarning",
     "Step",
     "compute_budgets",
     "fractional_year_to_date",
@@ -43,6 +52,23 @@ __all__ = [
 METHOD_VERSION = "1.0.0"
 
 Array = npt.NDArray[np.float64]
+
+
+class ResultWarning(StrEnum):
+    """What a reader must know about an area's figures (``AreaResult.warnings``); each is equal
+    to its id, the id the JSON contract and the text catalogues use."""
+
+    E0_ESTIMATED = "e0-estimated"  #: this year's starting level is an estimate (nowcast)
+    REMAINING_ESTIMATED = "remaining-estimated"  #: estimated years were spent from the budget
+    MEMBERS_OVERSPENT = "members-overspent"  #: some member municipalities have spent theirs
+    DEDUCTION_CAPPED = "deduction-capped"  #: a facility's deduction exceeded its sector
+    RESIDUAL_EXCEEDS_BUDGET = "residual-exceeds-budget"  #: convention D's residual is too large
+    NATIONAL_BUDGET_EXTRAPOLATED = "national-budget-extrapolated"  #: beyond the published cells
+    BUDGET_EXHAUSTED = "budget-exhausted"  #: the budget is spent
+    RATE_BEYOND_EXPERIENCE = "rate-beyond-experience"  #: a cut faster than any achieved so far
+    NATIONAL_BUDGET_DERIVED = "national-budget-derived"  #: derived from a preset's published cell
+    GLOBAL_EMISSIONS_EXTRAPOLATED = "global-emissions-extrapolated"  #: world emissions estimated
+    NO_MUNICIPALITIES = "no-municipalities"  #: a county or Sweden without member municipalities
 
 
 @dataclass(frozen=True)
@@ -81,7 +107,7 @@ class AreaResult:
 
     code: str
     name: str
-    level: str
+    level: Level
     lan_code: str
     edition: str
     parameters: Parameters
@@ -128,12 +154,12 @@ class AreaResult:
     excluded_t: tuple[tuple[int, float], ...]
     sectors: tuple[SectorFigure, ...]
     pathway: tuple[tuple[int, float], ...]
-    references: dict[str, tuple[tuple[int, float], ...]]
-    cumulative_t: dict[str, float]
+    references: dict[PathId, tuple[tuple[int, float], ...]]
+    cumulative_t: dict[PathId, float]
     cost_of_delay: tuple[DelayCase, ...]
     target_check: TargetCheck | None
     ledger: tuple[LedgerRow, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[ResultWarning, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract (see docs/api.md): every field but ``_NOT_IN_JSON``, units in key
@@ -500,7 +526,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
     years = list(range(as_of, end + 1))
     for m, tr in run.area_trends.items():  # the current trend by both fits, for comparison
         ai, bi = float(tr.intercept[i]), float(tr.slope[i])
-        refs[f"trend-{m}"] = [max(0.0, ai + bi * y) for y in years]
+        refs[PathId(f"trend-{m}")] = [max(0.0, ai + bi * y) for y in years]
     n_h = p.horizon_year - as_of + 1
     references = {k: tuple(zip(years, v, strict=True)) for k, v in refs.items()}
     cumulative = {k: float(sum(v[:n_h])) for k, v in refs.items()}
@@ -515,8 +541,8 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         infeasible_rate=p.infeasible_rate,
     )
     tc = (
-        target_check(path=refs["local-target"][:n_h], remaining_t=rem)
-        if "local-target" in refs
+        target_check(path=refs[PathId.LOCAL_TARGET][:n_h], remaining_t=rem)
+        if PathId.LOCAL_TARGET in refs
         else None
     )
 
@@ -569,35 +595,35 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         member_rem = run.remaining_t[:n_mun][mun_mask]
         members_available = float(member_rem[member_rem > 0].sum())
         members_overspent = max(0.0, float(-member_rem[member_rem < 0].sum()))
-    warnings = []
+    warnings: list[ResultWarning] = []
     if run.e0_estimated:
-        warnings.append("e0-estimated")
+        warnings.append(ResultWarning.E0_ESTIMATED)
     if remaining_estimated:
-        warnings.append("remaining-estimated")
+        warnings.append(ResultWarning.REMAINING_ESTIMATED)
     if members_overspent:
-        warnings.append("members-overspent")
+        warnings.append(ResultWarning.MEMBERS_OVERSPENT)
     recent = [y >= p.trend_from for y in inv.data_years + inv.est_years]
     if float(weights @ inv.not_deducted_t[:, recent].sum(axis=1)) > 0:
-        warnings.append("deduction-capped")
+        warnings.append(ResultWarning.DEDUCTION_CAPPED)
     if p.convention == "D" and rem > 0 and e0 * p.residual_fraction * horizon_years > rem:
-        warnings.append("residual-exceeds-budget")
+        warnings.append(ResultWarning.RESIDUAL_EXCEEDS_BUDGET)
     if run.national.extrapolated:
-        warnings.append("national-budget-extrapolated")
+        warnings.append(ResultWarning.NATIONAL_BUDGET_EXTRAPOLATED)
     if exhausted:
-        warnings.append("budget-exhausted")
+        warnings.append(ResultWarning.BUDGET_EXHAUSTED)
     elif rate > p.infeasible_rate:
-        warnings.append("rate-beyond-experience")
+        warnings.append(ResultWarning.RATE_BEYOND_EXPERIENCE)
     if run.national.derived_from_preset:
-        warnings.append("national-budget-derived")
+        warnings.append(ResultWarning.NATIONAL_BUDGET_DERIVED)
     if run.national.global_budget.extrapolated_years and p.national_mode == "computed":
-        warnings.append("global-emissions-extrapolated")
+        warnings.append(ResultWarning.GLOBAL_EMISSIONS_EXTRAPOLATED)
     if not mun_mask.any():
-        warnings.append("no-municipalities")
+        warnings.append(ResultWarning.NO_MUNICIPALITIES)
 
     return AreaResult(
         code=run.codes[i],
         name=run.names[i],
-        level=run.levels[i],
+        level=Level(run.levels[i]),
         lan_code=run.lan_codes[i],
         edition=run.edition,
         parameters=p,
@@ -627,7 +653,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         trend_exhaustion_date=fractional_year_to_date(te) if te is not None and te < 9999 else None,
         trend_zero_year=tz,
         near_zero_year=near_zero_year(
-            as_of=as_of, rate=rate, convention=p.convention, path=refs["budget"], budget=rem
+            as_of=as_of, rate=rate, convention=p.convention, path=refs[PathId.BUDGET], budget=rem
         )
         if rem > 0
         else None,
@@ -644,7 +670,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         history_by_sector=by_sector,
         excluded_t=excluded,
         sectors=tuple(sectors),
-        pathway=references["budget"],
+        pathway=references[PathId.BUDGET],
         references=references,
         cumulative_t=cumulative,
         cost_of_delay=tuple(delay),

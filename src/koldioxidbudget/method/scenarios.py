@@ -17,6 +17,7 @@ Reference paths (years ``as_of`` … ``end``; every value in t/yr):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from .pathway import annual_path, linear_path, near_zero_year, required_rate
 
 __all__ = [
     "DelayCase",
+    "PathId",
     "SectorWhatIf",
     "TargetCheck",
     "cost_of_delay",
@@ -32,6 +34,21 @@ __all__ = [
     "sector_what_if",
     "target_check",
 ]
+
+
+class PathId(StrEnum):
+    """The reference paths (see the module doc); each is equal to its id in the JSON contract."""
+
+    BUDGET = "budget"
+    NO_REDUCTION = "no-reduction"
+    TREND = "trend"
+    SWEDEN_TARGETS = "sweden-targets"
+    CARBON_LAW = "carbon-law"
+    LOCAL_TARGET = "local-target"
+    LINEAR = "linear"
+    TREND_LAD = "trend-lad"  #: the trend by least absolute deviations (budget.py, for comparison)
+    TREND_OLS = "trend-ols"  #: the trend by least squares (budget.py, for comparison)
+
 
 SWEDEN_TARGETS: tuple[tuple[int, float], ...] = ((2030, 0.37), (2045, 0.15))
 
@@ -59,12 +76,12 @@ def reference_paths(
     carbon_law_rate: float,
     carbon_law_from: int,
     local_targets: tuple[LocalTarget, ...],
-) -> dict[str, list[float]]:
+) -> dict[PathId, list[float]]:
     """Every reference path as annual values for ``as_of … end`` (ids as in the module doc)."""
     years = list(range(as_of, end + 1))
     n = len(years)
-    paths: dict[str, list[float]] = {}
-    paths["budget"] = [
+    paths: dict[PathId, list[float]] = {}
+    paths[PathId.BUDGET] = [
         float(x)
         for x in annual_path(
             e0=np.array([e0]),
@@ -76,16 +93,16 @@ def reference_paths(
             residual_fraction=residual_fraction,
         )[0]
     ]
-    paths["no-reduction"] = [e0] * n
-    paths["trend"] = [max(0.0, trend_intercept + trend_slope * y) for y in years]
+    paths[PathId.NO_REDUCTION] = [e0] * n
+    paths[PathId.TREND] = [max(0.0, trend_intercept + trend_slope * y) for y in years]
     if level_1990 is not None:
         anchors = [(as_of - 1.0, e0)] + [
             (float(y), min(e0, f * level_1990)) for y, f in SWEDEN_TARGETS
         ]
-        paths["sweden-targets"] = _interp_path(years, anchors)
+        paths[PathId.SWEDEN_TARGETS] = _interp_path(years, anchors)
     anchor_year = carbon_law_from - 1
     anchor = level_at.get(anchor_year, e0)
-    paths["carbon-law"] = [
+    paths[PathId.CARBON_LAW] = [
         anchor * (1 - carbon_law_rate) ** max(0, y - anchor_year) if y >= carbon_law_from else e0
         for y in years
     ]
@@ -97,8 +114,8 @@ def reference_paths(
                 continue
             anchors.append((float(t.year), (1 - t.reduction) * base))
         if len(anchors) > 1:
-            paths["local-target"] = _interp_path(years, anchors)
-    paths["linear"] = linear_path(e0=e0, budget=remaining_t, n_years=n)
+            paths[PathId.LOCAL_TARGET] = _interp_path(years, anchors)
+    paths[PathId.LINEAR] = linear_path(e0=e0, budget=remaining_t, n_years=n)
     return paths
 
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from ..errors import ParameterError
-from ..method.params import FIELD_DOCS, PRESETS, Parameters
+from ..method.params import FIELD_DOCS, PRESET_AS_OF, PRESETS, Parameters
+from ..method.params import preset as named_preset
 from ..schema import SECTORS
-from ..service.inputs import named as named_preset
 from ..service.inputs import parameters_from
 from .problems import Msg, Problem, msg
 
@@ -233,7 +233,7 @@ def split_query(
 def _unknown_preset(name: str) -> ParameterError:
     """The engine's own error for an unknown preset (its words, in both languages)."""
     try:
-        named_preset(name)
+        named_preset(name, as_of=PRESET_AS_OF)  # only the name matters here
     except ParameterError as e:
         return e
     raise AssertionError(f"preset {name!r} exists")

@@ -9,9 +9,13 @@ are ``null``.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..method.budget import ResultWarning
+from ..method.scenarios import PathId
+from ..schema import Level
 
 __all__ = [
     "AreaBudget",
@@ -24,8 +28,6 @@ __all__ = [
     "Licence",
     "ProblemDetails",
 ]
-
-Level = Literal["kommun", "lan", "riket"]
 
 
 class _Open(BaseModel):
@@ -215,12 +217,12 @@ class AreaBudget(BaseModel):
     history: list[HistoryPoint]
     sectors: list[SectorFigure]
     pathway: list[YearValue]
-    references: dict[str, list[YearValue]]
-    cumulative_t: dict[str, float | None]
+    references: dict[PathId, list[YearValue]]
+    cumulative_t: dict[PathId, float | None]
     cost_of_delay: list[DelayCase]
     target_check: TargetCheck | None
     ledger: list[LedgerRow]
-    warnings: list[str]
+    warnings: list[ResultWarning]
 
 
 class National(BaseModel):
