@@ -79,6 +79,27 @@ def test_api_equals_the_engine_for_every_area_and_cell(
                 _close(got[key], getattr(r, key), f"api {code}/{cid}/{key}")
 
 
+def test_api_bulk_download_equals_the_engine_for_every_area_and_cell(
+    sc: Scenario, real_client: TestClient
+) -> None:
+    """The API's answer for all 312 areas in each cell: the edition's bulk download (JSON) with
+    that cell's parameters, one request per cell."""
+    edition = sc.run.edition
+    for cid, run in sc.cells.items():
+        p = run.params
+        res = real_client.get(
+            f"/api/v1/editions/{edition}/download.json",
+            params={"temperature_c": p.temperature_c, "probability_pct": p.probability_pct},
+        )
+        assert res.status_code == 200, (cid, res.text[:300])
+        rows = {row["code"]: row for row in res.json()["budgets"]}
+        assert set(rows) == set(run.codes), cid
+        for code in run.codes:
+            r = run.area(code)
+            for key in ("budget_t", "remaining_t", "rate"):
+                _close(rows[code][key], getattr(r, key), f"download {code}/{cid}/{key}")
+
+
 def _table(doc: Any, table_id: str) -> Table:
     return next(b for b in doc.blocks() if isinstance(b, Table) and b.id == table_id)
 
