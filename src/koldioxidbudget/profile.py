@@ -409,7 +409,7 @@ def _check_text(profile: Path, field: str, shown: str, text: str, *, multiline: 
 
 def _showable(ch: str) -> bool:
     """A character the print report can show: a letter, digit, mark, punctuation, symbol or
-    space of the report's font (Source Sans Pro) that is no control or private-use code."""
+    space of the report's font (Source Sans 3) that is no control or private-use code."""
     if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
         # a soft hyphen is a format character, but one the font has and Typst hyphenates at
         return ch == "\u00ad" and ord(ch) in _font_characters()
@@ -418,14 +418,15 @@ def _showable(ch: str) -> bool:
 
 @cache
 def _font_characters() -> frozenset[int]:
-    """The code points every face of the report's font has (regular, bold, italic)."""
-    import font_source_sans_pro
+    """The code points every face of the report's font has (upright and italic: the package's
+    variable fonts, whose weights share one character map)."""
     from fontTools.ttLib import TTFont
 
-    folder = Path(font_source_sans_pro.font_directory)
+    from .fonts import variable_fonts
+
     sets = []
-    for name in ("SourceSansPro-Regular.ttf", "SourceSansPro-Bold.ttf", "SourceSansPro-It.ttf"):
-        font = TTFont(folder / name, lazy=True)
+    for path in variable_fonts().values():
+        font = TTFont(path, lazy=True)
         try:
             sets.append(set(font.getBestCmap()))
         finally:

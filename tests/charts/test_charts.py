@@ -107,9 +107,43 @@ def test_chart_spec_is_self_contained(kind: str) -> None:
 def test_chart_renders_to_svg_with_the_report_font(kind: str) -> None:
     svg = chart_svg(_specs()[kind], lang="sv", id_prefix=f"t-{kind}")
     assert svg.startswith("<svg")
-    assert "Source Sans Pro" in svg
+    assert "font-family=\"'Source Sans 3'\"" in svg
+    assert "SourceSans3" not in svg  # the name vl-convert measures with stays inside
     for m in __import__("re").finditer(r'\bid="([^"]+)"', svg):
         assert m.group(1).startswith(f"t-{kind}-")
+
+
+def test_chart_text_is_measured_with_the_report_font() -> None:
+    """vl-convert lays labels out with Source Sans 3's widths, not another font's or an estimate
+    (it finds no font named "Source Sans 3" by itself, see koldioxidbudget.fonts)."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from koldioxidbudget.fonts import font_files
+
+    def svg_width(label: str) -> float:
+        spec = {
+            "data": {"values": [{"k": label, "v": 1}]},
+            "mark": "bar",
+            "width": 100,
+            "height": 20,
+            "encoding": {
+                "y": {"field": "k", "type": "nominal", "title": None},
+                "x": {"field": "v", "type": "quantitative", "title": None},
+            },
+            "config": {"font": charts.FONT_FAMILY, "axis": {"labelFontSize": 20, "labelLimit": 0}},
+        }
+        svg = chart_svg(spec, lang="sv", id_prefix="w")
+        m = re.search(r'<svg[^>]* width="([0-9.]+)"', svg)
+        assert m, svg[:200]
+        return float(m.group(1))
+
+    font = TTFont(font_files()["regular"])
+    cmap, hmtx, upm = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    expected = sum(hmtx[cmap[ord(c)]][0] - hmtx[cmap[ord("i")]][0] for c in "W" * 8) * 20 / upm
+    # the labels' widths differ by what the font says (the rest of the chart is the same)
+    assert svg_width("W" * 8) - svg_width("i" * 8) == pytest.approx(expected, abs=2)
 
 
 def test_chart_marks_switch_off_vega_aria() -> None:

@@ -172,7 +172,8 @@ def test_html_keeps_swedish_letters(uppsala: Rendered) -> None:
 
 def test_html_print_css_and_linked_fonts(uppsala: Rendered) -> None:
     assert "@media print" in uppsala.html
-    assert 'url("assets/fonts/SourceSansPro-Regular.ttf")' in uppsala.html
+    assert 'url("assets/fonts/SourceSans3-Regular.ttf")' in uppsala.html
+    assert 'font-family: "Source Sans 3"' in uppsala.html
 
 
 def test_html_single_file_embeds_fonts(uppsala: Rendered) -> None:
@@ -197,10 +198,10 @@ def test_html_assets_written_once(tmp_path: Path) -> None:
     files = sorted(p.name for p in (tmp_path / ASSETS_DIR).iterdir())
     assert files == sorted(
         [
-            "SourceSansPro-Bold.ttf",
-            "SourceSansPro-BoldIt.ttf",
-            "SourceSansPro-It.ttf",
-            "SourceSansPro-Regular.ttf",
-            "SourceSansPro-Semibold.ttf",
+            "SourceSans3-Bold.ttf",
+            "SourceSans3-BoldItalic.ttf",
+            "SourceSans3-Italic.ttf",
+            "SourceSans3-Regular.ttf",
+            "SourceSans3-Semibold.ttf",
         ]
     )

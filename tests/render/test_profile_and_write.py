@@ -188,7 +188,7 @@ def test_write_report_with_profile(tiny_root: Path, tmp_path: Path) -> None:
     assert "Om rapporten" in text and url in text.replace(" ", "")
     assert "Utgiven av Alfa kommun" in text.split("Innehåll")[0]  # on the cover
     assert url.encode() in pdf  # a link annotation, not only the text
-    assert (out / "assets" / "fonts" / "SourceSansPro-Regular.ttf").is_file()
+    assert (out / "assets" / "fonts" / "SourceSans3-Regular.ttf").is_file()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -238,4 +238,4 @@ def test_cli_report_writes_files_and_explains_errors(tiny_root: Path, tmp_path: 
         timeout=300,
     )
     assert res.returncode == 2
-    assert "Unknown report format docx" in res.stderr
+    assert "Okänt rapportformat docx" in res.stderr  # in Swedish, the default language

@@ -260,8 +260,8 @@ def test_report_of_an_aggregate_shows_its_members_overspending(ctx: object) -> N
     """Sweden at 1,5 °C / 50 %: some municipalities have spent their budgets, so the net remaining
     budget is said to be net, with both parts from the engine; a municipality has no such line."""
     from koldioxidbudget.render import ReportJob, report_document
-    from koldioxidbudget.service.scenario import scenario
     from koldioxidbudget.service.inputs import named as preset
+    from koldioxidbudget.service.scenario import scenario
 
     job = ReportJob(params=preset("uppsala-2024-1.5"), editions_dir=ctx.editions_dir)  # type: ignore[attr-defined]
     r = scenario(job.spec).run.area("00")

@@ -36,8 +36,8 @@ def test_the_cells_are_every_published_cell_and_one_answer_from_either_preset(
     assert next(iter(sc.cells)) == sc.own_cell
     assert sc.cells[sc.own_cell] is sc.run
     assert VARIANT_CELL in sc.cells and len(sc.cells) >= 9
-    from koldioxidbudget.service.scenario import assemble
     from koldioxidbudget.service.inputs import named as preset
+    from koldioxidbudget.service.scenario import assemble
 
     other = assemble(preset("uppsala-2024-1.5"), tables=sc.tables)
     for cid, run in sc.cells.items():

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..fonts import CSS_FAMILY
+
 __all__ = [
     "FONT_FAMILY",
     "LINE_PALETTE",
@@ -32,7 +34,10 @@ __all__ = [
 ]
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT_FAMILY = "Source Sans Pro"
+#: Source Sans 3 quoted: Vega writes the family into CSS font strings (the browser's canvas), where
+#: an unquoted name whose last word is a number is invalid and the text would be measured with
+#: another font
+FONT_FAMILY = CSS_FAMILY
 
 #: Paul Tol's "muted" qualitative scheme (colour-blind safe), then a neutral grey.
 PALETTE: tuple[str, ...] = (
@@ -150,8 +155,11 @@ def emissions_by_sector(
     return spec
 
 
-def per_capita(*, rows: list[dict[str, Any]], x_title: str, description: str, lang: str) -> Spec:
-    """Horizontal bars: ``{label, value, highlight}`` (the report's area highlighted)."""
+def _labelled_bars(
+    rows: list[dict[str, Any]], *, x_title: str, colour: dict[str, Any], description: str, lang: str
+) -> Spec:
+    """Horizontal bars, one per ``label`` in the rows' order, with their ``text`` at the end:
+    the shape of ``per_capita`` and ``cumulative``; ``colour`` is the bars' colour encoding."""
     spec = _base(description=description, lang=lang, data=rows, height=26 * max(1, len(rows)))
     spec["layer"] = [
         {
@@ -165,12 +173,7 @@ def per_capita(*, rows: list[dict[str, Any]], x_title: str, description: str, la
                     "axis": {"labelLimit": 300},
                 },
                 "x": {"field": "value", "type": "quantitative", "title": x_title},
-                "color": {
-                    "field": "highlight",
-                    "type": "nominal",
-                    "legend": None,
-                    "scale": {"domain": [True, False], "range": [PALETTE[0], "#88CCEE"]},
-                },
+                "color": colour,
             },
         },
         {
@@ -183,6 +186,17 @@ def per_capita(*, rows: list[dict[str, Any]], x_title: str, description: str, la
         },
     ]
     return spec
+
+
+def per_capita(*, rows: list[dict[str, Any]], x_title: str, description: str, lang: str) -> Spec:
+    """Horizontal bars: ``{label, value, highlight}`` (the report's area highlighted)."""
+    colour = {
+        "field": "highlight",
+        "type": "nominal",
+        "legend": None,
+        "scale": {"domain": [True, False], "range": [PALETTE[0], "#88CCEE"]},
+    }
+    return _labelled_bars(rows, x_title=x_title, colour=colour, description=description, lang=lang)
 
 
 def pathway(
@@ -371,35 +385,14 @@ def cumulative_vs_budget(
 ) -> Spec:
     """Cumulative emissions of each path against the remaining budget (a rule):
     ``{label, value, text, status}``."""
-    spec = _base(description=description, lang=lang, data=rows, height=26 * max(1, len(rows)))
-    spec["layer"] = [
-        {
-            "mark": {"type": "bar", "aria": False},
-            "encoding": {
-                "y": {
-                    "field": "label",
-                    "type": "nominal",
-                    "title": None,
-                    "sort": None,
-                    "axis": {"labelLimit": 300},
-                },
-                "x": {"field": "value", "type": "quantitative", "title": x_title},
-                "color": {
-                    "field": "status",
-                    "type": "nominal",
-                    "title": None,
-                    "scale": {"domain": [within_label, over_label], "range": [PALETTE[2], ALERT]},
-                },
-            },
-        },
-        {
-            "mark": {"type": "text", "align": "left", "dx": 4, "aria": False, "color": INK},
-            "encoding": {
-                "y": {"field": "label", "type": "nominal", "sort": None},
-                "x": {"field": "value", "type": "quantitative"},
-                "text": {"field": "text", "type": "nominal"},
-            },
-        },
+    colour = {
+        "field": "status",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [within_label, over_label], "range": [PALETTE[2], ALERT]},
+    }
+    spec = _labelled_bars(rows, x_title=x_title, colour=colour, description=description, lang=lang)
+    spec["layer"].append(
         {
             "data": {"values": [{"value": budget, "text": budget_label}]},
             "layer": [
@@ -423,8 +416,8 @@ def cumulative_vs_budget(
                     },
                 },
             ],
-        },
-    ]
+        }
+    )
     return spec
 
 

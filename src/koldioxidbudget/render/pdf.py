@@ -48,7 +48,7 @@ def _compiler() -> Any:
 def warm_typst() -> None:
     """Load the fonts and lay out one line, so the first report does not pay for it."""
     with tempfile.TemporaryDirectory(prefix="koldioxidbudget-typst-") as tmp:
-        _compiler().compile(input=b'#set text(font: "Source Sans Pro")\nKoldioxidbudget', root=tmp)
+        _compiler().compile(input=b'#set text(font: "Source Sans 3")\nKoldioxidbudget', root=tmp)
 
 
 @cache

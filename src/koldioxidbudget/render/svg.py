@@ -1,9 +1,12 @@
 """Chart specs → SVG through vl-convert (offline), with the report's one font family.
 
-The fonts are the files of the ``font-source-sans-pro`` package, registered once per process
-with ``vl_convert.register_font_directory``; the same files go to Typst (``font_paths``) and to
-the HTML (``@font-face``). SVG ids are prefixed per figure so several charts can live inline in
-one HTML page without clashing clip paths.
+The fonts are the static Source Sans 3 faces of ``koldioxidbudget.fonts``, registered once per
+process with ``vl_convert.register_font_directory``; the same files go to Typst (``font_paths``)
+and to the HTML (``@font-face``). vl-convert gets the spec with the faces' second family name,
+``fonts.MEASURE_FAMILY``, which it can measure text with (it cannot with "Source Sans 3", see
+``koldioxidbudget.fonts``), and the SVG names the family as CSS does, ``fonts.CSS_FAMILY``. SVG ids
+are prefixed per figure so several charts can live inline in one HTML page without clashing
+clip paths.
 
 The converter is one JavaScript runtime per process behind a lock (vl-convert converts one chart
 at a time), and starting it costs about a second of CPU. ``warm_converter`` starts it in a
@@ -13,23 +16,15 @@ budgets and builds the document on the other core (the conversion releases the G
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-__all__ = ["FONT_FILES", "chart_svg", "font_dir", "font_files", "warm_converter"]
+from ..fonts import CSS_FAMILY, FAMILY, FONT_FILES, MEASURE_FAMILY, font_dir, font_files
 
-#: The faces the report uses: (file name in the package, CSS weight, CSS style).
-FONT_FILES: dict[str, tuple[str, int, str]] = {
-    "regular": ("SourceSansPro-Regular.ttf", 400, "normal"),
-    "italic": ("SourceSansPro-It.ttf", 400, "italic"),
-    "semibold": ("SourceSansPro-Semibold.ttf", 600, "normal"),
-    "bold": ("SourceSansPro-Bold.ttf", 700, "normal"),
-    "bold-italic": ("SourceSansPro-BoldIt.ttf", 700, "italic"),
-}
+__all__ = ["FONT_FILES", "chart_svg", "font_dir", "font_files", "warm_converter"]
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +32,18 @@ _LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 _ID = re.compile(r'\bid="([^"]+)"')
 _URL = re.compile(r"url\(#([^)]+)\)")
 _HREF = re.compile(r'href="#([^"]+)"')
+#: the family in a spec (as CSS names it, or bare) and in vl-convert's SVG
+_SPEC_FAMILIES = (json.dumps(CSS_FAMILY), json.dumps(FAMILY))
+_SVG_FAMILY = re.compile(rf"""font-family=(["']){MEASURE_FAMILY}\1""")
 
 
-def font_dir() -> Path:
-    """The folder of the font package's files."""
-    import font_source_sans_pro
-
-    return Path(font_source_sans_pro.font_directory)
-
-
-@cache
-def font_files() -> dict[str, Path]:
-    """The report's faces as paths (see ``FONT_FILES``)."""
-    d = font_dir()
-    return {k: d / name for k, (name, _, _) in FONT_FILES.items()}
+def _measurable(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with the family under the name vl-convert can measure text with."""
+    raw = json.dumps(spec)
+    for name in _SPEC_FAMILIES:
+        raw = raw.replace(name, json.dumps(MEASURE_FAMILY))
+    result: dict[str, Any] = json.loads(raw)
+    return result
 
 
 _REGISTER_LOCK = threading.Lock()
@@ -74,7 +67,7 @@ _WARM_SPEC: dict[str, Any] = {
     "data": {"values": [{"x": 1}]},
     "mark": "point",
     "encoding": {"x": {"field": "x", "type": "quantitative"}},
-    "config": {"font": "Source Sans Pro"},
+    "config": {"font": MEASURE_FAMILY},
 }
 _WARM_LOCK = threading.Lock()
 _warm_thread: list[threading.Thread] = []
@@ -107,7 +100,8 @@ def chart_svg(spec: dict[str, Any], *, lang: str, id_prefix: str) -> str:
 
     _register()
     locale: Any = _LOCALES.get(lang, "sv-SE")
-    svg: str = vl_convert.vegalite_to_svg(spec, format_locale=locale)
+    svg: str = vl_convert.vegalite_to_svg(_measurable(spec), format_locale=locale)
+    svg = _SVG_FAMILY.sub(f"font-family=\"'{FAMILY}'\"", svg)
     svg = _ID.sub(lambda m: f'id="{id_prefix}-{m.group(1)}"', svg)
     svg = _URL.sub(lambda m: f"url(#{id_prefix}-{m.group(1)})", svg)
     return _HREF.sub(lambda m: f'href="#{id_prefix}-{m.group(1)}"', svg)

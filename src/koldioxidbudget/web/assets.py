@@ -5,9 +5,10 @@ for ever.
 - **Vega**: ``vl_convert.javascript_bundle()`` (vega-embed with Vega and Vega-Lite, no network);
   pages call ``vegaEmbed`` with ``ast: true`` so expressions run in Vega's interpreter and no
   ``eval`` is needed under a strict Content-Security-Policy.
-- **Font**: the report's family (Source Sans Pro, from the ``font-source-sans-pro`` package or
-  ``render/fonts``), subset to Latin and the symbols the site prints and converted to WOFF2 with
-  fontTools when it is installed; otherwise the TTF files as they are; none found: system fonts.
+- **Font**: the report's family (Source Sans 3: the static faces ``koldioxidbudget.fonts`` makes
+  from the ``fontpkg-source-sans-3`` package), subset to Latin and the symbols the site prints and
+  converted to WOFF2 with fontTools when it is installed; otherwise the TTF files as they are;
+  none found: system fonts.
 - **Modules**: ``static/js/*.js``; imports between them are rewritten to the hashed names. For
   the offline export :func:`inline_modules` joins them into one classic script.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import io
 import logging
 import os
@@ -36,8 +36,9 @@ _FONT_TEXT = (
     + "".join(chr(c) for c in range(0xA0, 0x100))
     + "–—‘’“”…−₂°€•→←↑↓×·‰\u2009\u202f≈≤≥"
 )
-FONT_FAMILY = "Source Sans Pro"
-_FACES = (("Regular", 400, "normal"), ("Semibold", 600, "normal"), ("It", 400, "italic"))
+FONT_FAMILY = "Source Sans 3"
+#: the faces the site uses, as keys of ``koldioxidbudget.fonts.FONT_FILES``
+_FACES = ("regular", "semibold", "italic")
 
 _IMPORT = re.compile(r"""(from\s+|import\s+)(["'])\./([A-Za-z0-9_-]+)\.js\2""")
 
@@ -96,28 +97,20 @@ class FontFile:
     format: str  # "woff2" or "truetype"
 
 
-def _font_dir() -> Path | None:
-    here = Path(__file__).resolve().parents[1] / "render" / "fonts"
-    if here.is_dir() and any(here.glob("SourceSansPro-*.ttf")):
-        return here
-    spec = importlib.util.find_spec("font_source_sans_pro")
-    if spec and spec.origin:
-        d = Path(spec.origin).parent / "files"
-        if d.is_dir():
-            return d
-    return None
-
-
 @functools.cache
 def find_fonts() -> tuple[FontFile, ...]:
     """The site's font faces, subset to WOFF2 when fontTools and brotli are installed."""
-    d = _font_dir()
-    if d is None:
-        log.warning("no Source Sans Pro files found: the site uses system fonts")
+    from .. import fonts
+
+    try:
+        files = fonts.font_files()
+    except (ImportError, LookupError, OSError) as e:  # no font package, or no faces made
+        log.warning("no %s files (%s): the site uses system fonts", FONT_FAMILY, e)
         return ()
     out = []
-    for name, weight, style in _FACES:
-        f = d / f"SourceSansPro-{name}.ttf"
+    for key in _FACES:
+        _, weight, style = fonts.FONT_FILES[key]
+        f = files[key]
         if not f.is_file():
             continue
         out.append(_subset(f, weight, style))
