@@ -418,14 +418,14 @@ def _showable(ch: str) -> bool:
 
 @cache
 def _font_characters() -> frozenset[int]:
-    """The code points every face of the report's font has (upright and italic: the package's
-    variable fonts, whose weights share one character map)."""
+    """The code points every face of the report's font has (upright and italic: Adobe's faces of
+    every weight share one character map)."""
     from fontTools.ttLib import TTFont
 
-    from .fonts import variable_fonts
+    from .fonts import font_files
 
     sets = []
-    for path in variable_fonts().values():
+    for path in (font_files()["regular"], font_files()["italic"]):
         font = TTFont(path, lazy=True)
         try:
             sets.append(set(font.getBestCmap()))

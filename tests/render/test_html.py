@@ -199,8 +199,8 @@ def test_html_assets_written_once(tmp_path: Path) -> None:
     assert files == sorted(
         [
             "SourceSans3-Bold.ttf",
-            "SourceSans3-BoldItalic.ttf",
-            "SourceSans3-Italic.ttf",
+            "SourceSans3-BoldIt.ttf",
+            "SourceSans3-It.ttf",
             "SourceSans3-Regular.ttf",
             "SourceSans3-Semibold.ttf",
         ]

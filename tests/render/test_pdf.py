@@ -99,7 +99,7 @@ def test_pdf_uses_only_the_report_font(uppsala: Rendered) -> None:
     for page in reader.pages:  # type: ignore[attr-defined]
         fonts_of(page.get("/Resources"))
     assert families, "no fonts found"
-    # the static faces' PostScript names: SourceSans3-Regular, SourceSans3Italic-Italic, …
+    # the faces' PostScript names: SourceSans3-Regular, SourceSans3-It, …
     assert all(f.startswith("SourceSans3") for f in families), families
 
 

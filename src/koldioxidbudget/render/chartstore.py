@@ -21,7 +21,7 @@ from ..files import write_atomic
 __all__ = ["STORE_VERSION", "ChartStore", "default_root"]
 
 #: bump when ``svg.chart_svg``'s output changes for the same spec (fonts, id prefixing)
-STORE_VERSION = "2"
+STORE_VERSION = "3"
 
 
 @cache

@@ -1,12 +1,12 @@
 """Chart specs → SVG through vl-convert (offline), with the report's one font family.
 
-The fonts are the static Source Sans 3 faces of ``koldioxidbudget.fonts``, registered once per
-process with ``vl_convert.register_font_directory``; the same files go to Typst (``font_paths``)
-and to the HTML (``@font-face``). vl-convert gets the spec with the faces' second family name,
-``fonts.MEASURE_FAMILY``, which it can measure text with (it cannot with "Source Sans 3", see
-``koldioxidbudget.fonts``), and the SVG names the family as CSS does, ``fonts.CSS_FAMILY``. SVG ids
-are prefixed per figure so several charts can live inline in one HTML page without clashing
-clip paths.
+The fonts are the static Source Sans 3 faces of ``koldioxidbudget.fonts``; Typst (``font_paths``)
+and the HTML (``@font-face``) read them as they are. vl-convert gets copies that carry a second
+family name, ``fonts.MEASURE_FAMILY`` (``fonts.measure_font_dir``, registered once per process
+with ``vl_convert.register_font_directory``), and the spec with that name, which it can measure
+text with (it cannot with "Source Sans 3", see ``koldioxidbudget.fonts``); the SVG names the
+family as CSS does, ``fonts.CSS_FAMILY``. SVG ids are prefixed per figure so several charts can
+live inline in one HTML page without clashing clip paths.
 
 The converter is one JavaScript runtime per process behind a lock (vl-convert converts one chart
 at a time), and starting it costs about a second of CPU. ``warm_converter`` starts it in a
@@ -22,7 +22,15 @@ import re
 import threading
 from typing import Any
 
-from ..fonts import CSS_FAMILY, FAMILY, FONT_FILES, MEASURE_FAMILY, font_dir, font_files
+from ..fonts import (
+    CSS_FAMILY,
+    FAMILY,
+    FONT_FILES,
+    MEASURE_FAMILY,
+    font_dir,
+    font_files,
+    measure_font_dir,
+)
 
 __all__ = ["FONT_FILES", "chart_svg", "font_dir", "font_files", "warm_converter"]
 
@@ -58,7 +66,7 @@ def _register() -> None:
         if not _registered:
             import vl_convert
 
-            vl_convert.register_font_directory(str(font_dir()))
+            vl_convert.register_font_directory(str(measure_font_dir()))
             _registered.append(True)
 
 

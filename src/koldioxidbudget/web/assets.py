@@ -5,10 +5,10 @@ for ever.
 - **Vega**: ``vl_convert.javascript_bundle()`` (vega-embed with Vega and Vega-Lite, no network);
   pages call ``vegaEmbed`` with ``ast: true`` so expressions run in Vega's interpreter and no
   ``eval`` is needed under a strict Content-Security-Policy.
-- **Font**: the report's family (Source Sans 3: the static faces ``koldioxidbudget.fonts`` makes
-  from the ``fontpkg-source-sans-3`` package), subset to Latin and the symbols the site prints and
-  converted to WOFF2 with fontTools when it is installed; otherwise the TTF files as they are;
-  none found: system fonts.
+- **Font**: the report's family (Source Sans 3: Adobe's static faces that ``koldioxidbudget.fonts``
+  ships), subset to Latin and the symbols the site prints, without hinting, and converted to WOFF2
+  with fontTools when it is installed; otherwise the TTF files as they are; none found: system
+  fonts.
 - **Modules**: ``static/js/*.js``; imports between them are rewritten to the hashed names. For
   the offline export :func:`inline_modules` joins them into one classic script.
 """
@@ -104,7 +104,7 @@ def find_fonts() -> tuple[FontFile, ...]:
 
     try:
         files = fonts.font_files()
-    except (ImportError, LookupError, OSError) as e:  # no font package, or no faces made
+    except (ImportError, LookupError, OSError) as e:  # no font files
         log.warning("no %s files (%s): the site uses system fonts", FONT_FAMILY, e)
         return ()
     out = []
@@ -127,7 +127,7 @@ def _subset(path: Path, weight: int, style: str) -> FontFile:
     def make() -> bytes:
         return _subset_bytes(path)
 
-    key = f"{fontTools.version} {_hash(path.read_bytes())} {_FONT_TEXT}"
+    key = f"{fontTools.version} {_hash(path.read_bytes())} unhinted {_FONT_TEXT}"
     return FontFile(weight, style, _cached("font", key, make), "woff2")
 
 
@@ -140,6 +140,8 @@ def _subset_bytes(path: Path) -> bytes:
     opts.layout_features = ["kern", "liga", "tnum", "lnum"]
     opts.name_IDs = ["*"]
     opts.notdef_outline = True
+    # without Adobe's TrueType hinting, which is a third of a subset's bytes
+    opts.hinting = False
     font = TTFont(str(path))
     sub = subset.Subsetter(opts)
     sub.populate(text=_FONT_TEXT)
