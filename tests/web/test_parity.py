@@ -128,3 +128,41 @@ def test_report_shows_the_scenarios_numbers(sc: Scenario, editions_root: Path, c
                 assert text == fmt.tonnes(value), (code, temp, prob, text)
                 seen += 1
     assert seen >= 3
+
+
+@pytest.mark.parametrize("code", REPORT_AREAS)
+def test_one_list_of_key_figures_in_the_cli_the_report_and_the_site(
+    sc: Scenario, editions_root: Path, code: str
+) -> None:
+    """The CLI's table, the report's tiles and the site's tiles show the key figures of
+    ``story.keyfigures`` — the engine's numbers — and agree on when a budget reads as spent (the
+    1,5 °C run has spent budgets: Bjurholm's, Vännäs's)."""
+    from koldioxidbudget.story.i18n import t
+    from koldioxidbudget.story.keyfigures import ORDER, key_figures
+    from koldioxidbudget.story.summary import key_figures as cli_rows
+    from koldioxidbudget.web.site import tiles
+
+    for run in (sc.run, sc.cells[VARIANT_CELL]):
+        r = run.area(code)
+        kf = key_figures(r)
+        assert list(kf) == [i for i in ORDER if i in kf]
+        assert kf["budget"].value == r.budget_t and kf["rate"].value == r.rate
+        rate = kf["rate"]
+        cli = dict(cli_rows(r, "sv"))
+        cli_rate = next(v for k, v in cli.items() if k.startswith("Nödvändig minskning"))
+        site = {tile["id"]: tile for tile in tiles(r, "sv")}
+        if rate.spent:
+            assert r.exhausted
+            assert cli_rate == t("cli.spent", "sv")
+            assert site["rate"]["value"] == t("site.tile.rate_exhausted", "sv")
+        else:
+            assert cli_rate == site["rate"]["value"] == fmt.percent(r.rate)
+        assert f"{fmt.tonnes(r.budget_t)} CO₂" in cli.values()
+    doc = report_document(code, ReportJob(editions_dir=str(editions_root)))
+    r = sc.run.area(code)
+    kf = key_figures(r, sc.cells[VARIANT_CELL].area(code))
+    shown = {k.id: k for b in doc.blocks() if isinstance(b, KeyFigures) for k in b.figures}
+    assert set(shown) <= set(kf)
+    assert shown["budget"].value == fmt.tonnes(kf["budget"].value)
+    if "rate_15" in shown and not kf["rate_15"].spent:
+        assert shown["rate_15"].value == fmt.percent(kf["rate_15"].value)

@@ -111,4 +111,6 @@ def test_serve_refuses_bad_options() -> None:
         text=True,
         timeout=60,
     )
-    assert res.returncode == 2 and "is not a list of CSP sources" in res.stderr
+    # The CLI speaks Swedish unless told otherwise.
+    assert res.returncode == 2 and "är inte en lista med CSP-källor" in res.stderr
+    assert "Traceback" not in res.stderr

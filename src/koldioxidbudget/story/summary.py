@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..method.budget import AreaResult
 from . import fmt
 from .i18n import t
+from .keyfigures import key_figures as key_figures_of
 
 __all__ = ["key_figures", "parameter_line", "title"]
 
@@ -21,75 +22,65 @@ def title(r: AreaResult, lang: str = "sv") -> str:
 
 
 def key_figures(r: AreaResult, lang: str = "sv") -> list[tuple[str, str]]:
-    """(label, value) lines, every value from the result, formatted with Babel."""
+    """(label, value) lines of the CLI's table: the key figures of ``keyfigures.key_figures``,
+    formatted with Babel; a spent budget's figures read as spent."""
     none = t("cli.none", lang)
     spent = t("cli.spent", lang)
-    rows = [(t("cli.budget", lang, year=r.budget_from), f"{fmt.tonnes(r.budget_t, lang)} CO₂")]
-    if r.level != "riket":  # Sweden's share of Sweden's budget says nothing
-        rows.append((t("cli.share", lang), fmt.percent(r.share, lang, decimals=3)))
-    rows += [
-        (
-            t("cli.remaining", lang, year=r.remaining_as_of),
+    rows = []
+    for f in key_figures_of(r).values():
+        label_values: dict[str, object] = {}
+        if f.id == "budget":
+            value = f"{fmt.tonnes(f.value, lang)} CO₂"
+            label_values["year"] = f.year
+        elif f.id == "share":
+            value = fmt.percent(f.value, lang, decimals=3)
+        elif f.id == "remaining":
+            label_values["year"] = f.year
             # a spent budget: by how much it is over, never a negative amount left
-            t("cli.spent_over", lang, over=fmt.tonnes(-r.remaining_t, lang))
-            if r.exhausted
-            else f"{fmt.tonnes(r.remaining_t, lang)} CO₂",
-        ),
-        (
-            t("cli.e0_estimated" if r.e0_estimated else "cli.e0", lang, year=r.e0_year),
-            f"{fmt.tonnes(r.e0_t, lang)} CO₂",
-        ),
-        (
-            t("cli.rate", lang, convention=r.rate_convention),
-            spent if r.exhausted else fmt.percent(r.rate, lang),
-        ),
-    ]
-    if r.one_in_n and not r.exhausted:
-        rows.append((t("cli.one_in_n", lang), t("cli.one_in_n_value", lang, n=r.one_in_n)))
-    rows.append(
-        (
-            t("cli.years_left", lang),
-            fmt.number(0, lang)
-            if r.exhausted
-            else fmt.number(r.years_left, lang, decimals=1)
-            if r.years_left is not None
-            else none,
-        )
-    )
-    rows.append(
-        (
-            t("cli.exhaustion_year", lang),
-            spent if r.exhausted else str(r.exhaustion_year) if r.exhaustion_year else none,
-        )
-    )
-    rows.append(
-        (
-            t("cli.trend_exhaustion", lang),
-            spent
-            if r.exhausted
-            else fmt.date(r.trend_exhaustion_date, lang)
-            if r.trend_exhaustion_date
-            else t("cli.trend_never", lang),
-        )
-    )
-    rows.append(
-        (
-            t("cli.recent_change", lang),
-            fmt.percent(r.recent_change, lang) if r.recent_change is not None else none,
-        )
-    )
-    rows.append(
-        (
-            t("cli.per_capita", lang, year=r.population_year),
-            f"{fmt.number(r.budget_per_capita_t, lang, decimals=1)} t",
-        )
-    )
-    rows.append(
-        (
-            t("cli.emissions_per_capita", lang),
-            f"{fmt.number(r.emissions_per_capita_t, lang, decimals=2)} t",
-        )
-    )
+            value = (
+                t("cli.spent_over", lang, over=fmt.tonnes(-f.value, lang))
+                if f.spent
+                else f"{fmt.tonnes(f.value, lang)} CO₂"
+            )
+        elif f.id == "e0":
+            label_values["year"] = f.year
+            value = f"{fmt.tonnes(f.value, lang)} CO₂"
+        elif f.id == "rate":
+            label_values["convention"] = r.rate_convention
+            value = spent if f.spent else fmt.percent(f.value, lang)
+        elif f.id == "one_in_n":
+            if f.value is None:
+                continue
+            value = t("cli.one_in_n_value", lang, n=f.value)
+        elif f.id == "years_left":
+            value = (
+                fmt.number(0, lang)
+                if f.spent
+                else fmt.number(f.value, lang, decimals=1)
+                if f.value is not None
+                else none
+            )
+        elif f.id == "exhaustion_year":
+            value = spent if f.spent else str(f.value) if f.value else none
+        elif f.id == "trend_exhaustion":
+            value = (
+                spent
+                if f.spent
+                else fmt.date(f.value, lang)
+                if f.value
+                else t("cli.trend_never", lang)
+            )
+        elif f.id == "recent_change":
+            value = fmt.percent(f.value, lang) if f.value is not None else none
+        elif f.id == "per_capita":
+            label_values["year"] = f.year
+            value = f"{fmt.number(f.value, lang, decimals=1)} t"
+        elif f.id == "emissions_per_capita":
+            value = f"{fmt.number(f.value, lang, decimals=2)} t"
+        else:
+            continue  # the 1,5 °C variant and the cost of delay are the report's
+        key = "cli.e0_estimated" if f.id == "e0" and f.estimate else f"cli.{f.id}"
+        rows.append((t(key, lang, **label_values), value))
     if r.exhausted:
         rows.append((t("cli.note", lang), t("cli.exhausted", lang)))
     elif r.infeasible:

@@ -8,7 +8,7 @@ a concurrency limit and a time limit; cached answers are sent straight from the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 import anyio
@@ -25,7 +25,7 @@ from ..service.budget import CSV_FIELDS, budget_document
 from ..service.inputs import named
 from . import opendata, reports
 from .engine import LRU, Engine, etag_for
-from .problems import Problem, msg
+from .problems import Msg, Problem, msg
 from .query import Query, allowed, names_in, openapi_query_parameters, parse_parameters, split_query
 from .responses import DAY, FOREVER, SHORT, cache_policy, dumps, not_modified, respond
 from .schemas import (
@@ -492,6 +492,20 @@ async def area_budget(request: Request, code: str = _CODE) -> Response:
     return respond(request, body, etag=etag, media_type=JSON, cache_control=cc)
 
 
+def _known_format(fmt: str, formats: Sequence[str], message: Msg) -> None:
+    """A path's ``.{fmt}`` that is none of ``formats``: 404 with ``message``, naming the
+    allowed ones."""
+    if fmt not in formats:
+        raise Problem(
+            404,
+            "not-found",
+            message,
+            invalid_params=[
+                {"name": "fmt", "reason": msg("reason.unknown_format"), "allowed": list(formats)}
+            ],
+        )
+
+
 @router.get(
     "/areas/{code}/report.{fmt}",
     summary="An area's report, rendered on demand",
@@ -523,19 +537,7 @@ async def area_report(
     code: str = _CODE,
     fmt: str = Path(description="pdf or html", json_schema_extra={"enum": list(reports.FORMATS)}),
 ) -> Response:
-    if fmt not in reports.FORMATS:
-        raise Problem(
-            404,
-            "not-found",
-            msg("unknown_report_format", value=fmt[:20]),
-            invalid_params=[
-                {
-                    "name": "fmt",
-                    "reason": msg("reason.unknown_format"),
-                    "allowed": list(reports.FORMATS),
-                }
-            ],
-        )
+    _known_format(fmt, reports.FORMATS, msg("unknown_report_format", value=fmt[:20]))
     eng = _engine(request)
     q = split_query(request.query_params.multi_items(), extras=("lang",))
     lang = q.extras.get("lang", "sv")
@@ -746,19 +748,7 @@ async def download(
         description="csv, json or xlsx", json_schema_extra={"enum": list(opendata.FORMATS)}
     ),
 ) -> Response:
-    if fmt not in opendata.FORMATS:
-        raise Problem(
-            404,
-            "not-found",
-            msg("unknown_download_format", value=fmt[:20]),
-            invalid_params=[
-                {
-                    "name": "fmt",
-                    "reason": msg("reason.unknown_format"),
-                    "allowed": list(opendata.FORMATS),
-                }
-            ],
-        )
+    _known_format(fmt, opendata.FORMATS, msg("unknown_download_format", value=fmt[:20]))
     eng = _engine(request)
     q = split_query(request.query_params.multi_items(), edition=False)
     info = eng.edition(edition, gas=None, in_path=True)

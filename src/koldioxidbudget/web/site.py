@@ -46,6 +46,7 @@ from ..schema import SECTORS, Tables
 from ..service.inputs import parameters_from
 from ..story import fmt
 from ..story.i18n import LANGUAGES, catalogue, t
+from ..story.keyfigures import key_figures
 from . import assets as _assets
 from .mapsvg import SwedenMap, load_map
 from .sitedata import SiteData, area_payload, site_data
@@ -124,11 +125,14 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
     label, the value, its unit in words, a note and a plain-language explanation."""
     none = t("site.none", lang)
     p = r.parameters
+    kf = key_figures(r)  # the one list of key figures (story/keyfigures.py)
     temp = fmt.number(p.temperature_c, lang, decimals=1)
-    budget, budget_unit = tonnes_words(r.budget_t, lang)
+    budget, budget_unit = tonnes_words(kf["budget"].value, lang)
     # a spent budget is not "−8,8 miljoner ton kvar": it is spent, and over by that much
-    remaining, remaining_unit = tonnes_words(abs(r.remaining_t), lang)
-    last = r.last_data_year
+    spent = kf["remaining"].spent
+    remaining, remaining_unit = tonnes_words(abs(kf["remaining"].value), lang)
+    last = kf["recent_change"].year
+    rate, years, one_in_n = kf["rate"], kf["years_left"], kf["one_in_n"]
     out = [
         {
             "id": "budget",
@@ -143,10 +147,10 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
         {
             "id": "remaining",
             "label": t("site.tile.remaining", lang, year=r.remaining_as_of),
-            "value": t("site.tile.rate_exhausted", lang) if r.exhausted else remaining,
-            "unit": "" if r.exhausted else remaining_unit,
+            "value": t("site.tile.rate_exhausted", lang) if spent else remaining,
+            "unit": "" if spent else remaining_unit,
             "note": t("site.tile.remaining_over", lang, value=remaining, unit=remaining_unit)
-            if r.exhausted
+            if spent
             else "",
             "info": t("site.tile.info_remaining", lang, **{"from": r.budget_from, "last": last}),
         },
@@ -154,17 +158,17 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
             "id": "rate",
             "label": t("site.tile.rate", lang),
             # a spent budget: the engine's rate is 100 %, the message is that it is spent
-            "value": t("site.tile.rate_exhausted", lang) if r.exhausted else _pct(r.rate, lang),
+            "value": t("site.tile.rate_exhausted", lang) if rate.spent else _pct(rate.value, lang),
             "unit": "",
             "note": t("site.tile.rate_note_exhausted", lang)
-            if r.exhausted
+            if rate.spent
             else t("site.tile.rate_note", lang, year=r.remaining_as_of),
             "info": t("site.tile.info_rate", lang, year=r.remaining_as_of),
         },
         {
             "id": "recent",
             "label": t("site.tile.recent", lang),
-            "value": _signed_pct(r.recent_change, lang),
+            "value": _signed_pct(kf["recent_change"].value, lang),
             "unit": "",
             "note": t("site.tile.recent_note", lang, last=last),
             "info": t("site.tile.info_recent", lang),
@@ -175,25 +179,27 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
             # spent: "0 år, budgeten är redan förbrukad", never "0,0 år, tar slut under 2026"
             # for a budget that ran out years ago
             "value": fmt.number(0, lang)
-            if r.exhausted
-            else _num(r.years_left, lang)
-            if r.years_left is not None
+            if years.spent
+            else _num(years.value, lang)
+            if years.value is not None
             else none,
-            "unit": t("site.tile.years_unit", lang) if r.years_left is not None else "",
+            "unit": t("site.tile.years_unit", lang) if years.value is not None else "",
             "note": t("site.tile.rate_note_exhausted", lang)
-            if r.exhausted
-            else t("site.tile.years_left_note", lang, year=r.exhaustion_year)
-            if r.exhaustion_year
+            if years.spent
+            else t("site.tile.years_left_note", lang, year=years.year)
+            if years.year
             else "",
             "info": t("site.tile.info_years", lang),
         },
         {
             "id": "one_in_n",
             "label": t("site.tile.one_in_n", lang),
-            "value": t("site.tile.one_in_n_value", lang, n=r.one_in_n) if r.one_in_n else none,
+            "value": t("site.tile.one_in_n_value", lang, n=one_in_n.value)
+            if one_in_n.value
+            else none,
             "unit": "",
-            "note": t("site.tile.one_in_n_note", lang) if r.one_in_n else "",
-            "info": t("site.tile.info_one_in_n", lang, n=r.one_in_n or none),
+            "note": t("site.tile.one_in_n_note", lang) if one_in_n.value else "",
+            "info": t("site.tile.info_one_in_n", lang, n=one_in_n.value or none),
         },
     ]
     return out

@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import fmt
 from ..document import Block, BulletList, Callout, Cover, Image, Paragraph, Run, Section
+from ..keyfigures import key_figures
 from .context import _Ctx, _p, _strong
 
 __all__ = ["markdown_blocks"]
@@ -35,23 +36,29 @@ def _labels(c: _Ctx) -> dict[str, str]:
 
 
 def _key_figure_values(c: _Ctx) -> dict[str, str]:
-    r = c.r
+    """The key figures the report's templates quote (cover, running text), from the one list."""
+    kf = key_figures(c.r, c.variant)
+
+    def rate(id: str) -> str:
+        f = kf[id]
+        return c.t("exhausted_short") if f.spent else c.pct(f.value)  # type: ignore[arg-type]
+
     out = {
-        "budget": c.tonnes(r.budget_t),
-        "remaining": c.tonnes(r.remaining_t),
-        "rate": c.pct(r.rate),
-        "e0": c.tonnes(r.e0_t),
+        "budget": c.tonnes(kf["budget"].value),  # type: ignore[arg-type]
+        "remaining": c.tonnes(kf["remaining"].value),  # type: ignore[arg-type]
+        "rate": c.pct(kf["rate"].value),  # type: ignore[arg-type]
+        "e0": c.tonnes(kf["e0"].value),  # type: ignore[arg-type]
     }
-    if r.years_left is not None:
-        out["years_left"] = c.num(r.years_left, 1)
-    if r.exhaustion_year is not None:
-        out["exhaustion_year"] = str(r.exhaustion_year)
-    if c.variant is not None:
-        out["rate_15"] = c.rate_of(c.variant)
-        out["budget_15"] = c.tonnes(c.variant.budget_t)
-    if len(r.cost_of_delay) > 1:
-        d1 = r.cost_of_delay[1]
-        out["delay_rate_1"] = c.rate_of(r, d1.rate, spent=d1.exhausted)
+    if kf["years_left"].value is not None:
+        out["years_left"] = c.num(kf["years_left"].value, 1)  # type: ignore[arg-type]
+    if kf["exhaustion_year"].value is not None:
+        out["exhaustion_year"] = str(kf["exhaustion_year"].value)
+    if "rate_15" in kf:
+        out["rate_15"] = rate("rate_15")
+        out["budget_15"] = c.tonnes(c.variant.budget_t)  # type: ignore[union-attr]
+    if len(c.r.cost_of_delay) > 1:
+        d1 = c.r.cost_of_delay[1]
+        out["delay_rate_1"] = c.rate_of(c.r, d1.rate, spent=d1.exhausted)
     return out
 
 

@@ -4,72 +4,76 @@ from __future__ import annotations
 
 from ..document import Block, BulletList, Callout, KeyFigure, KeyFigures, Run, Section
 from ..insights import Insights
+from ..keyfigures import key_figures
 from .context import DELAYS_SHOWN, _Ctx, _p
 from .figures import _pathway_figure
 
 
 def _summary(c: _Ctx, ins: Insights) -> Section:
     r = c.r
+    kf = key_figures(r, c.variant)  # the one list of key figures (story/keyfigures.py)
+    budget, remaining, rate = kf["budget"], kf["remaining"], kf["rate"]
     figs: list[KeyFigure] = [
         KeyFigure(
             "budget",
-            c.t("kf.budget", year=r.budget_from),
-            c.tonnes(r.budget_t),
+            c.t("kf.budget", year=budget.year),
+            c.tonnes(budget.value),
             c.t("kf.budget_note", temperature=c.temperature()),
         ),
         KeyFigure(
             "remaining",
-            c.t("kf.remaining", year=r.remaining_as_of),
-            c.tonnes(r.remaining_t) if not r.exhausted else c.t("kf.spent_value"),
-            c.t("kf.remaining_note_est" if r.remaining_estimated else "kf.remaining_note")
-            if not r.exhausted
-            else c.t("kf.spent_note", over=c.tonnes(-r.remaining_t)),
-            alert=r.exhausted,
+            c.t("kf.remaining", year=remaining.year),
+            c.t("kf.spent_value") if remaining.spent else c.tonnes(remaining.value),
+            c.t("kf.spent_note", over=c.tonnes(-remaining.value))
+            if remaining.spent
+            else c.t("kf.remaining_note_est" if remaining.estimate else "kf.remaining_note"),
+            alert=remaining.alert,
         ),
         KeyFigure(
             "rate",
             c.t("kf.rate"),
-            c.rate_of(r) if not r.exhausted else c.t("kf.spent_rate"),
-            c.t("kf.rate_note", convention=r.rate_convention)
-            if not r.exhausted
-            else c.t("kf.spent_rate_note"),
-            alert=r.infeasible or r.exhausted,
+            c.t("kf.spent_rate") if rate.spent else c.pct(rate.value),
+            c.t("kf.spent_rate_note")
+            if rate.spent
+            else c.t("kf.rate_note", convention=r.rate_convention),
+            alert=rate.alert,
         ),
     ]
-    if r.years_left is not None and r.exhaustion_year is not None and not r.exhausted:
+    years = kf["years_left"]
+    if years.value is not None and years.year is not None and not years.spent:
         figs.append(
             KeyFigure(
                 "years_left",
                 c.t("kf.years_left"),
-                c.num(r.years_left, 1),
-                c.t("kf.years_left_note", year=r.exhaustion_year),
-                alert=r.years_left < 10,
+                c.num(years.value, 1),
+                c.t("kf.years_left_note", year=years.year),
+                alert=years.alert,
             )
         )
-    if c.variant is not None:
-        v = c.variant
+    if "rate_15" in kf:
+        v, f15 = c.variant, kf["rate_15"]
         figs.append(
             KeyFigure(
                 "rate_15",
                 c.t("kf.rate_15"),
-                c.rate_of(v),
+                c.t("exhausted_short") if f15.spent else c.pct(f15.value),
                 c.t(
-                    "kf.rate_15_note_spent" if v.exhausted else "kf.rate_15_note",
+                    "kf.rate_15_note_spent" if f15.spent else "kf.rate_15_note",
                     budget=c.tonnes(v.budget_t),
-                    year=v.remaining_as_of,
+                    year=f15.year,
                 ),
-                alert=v.infeasible or v.exhausted,
+                alert=f15.alert,
             )
         )
-    if len(r.cost_of_delay) > 1 and not r.exhausted:
-        d1 = r.cost_of_delay[1]
+    if "delay_rate_1" in kf:
+        d1, fd = r.cost_of_delay[1], kf["delay_rate_1"]
         figs.append(
             KeyFigure(
                 "delay_rate_1",
-                c.t("kf.delay", year=d1.start_year),
-                c.rate_of(r, d1.rate, spent=d1.exhausted),
+                c.t("kf.delay", year=fd.year),
+                c.t("exhausted_short") if fd.spent else c.pct(fd.value),
                 c.t("kf.delay_note", extra=c.tonnes(d1.extra_t)),
-                alert=d1.infeasible,
+                alert=fd.alert,
             )
         )
     blocks: list[Block] = [
