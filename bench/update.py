@@ -41,9 +41,7 @@ def update_rows(tmp: Path, *, sources: Path, runs: int = 3) -> list[Row]:
 
     rows: list[Row] = []
     with Mirror(sources) as mirror:
-        settings = dataclasses.replace(
-            FetchSettings.from_env(mirror=mirror.url, environ={}), gcb_year=2019
-        )
+        settings = dataclasses.replace(FetchSettings.from_env(mirror=mirror.url), gcb_year=2019)
         n = 0
         stored: list[int] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from pathlib import Path
 
 from koldioxidbudget.method.params import FIELD_DOCS, PRESETS, Parameters
@@ -143,8 +144,10 @@ def test_catalogues_have_the_same_keys() -> None:
 
 #: lowest first; a unit is a top-level module or package of koldioxidbudget
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("catalogues", "files", "fonts"),
+    ("catalogues", "files"),
     ("errors",),
+    ("settings",),  # every KOLDIOXIDBUDGET_* variable
+    ("fonts",),
     ("schema",),
     ("areas",),
     ("sources", "method"),  # independent of each other
@@ -203,3 +206,37 @@ def test_layers_import_only_downward() -> None:
             if RANK[dep] >= RANK[unit]:
                 bad.append(f"{rel} ({unit}) imports {dep}")
     assert not bad, "imports that run up or sideways:\n" + "\n".join(bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# settings: every KOLDIOXIDBUDGET_* variable is a field of settings.Environment, documented in
+# docs/settings.md, and read through it (no second reader of the environment)
+
+
+def test_every_variable_is_a_documented_setting() -> None:
+    from koldioxidbudget.settings import Environment, reference, variable
+
+    known = {variable(name) for name in Environment.model_fields}
+    unknown = set()
+    for path in [*SRC.rglob("*.py"), *(ROOT / "docs").glob("*.md"), ROOT / "README.md"]:
+        for m in re.finditer(r"(KOLDIOXIDBUDGET_[A-Z_]*[A-Z])(_\*)?", path.read_text("utf-8")):
+            name, family = m.groups()  # KOLDIOXIDBUDGET_FETCH_BASE_* names a family
+            if not (name in known or (family and any(k.startswith(name) for k in known))):
+                unknown.add(f"{path.name}: {m.group()}")
+    assert not unknown, f"variables that are no setting: {unknown}"
+    assert (ROOT / "docs" / "settings.md").read_text("utf-8") == reference(), (
+        "docs/settings.md is stale: python -m koldioxidbudget.settings > docs/settings.md"
+    )
+
+
+def test_only_settings_reads_the_environment() -> None:
+    readers = {"os.environ.get", "os.getenv", "os.environ["}
+    # the BLAS thread default, the PDF's reproducible date (SOURCE_DATE_EPOCH, a build standard)
+    allowed = {"settings.py", "__init__.py", "render/pdf.py"}
+    bad = [
+        str(f.relative_to(SRC))
+        for f in SRC.rglob("*.py")
+        if str(f.relative_to(SRC)) not in allowed
+        and any(r in f.read_text("utf-8") for r in readers)
+    ]
+    assert not bad, f"read the environment through koldioxidbudget.settings: {bad}"

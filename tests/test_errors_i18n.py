@@ -108,7 +108,7 @@ def test_every_error_text_lives_once_in_the_catalogues() -> None:
 
 def test_every_source_key_and_term_has_both_languages() -> None:
     """sources/ also chooses keys in conditionals (``key="a" if … else "b"``) and names words of
-    the ``errors.term`` table (``what="…"``, ``_check_zip(path, "…")``); each is in both
+    the ``errors.term`` table (``what="…"``, ``check_zip(path, "…")``); each is in both
     catalogues, and each word of the table is used."""
     text = "\n".join(p.read_text("utf-8") for p in sorted((SRC / "sources").glob("*.py")))
     keys = set(re.findall(r'key="[a-z_]+" if [^\n]* else "([a-z_]+)"', text))
@@ -117,7 +117,7 @@ def test_every_source_key_and_term_has_both_languages() -> None:
         r'\bwhat(?:=| = )"([a-z_0-9]+)"(?: if [^\n]* else "([a-z_0-9]+)")?', text
     ):
         terms |= {first, second} - {""}
-    terms |= set(re.findall(r'_check_zip\(path, "([a-z_]+)"\)', text))
+    terms |= set(re.findall(r'check_zip\(path, "([a-z_]+)"\)', text))
     assert len(keys) >= 3 and len(terms) >= 15
     for lang in ("sv", "en"):
         words = catalogue(lang)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -14,6 +13,8 @@ from typing import Annotated
 import typer
 
 from .errors import KoldioxidbudgetError
+from .settings import environment
+from .sources import registry
 
 app = typer.Typer(
     help="Koldioxidbudget: Paris-aligned carbon budgets for Swedish municipalities, counties and Sweden.",
@@ -434,9 +435,7 @@ def data_fetch(
     ] = None,
     only: Annotated[
         list[str] | None,
-        typer.Option(
-            help="Only these: smhi-co2, smhi-ghg, scb-regions, scb-population, gcb-national."
-        ),
+        typer.Option(help=f"Only these: {', '.join(registry.remote_ids())}."),
     ] = None,
     seed_from: Annotated[
         str | None,
@@ -648,21 +647,16 @@ def site_build(
     lang: Annotated[Lang, typer.Option()] = Lang.sv,
 ) -> None:
     """Write the static visualiser site for every area (any web server can host it)."""
-    import os
 
+    from .service.inputs import parameters_from
+    from .service.scenario import assemble
     from .story import fmt
     from .story.i18n import t
     from .web.site import build_site
 
-    target = out or os.environ.get("KOLDIOXIDBUDGET_SITE") or "build/site"
-    r = build_site(
-        target,
-        edition=edition,
-        preset=preset,
-        overrides=_parse_sets(set_),
-        only=area,
-        incremental=incremental,
-    )
+    target = out or environment().site or "build/site"
+    sc = assemble(parameters_from(preset, _parse_sets(set_)), edition=edition)
+    r = build_site(target, sc, only=area, incremental=incremental)
     typer.echo(
         t(
             "site.cli_built",
@@ -690,17 +684,12 @@ def site_export(
     set_: SetOpt = None,
 ) -> None:
     """Write one area as a single self-contained HTML file that works offline (file://)."""
+    from .service.inputs import parameters_from
+    from .service.scenario import assemble
     from .web.site import export_area
 
-    path = export_area(
-        area,
-        out,
-        lang=lang.value,
-        edition=edition,
-        preset=preset,
-        overrides=_parse_sets(set_),
-        presentation=presentation,
-    )
+    sc = assemble(parameters_from(preset, _parse_sets(set_)), edition=edition, previous=False)
+    path = export_area(area, sc, out, lang=lang.value, presentation=presentation)
     typer.echo(str(path))
 
 
@@ -775,15 +764,15 @@ def update(
     """From a new publication to a new edition, site, customer packages and "what changed"."""
     from .updating import update as run_update
 
-    env = os.environ
+    env = environment()
     res = run_update(
         sources=sources,
         fetch=fetch,
         mirror=from_mirror,
         editions=editions,
-        site=None if no_site else (site or env.get("KOLDIOXIDBUDGET_SITE") or "build/site"),
-        customers=customers or env.get("KOLDIOXIDBUDGET_CUSTOMERS"),
-        deliveries=deliveries or env.get("KOLDIOXIDBUDGET_DELIVERIES"),
+        site=None if no_site else (site or env.site or "build/site"),
+        customers=customers or env.customers,
+        deliveries=deliveries or env.deliveries,
         site_url=site_url,
         dry_run=dry_run,
         lang=lang.value,
@@ -817,9 +806,7 @@ def deliver(
     from .story.i18n import t
     from .updating import deliver as run_deliver
 
-    target = (
-        out or os.environ.get("KOLDIOXIDBUDGET_DELIVERIES") or Path(profile).parent / "leveranser"
-    )
+    target = out or environment().deliveries or Path(profile).parent / "leveranser"
     d = run_deliver(
         profile, target, edition=edition, editions=editions, site_url=site_url, lang=lang.value
     )
@@ -841,7 +828,11 @@ def _message_language(argv: list[str]) -> str:
             given = argv[i + 1]
         elif a.startswith("--lang="):
             given = a.split("=", 1)[1]
-    for lang in (given, os.environ.get("KOLDIOXIDBUDGET_LANG")):
+    try:
+        env_lang = environment().lang
+    except KoldioxidbudgetError:  # the variables' own error is being reported
+        env_lang = None
+    for lang in (given, env_lang):
         if lang in LANGUAGES:
             return lang
     return "sv"

@@ -33,9 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cachetools import LRUCache
+
 from .errors import EditionError
 from .files import exclusive, remove_stale_temporaries
 from .schema import COLUMNS, GAS_CO2, Tables
+from .settings import editions_folder, environment, sources_folder
+from .sources import registry
 
 if TYPE_CHECKING:  # pandas is imported by what reads or writes tables, not to resolve an id
     import pandas as pd
@@ -72,35 +76,37 @@ CURRENT_FILE = "current.json"
 #: held while a build writes editions (two builds into one folder never collide)
 BUILD_LOCK_FILE = ".build.lock"
 
+#: every column's type when an edition is loaded (a column name means one thing in every table)
+_COLUMN_TYPES: dict[str, type] = {
+    "code": str,
+    "name": str,
+    "level": str,
+    "lan_code": str,
+    "official_name": str,
+    "release": str,
+    "sector": str,
+    "subsector": str,
+    "source_id": str,
+    "verification": str,
+    "entity": str,
+    "facility": str,
+    "kind": str,
+    "year": int,
+    "budget_from": int,
+    "probability_pct": int,
+    "population": int,
+    "emissions_t": float,
+    "temperature_c": float,
+    "budget_gt": float,
+    "world_fossil_mt": float,
+    "world_luc_mt": float,
+    "sweden_fossil_mt": float,
+    "emissions_mt": float,
+    "aviation_t": float,
+    "shipping_t": float,
+}
 _DTYPES: dict[str, dict[str, Any]] = {
-    "areas": {"code": str, "name": str, "level": str, "lan_code": str, "official_name": str},
-    "emissions": {"code": str, "year": int, "sector": str, "emissions_t": float},
-    "subsectors": {"code": str, "year": int, "sector": str, "subsector": str, "emissions_t": float},
-    "population": {"code": str, "year": int, "population": int},
-    "global_budgets": {
-        "source_id": str,
-        "budget_from": int,
-        "temperature_c": float,
-        "probability_pct": int,
-        "budget_gt": float,
-        "verification": str,
-    },
-    "global_emissions": {
-        "year": int,
-        "world_fossil_mt": float,
-        "world_luc_mt": float,
-        "sweden_fossil_mt": float,
-    },
-    "blocs": {"year": int, "entity": str, "emissions_mt": float},
-    "facilities": {"code": str, "facility": str, "kind": str, "year": int, "emissions_t": float},
-    "international_transport": {"year": int, "aviation_t": float, "shipping_t": float},
-    "ghg_sectors": {
-        "release": str,
-        "code": str,
-        "year": int,
-        "sector": str,
-        "emissions_t": float,
-    },
+    name: {c: _COLUMN_TYPES[c] for c in cols} for name, cols in COLUMNS.items()
 }
 _SORT: dict[str, list[str]] = {
     "areas": ["code"],
@@ -117,30 +123,19 @@ _SORT: dict[str, list[str]] = {
 
 
 def sources_dir(path: str | Path | None = None) -> Path:
-    """The folder with the official source files (``$KOLDIOXIDBUDGET_SOURCES``)."""
-    p = path or os.environ.get("KOLDIOXIDBUDGET_SOURCES")
-    if not p:
-        raise EditionError(
-            key="no_source_folder",
-        )
-    d = Path(p)
-    if not d.is_dir():
-        raise EditionError(
-            key="source_folder_missing",
-            folder=str(d),
-        )
-    return d
+    """The folder with the official source files: ``path``, else ``$KOLDIOXIDBUDGET_SOURCES``,
+    else where ``data fetch`` puts them (``settings.sources_folder``) if it has."""
+    d = Path(path) if path else sources_folder()
+    if d.is_dir():
+        return d
+    if path or environment().sources:
+        raise EditionError(key="source_folder_missing", folder=str(d))
+    raise EditionError(key="no_source_folder")
 
 
 def editions_dir(path: str | Path | None = None) -> Path:
-    """The folder editions are written to and read from."""
-    if path:
-        return Path(path)
-    env = os.environ.get("KOLDIOXIDBUDGET_EDITIONS")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "koldioxidbudget" / "editions"
+    """The folder editions are written to and read from (``settings.editions_folder``)."""
+    return Path(path) if path else editions_folder()
 
 
 @dataclass(frozen=True)
@@ -173,6 +168,7 @@ class _Release:
     publisher: str
     files: tuple[Path, ...]
     read: Callable[..., Any]  # called as read(areas=...)
+    source: str  # the registry's source id
 
 
 def _sha256(path: Path) -> str:
@@ -184,17 +180,18 @@ def _sha256(path: Path) -> str:
 
 
 def _common_inputs(src: Path) -> dict[str, Path]:
-    files = {
-        "municipalities": src / "regions" / "municipalities.csv",
-        "counties": src / "regions" / "counties.csv",
-        "population_municipality": src / "population" / "population_municipality_1950-2025.csv",
-        "population_county": src / "population" / "population_county_national_1950-2025.csv",
-        "global_budgets": src / "carbon_budgets" / "remaining_carbon_budgets_global.csv",
-        "global_emissions": src / "global" / "owid_gcb2024_co2_sweden_world_1990-2023.csv",
-        "blocs": src / "global" / "gcb2019_fossil_co2_sweden_annexB_world_1959-2018.csv",
-        "cement": src / "facilities" / "cement_process_co2.csv",
-    }
-    missing = [f"{k} ({p.relative_to(src)})" for k, p in files.items() if not p.is_file()]
+    """The files every edition reads (manifest role → path; ``registry.table_sources``), in
+    the registry's order; an optional one only when the folder holds it. ``EditionError`` when
+    a required one is missing."""
+    files: dict[str, Path] = {}
+    missing: list[str] = []
+    for source in registry.table_sources():
+        paths = {f.role: src / f.path for f in source.files}
+        absent = [f"{k} ({p.relative_to(src)})" for k, p in paths.items() if not p.is_file()]
+        if not absent:
+            files |= paths
+        elif not source.optional:
+            missing += absent
     if missing:
         raise EditionError(
             key="sources_incomplete",
@@ -205,59 +202,49 @@ def _common_inputs(src: Path) -> dict[str, Path]:
 
 
 def _discover_releases(src: Path) -> list[_Release]:
-    """Every SMHI release in the source folder (raw Excel preferred over tidy CSV of the same release)."""
-    from .sources import smhi
-
+    """Every emissions release in the source folder (``registry.release_sources``): one per
+    gas and release, an earlier source winning over a later one (the raw Excel over a tidy CSV of
+    the same release) and, within a source found by pattern, the last file in name order."""
     found: dict[tuple[str, str], _Release] = {}
-    em = src / "emissions"
-    for x in sorted(em.glob("**/smhi_lansrapport_*.xlsx")):
-        gas, release = smhi.peek_smhi_excel(x)
-        found[(gas, release)] = _Release(
-            gas,
-            release,
-            "SMHI Nationella emissionsdatabasen (Länsrapport)",
-            (x,),
-            functools.partial(smhi.read_smhi_excel, x),
-        )
-    co2_csv = em / "smhi_rus" / "co2_by_sector_subsector_all_levels_vintage2024.csv"
-    if co2_csv.is_file() and (GAS_CO2, "2024-04-18") not in found:
-        found[(GAS_CO2, "2024-04-18")] = _Release(
-            GAS_CO2,
-            "2024-04-18",
-            "SMHI Nationella emissionsdatabasen (tidy CSV)",
-            (co2_csv,),
-            lambda areas: smhi.read_smhi_co2_csv(co2_csv, areas=areas),
-        )
-    ghg = [
-        em / "smhi_rus" / f"ghg_by_sector_{lv}.csv" for lv in ("municipality", "county", "national")
-    ]
-    if all(p.is_file() for p in ghg):
-        found[("CO2e", "2026")] = _Release(
-            "CO2e",
-            "2026",
-            "SMHI Nationella emissionsdatabasen via Klimatbyran",
-            tuple(ghg),
-            lambda areas: smhi.read_smhi_ghg_csvs(*ghg, areas=areas, release="2026"),
-        )
-    g25 = em / "smhi_rus" / "ghg_by_sector_all_levels_vintage2025.csv"
-    sub25 = em / "smhi_rus" / "ghg_by_subsector_county_national_vintage2025.csv"
-    if g25.is_file():
-        files = (g25, sub25) if sub25.is_file() else (g25,)
-        found[("CO2e", "2025")] = _Release(
-            "CO2e",
-            "2025",
-            "SMHI Nationella emissionsdatabasen via Klimatbyran",
-            files,
-            lambda areas: smhi.read_smhi_ghg_all_levels_csv(
-                g25, areas=areas, subsector_csv=sub25 if sub25.is_file() else None, release="2025"
-            ),
-        )
+    for source in registry.release_sources():
+        for gas, release, paths in _release_files(src, source):
+            key = (gas, release)
+            if key in found and found[key].source != source.id:
+                continue
+            found[key] = _Release(
+                gas,
+                release,
+                source.publisher,
+                tuple(p for p in paths if p is not None),
+                functools.partial(source.read, paths),
+                source.id,
+            )
     if not found:
         raise EditionError(
             key="no_smhi_export",
-            folder=str(em),
+            folder=str(src / registry.EMISSIONS_DIR),
         )
     return [found[k] for k in sorted(found)]
+
+
+def _release_files(
+    src: Path, source: registry.Source
+) -> Iterator[tuple[str, str, list[Path | None]]]:
+    """(gas, release, files) of each release ``source`` finds in ``src``: one per file matching
+    its pattern (gas and release read from the file), else one when its required files exist
+    (an absent optional file is None)."""
+    if source.peek is not None:
+        for x in sorted(src.glob(source.files[0].path)):
+            gas, release = source.peek(x)
+            yield gas, release, [x]
+        return
+    paths = [src / f.path for f in source.files]
+    if (
+        source.gas
+        and source.release
+        and all(p.is_file() for f, p in zip(source.files, paths, strict=True) if not f.optional)
+    ):
+        yield source.gas, source.release, [p if p.is_file() else None for p in paths]
 
 
 def _to_csv_bytes(df: pd.DataFrame, name: str) -> bytes:
@@ -318,30 +305,23 @@ def _build_locked(
     """:func:`build_editions` once it holds the folder's build lock."""
     import pandas as pd
 
-    from . import sources as rd
     from .method.budget import METHOD_VERSION
 
     remove_stale_temporaries(dest)
     common = _common_inputs(src)
     hashes = {k: _sha256(p) for k, p in common.items()}
-    international = src / rd.naturvardsverket.INTERNATIONAL_FILE
-    areas = rd.read_areas(common["municipalities"], common["counties"])
-    shared_tables = {
-        "areas": areas,
-        "population": rd.read_population(
-            common["population_municipality"], common["population_county"], areas=areas
-        ),
-        "global_budgets": rd.read_global_budgets(common["global_budgets"]),
-        "global_emissions": rd.read_global_emissions(common["global_emissions"]),
-        "blocs": rd.read_blocs(common["blocs"]),
-        "facilities": rd.read_facilities(common["cement"], areas=areas),
-        "international_transport": rd.read_international_transport(international)
-        if international.is_file()
-        else pd.DataFrame(columns=list(COLUMNS["international_transport"])),
-    }
-    if international.is_file():
-        hashes["international_transport"] = _sha256(international)
-        common["international_transport"] = international
+    publishers: dict[str, str] = {}
+    shared_tables: dict[str, pd.DataFrame] = {}
+    for source in registry.table_sources():  # areas first: the others check codes against it
+        assert source.table is not None
+        roles = [f.role for f in source.files]
+        publishers |= {f.role: source.publisher_of(f) for f in source.files}
+        if all(r in common for r in roles):
+            paths: list[Path | None] = [common[r] for r in roles]
+            shared_tables[source.table] = source.read(paths, areas=shared_tables.get("areas"))
+        else:  # an optional source the folder lacks
+            shared_tables[source.table] = pd.DataFrame(columns=list(COLUMNS[source.table]))
+    areas = shared_tables["areas"]
     built: list[EditionInfo] = []
     releases = _discover_releases(src)
     read: dict[tuple[str, str], Any] = {}
@@ -418,7 +398,7 @@ def _build_locked(
                     "path": str(common[k].relative_to(src)),
                     "sha256": hashes[k],
                     "bytes": common[k].stat().st_size,
-                    "publisher": _PUBLISHERS[k],
+                    "publisher": publishers[k],
                     "vintage": None,
                 }
                 for k in common
@@ -650,18 +630,6 @@ def write_edition(
     return final
 
 
-_PUBLISHERS = {
-    "municipalities": "SCB (Län och kommuner 2023)",
-    "counties": "SCB (Län och kommuner 2023)",
-    "population_municipality": "SCB (Folkmängd 31 december)",
-    "population_county": "SCB (Folkmängd 31 december, sums)",
-    "global_budgets": "IPCC AR6 WG1 / Indicators of Global Climate Change",
-    "global_emissions": "Global Carbon Project (GCB 2024) via Our World in Data",
-    "blocs": "Global Carbon Project (GCB 2019)",
-    "cement": "Naturvårdsverket (Utsläpp i siffror)",
-    "international_transport": "Naturvårdsverket / SCB (international bunkers, memo items)",
-}
-
 # ---------------------------------------------------------------------------------------------
 # list / load
 
@@ -798,11 +766,11 @@ def _current(fit: list[EditionInfo], into: str | Path | None) -> EditionInfo:
     return ok[-1]
 
 
-#: editions loaded in this process, most recently used last (editions are immutable); a server
-#: that lives through many releases keeps only the newest few
-_LOADED: dict[tuple[str, bool], Tables] = {}
+#: editions loaded in this process (editions are immutable); a server that lives through many
+#: releases keeps only the most recently used few
 _LOADED_MAX = 6
-_LOADED_LOCK = threading.Lock()  # the API's worker threads share it
+_LOADED: LRUCache[tuple[str, bool], Tables] = LRUCache(_LOADED_MAX)
+_LOADED_LOCK = threading.Lock()  # the API's worker threads share it (LRUCache is not thread-safe)
 #: tables an edition may lack (written only when the sources hold the input)
 _OPTIONAL = frozenset({"ghg_sectors", "international_transport"})
 
@@ -818,10 +786,9 @@ def load_edition(
     info = resolve_edition(edition, gas=gas, into=into)
     key = (str(info.path), subsectors)
     with _LOADED_LOCK:
-        hit = _LOADED.pop(key, None)
-        if hit is not None:
-            _LOADED[key] = hit  # most recently used last
-            return hit
+        hit = _LOADED.get(key)
+    if hit is not None:
+        return hit
     import pandas as pd
 
     frames: dict[str, pd.DataFrame] = {}
@@ -851,6 +818,4 @@ def load_edition(
     t = Tables(edition_id=info.id, gas=info.gas, release=info.release, **frames)
     with _LOADED_LOCK:
         _LOADED[key] = t
-        while len(_LOADED) > _LOADED_MAX:
-            del _LOADED[next(iter(_LOADED))]  # the least recently used
     return t

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from functools import cache
 from pathlib import Path
 
 from .files import write_atomic
+from .settings import work_cache_folder
 
 __all__ = ["MAX_FILES", "OutputCache", "default_root"]
 
@@ -28,13 +28,9 @@ MAX_FILES = 2000
 
 
 def default_root(editions: str | Path | None = None) -> Path:
-    """``$KOLDIOXIDBUDGET_CACHE/output``, else a ``cache/output`` folder beside the editions
-    folder (the chart store's neighbour, see ``render.chartstore.default_root``)."""
-    from .edition import editions_dir
-
-    cache_dir = os.environ.get("KOLDIOXIDBUDGET_CACHE")
-    base = Path(cache_dir) if cache_dir else editions_dir(editions).parent / "cache"
-    return base / "output"
+    """``output`` in ``settings.work_cache_folder`` (the chart store's neighbour, see
+    ``render.chartstore.default_root``)."""
+    return work_cache_folder(Path(editions) if editions else None) / "output"
 
 
 @cache

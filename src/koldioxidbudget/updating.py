@@ -45,6 +45,7 @@ from .edition import (
 )
 from .errors import EditionError, ParameterError
 from .schema import GAS_CO2
+from .settings import environment
 from .story import fmt
 from .story.i18n import t
 
@@ -336,14 +337,13 @@ def update(
             res.notes_path = save_notes(res.notes, into=root)
         if site:
             from .news import list_notes
+            from .service.scenario import assemble
             from .web.site import build_site
 
-            prev_tables = load_edition(previous, gas=None, into=root) if previous else None
+            sc = assemble(edition=current, editions_dir=str(root), previous=previous or False)
             res.site = build_site(
                 site,
-                edition=current,
-                editions_dir=root,
-                previous_tables=prev_tables,
+                sc,
                 codes=site_codes,
                 incremental=True,
                 notes=list_notes(into=root),
@@ -462,17 +462,10 @@ def deliver(
         for p in write_report(area.code, job, out_dir=tmp):
             labels[p.name] = t(f"update.delivery.file_{p.suffix[1:]}", lang)
         slides = export_area(
-            area.code,
-            tmp / f"presentation-{area.code}.html",
-            lang=lang,
-            edition=info.id,
-            editions_dir=root,
-            presentation=True,
+            area.code, sc, tmp / f"presentation-{area.code}.html", lang=lang, presentation=True
         )
         labels[slides.name] = t("update.delivery.file_slides", lang)
-        base = (
-            site_url or os.environ.get("KOLDIOXIDBUDGET_SITE_URL") or "http://127.0.0.1:8000"
-        ).rstrip("/")
+        base = (site_url or environment().site_url or "http://127.0.0.1:8000").rstrip("/")
         snippet = (
             f'<iframe src="{base}/{lang}/{area.code}/embed/?view=oversikt" '
             f'title="{t("update.delivery.embed_title", lang, name=area.name)}" '

@@ -42,11 +42,12 @@ def sweden():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory, sweden: Any) -> Path:
+    from koldioxidbudget.service.scenario import assemble
     from koldioxidbudget.web.site import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
     geo = Path(os.environ.get("KOLDIOXIDBUDGET_SOURCES", ROOT.parent / "shared" / "data")) / "geo"
-    report = build_site(out, tables=sweden, geo_dir=geo if geo.is_dir() else None)
+    report = build_site(out, assemble(tables=sweden), geo_dir=geo if geo.is_dir() else None)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     (ARTEFACTS / "site-build.txt").write_text(
         f"areas={report.areas} pages={report.pages} seconds={report.seconds:.2f}\n", "utf-8"

@@ -66,10 +66,13 @@ def test_site_embed_guide_previews(page: Any, server: Any) -> None:
 
 
 def test_site_export_works_offline(browser: Any, sweden: Any, tmp_path: Path) -> None:
+    from koldioxidbudget.service.scenario import assemble
     from koldioxidbudget.web.site import export_area
 
     for presentation in (False, True):
-        path = export_area("uppsala", tmp_path, tables=sweden, presentation=presentation, lang="sv")
+        path = export_area(
+            "uppsala", assemble(tables=sweden), tmp_path, presentation=presentation, lang="sv"
+        )
         if presentation:
             path = path.rename(path.with_name("presentation.html"))
         html = path.read_text("utf-8")

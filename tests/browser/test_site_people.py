@@ -317,10 +317,11 @@ def test_site_swedish_pages_speak_plain_swedish(narrow: Any, server: Any, sweden
 
 
 def test_site_export_has_no_dead_link(browser: Any, sweden: Any, tmp_path: Path) -> None:
+    from koldioxidbudget.service.scenario import assemble
     from koldioxidbudget.web.site import export_area
 
     for presentation in (False, True):
-        path = export_area("uppsala", tmp_path, tables=sweden, presentation=presentation)
+        path = export_area("uppsala", assemble(tables=sweden), tmp_path, presentation=presentation)
         html = path.read_text("utf-8")
         hrefs = re.findall(r'<a\b[^>]*\shref="([^"]*)"', html)
         # "?view=…" opens a view of this same file (from file:// too)

@@ -41,7 +41,7 @@ POP_FILE = "population/population_municipality_1950-2025.csv"
 
 
 def settings(mirror: Mirror, **changes: object) -> FetchSettings:
-    base = FetchSettings.from_env(mirror=mirror.url, environ={})
+    base = FetchSettings.from_env(mirror=mirror.url)
     fast: dict[str, object] = {
         "retries": 2,
         "backoff_s": 0.0,
@@ -233,7 +233,7 @@ def test_fetch_killed_mid_download_leaves_nothing_half_written(
         f"""
         import dataclasses
         from koldioxidbudget.sources.fetch import FetchSettings, fetch_sources
-        s = FetchSettings.from_env(mirror={mirror.url!r}, environ={{}})
+        s = FetchSettings.from_env(mirror={mirror.url!r})
         s = dataclasses.replace(s, read_timeout_s=60.0, retries=0)
         fetch_sources({str(into)!r}, settings=s, only=["smhi-co2"])
         """
@@ -258,15 +258,17 @@ def test_fetch_killed_mid_download_leaves_nothing_half_written(
     assert (into / CO2_FILE).read_bytes() == (need_sources() / SMHI_RAW).read_bytes()
 
 
-def test_fetch_settings_from_environment() -> None:
-    s = FetchSettings.from_env(environ={})
-    assert s.bases == DEFAULT_BASES
-    s = FetchSettings.from_env(environ={"KOLDIOXIDBUDGET_FETCH_MIRROR": "http://127.0.0.1:9/m/"})
+def test_fetch_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("MIRROR", "BASE_SMHI", "BASE_SCB", "BASE_GCB"):
+        monkeypatch.delenv(f"KOLDIOXIDBUDGET_FETCH_{var}", raising=False)
+    assert FetchSettings.from_env().bases == DEFAULT_BASES
+    monkeypatch.setenv("KOLDIOXIDBUDGET_FETCH_MIRROR", "http://127.0.0.1:9/m/")
+    s = FetchSettings.from_env()
     assert s.bases["smhi"] == "http://127.0.0.1:9/m/nationellaemissionsdatabasen.smhi.se"
     assert s.bases["scb"] == "http://127.0.0.1:9/m/api.scb.se"
-    s = FetchSettings.from_env(
-        environ={"KOLDIOXIDBUDGET_FETCH_BASE_SCB": "http://127.0.0.1:9/scb/"}, retries=7
-    )
+    monkeypatch.delenv("KOLDIOXIDBUDGET_FETCH_MIRROR")
+    monkeypatch.setenv("KOLDIOXIDBUDGET_FETCH_BASE_SCB", "http://127.0.0.1:9/scb/")
+    s = FetchSettings.from_env(retries=7)
     assert s.bases["scb"] == "http://127.0.0.1:9/scb" and s.bases["smhi"] == DEFAULT_BASES["smhi"]
     assert s.retries == 7
 

@@ -48,7 +48,7 @@ def test_the_cells_are_every_published_cell_and_one_answer_from_either_preset(
 
 
 def test_site_data_equals_the_engine_for_every_area_and_cell(sc: Scenario) -> None:
-    sd = site_data(sc.tables, sc.params)
+    sd = site_data(sc)
     assert list(sd.runs) == list(sc.cells)
     for code in sc.run.codes:
         payload = area_payload(sd.results(code), sd.cells[0].id)

@@ -43,15 +43,20 @@ def test_frame_ancestors_rejects_anything_but_sources(bad: str) -> None:
         Settings(frame_ancestors=bad)
 
 
-def test_settings_from_env_round_trip(tmp_path: Path) -> None:
+def test_settings_from_env_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     s = Settings(
         editions=tmp_path, frame_ancestors="'none'", request_timeout_s=3.0, report_processes=2
     )
-    assert Settings.from_env(s.to_env()) == s
+    for var, value in s.to_env().items():
+        monkeypatch.setenv(var, value)
+    assert Settings.from_env() == s
+    monkeypatch.setenv("KOLDIOXIDBUDGET_REQUEST_TIMEOUT", "soon")
     with pytest.raises(ParameterError, match="not a number of seconds"):
-        Settings.from_env({"KOLDIOXIDBUDGET_REQUEST_TIMEOUT": "soon"})
+        Settings.from_env()
+    monkeypatch.setenv("KOLDIOXIDBUDGET_REQUEST_TIMEOUT", "3")
+    monkeypatch.setenv("KOLDIOXIDBUDGET_REPORT_PROCESSES", "-1")
     with pytest.raises(ParameterError, match="whole number from 0 to 16"):
-        Settings.from_env({"KOLDIOXIDBUDGET_REPORT_PROCESSES": "-1"})
+        Settings.from_env()
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

@@ -13,6 +13,7 @@ import pytest
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.method.cells import cells_for
 from koldioxidbudget.service.inputs import parameters_from
+from koldioxidbudget.service.scenario import assemble
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web import assets
 from koldioxidbudget.web.site import build_site, export_area, rate_bin, tonnes_words, years_bin
@@ -34,7 +35,7 @@ def tables():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, tables) -> Path:  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp("s") / "site"
-    build_site(out, tables=tables, geo_dir=None)
+    build_site(out, assemble(tables=tables), geo_dir=None)
     return out
 
 
@@ -108,7 +109,7 @@ def test_site_start_page_reads_spent_budgets_as_spent(tmp_path: Path, tables) ->
     "Förbrukad" and 0 years, never "100,0 %" or the current year as the year it runs out."""
     out = tmp_path / "site"
     cell = {"temperature_c": "1.5", "probability_pct": "83"}
-    build_site(out, tables=tables, overrides=cell, geo_dir=None)
+    build_site(out, assemble(parameters_from(None, cell), tables=tables), geo_dir=None)
     html = (out / "sv" / "index.html").read_text("utf-8")
     rows = re.findall(r"<tr>.*?</tr>", html, flags=re.S)
     assert rows and "100,0" not in html
@@ -156,7 +157,7 @@ def test_site_inline_modules_join_without_imports() -> None:
 
 
 def test_site_export_is_one_file(tmp_path: Path, tables) -> None:  # type: ignore[no-untyped-def]
-    path = export_area("Alfa", tmp_path, tables=tables)
+    path = export_area("Alfa", assemble(tables=tables), tmp_path)
     html = path.read_text("utf-8")
     assert path.name == "koldioxidbudget-0101-sv.html"
     assert 'id="kb-data"' in html and "vegaEmbed" in html and "@font-face" in html

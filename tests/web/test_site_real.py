@@ -11,6 +11,7 @@ import pytest
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.schema import Tables
 from koldioxidbudget.service.inputs import parameters_from
+from koldioxidbudget.service.scenario import assemble
 from koldioxidbudget.story import fmt
 from koldioxidbudget.web.site import build_site, tonnes_words
 from tests.conftest import SOURCES
@@ -21,7 +22,7 @@ CODES = ["0380", "0980", "1480", "03", "00"]
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory, real: Tables) -> Path:
     out = tmp_path_factory.mktemp("real") / "site"
-    build_site(out, tables=real, codes=CODES, geo_dir=SOURCES / "geo")
+    build_site(out, assemble(tables=real), codes=CODES, geo_dir=SOURCES / "geo")
     return out
 
 

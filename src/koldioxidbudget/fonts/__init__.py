@@ -23,11 +23,12 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
-import os
 import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
+
+from ..settings import cache_folder
 
 __all__ = [
     "CSS_FAMILY",
@@ -76,13 +77,8 @@ def font_files() -> dict[str, Path]:
 
 
 def _cache_root() -> Path:
-    """``$KOLDIOXIDBUDGET_CACHE``, else ``$XDG_CACHE_HOME/koldioxidbudget`` (as the site's
-    asset cache, ``web.assets.cache_dir``)."""
-    env = os.environ.get("KOLDIOXIDBUDGET_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "koldioxidbudget"
+    """``settings.cache_folder`` (the site's asset cache's too)."""
+    return cache_folder()
 
 
 def _key(files: dict[str, Path]) -> str:

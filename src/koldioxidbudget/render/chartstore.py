@@ -12,11 +12,11 @@ the rest. Files are written to a temporary name and renamed, so readers never se
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import cache
 from pathlib import Path
 
 from ..files import write_atomic
+from ..settings import work_cache_folder
 
 __all__ = ["STORE_VERSION", "ChartStore", "default_root"]
 
@@ -32,14 +32,10 @@ def _converter_version() -> str:
 
 
 def default_root(editions: str | Path | None = None) -> Path:
-    """Where converted charts are kept unless told otherwise: ``$KOLDIOXIDBUDGET_CACHE/charts``,
-    else a ``cache/charts`` folder beside the editions folder (the server's default too, so a
-    report on the command line reuses what a server has converted, and the other way round)."""
-    from ..edition import editions_dir
-
-    cache_dir = os.environ.get("KOLDIOXIDBUDGET_CACHE")
-    base = Path(cache_dir) if cache_dir else editions_dir(editions).parent / "cache"
-    return base / "charts"
+    """Where converted charts are kept unless told otherwise: ``charts`` in
+    ``settings.work_cache_folder`` (the server's default too, so a report on the command line
+    reuses what a server has converted, and the other way round)."""
+    return work_cache_folder(Path(editions) if editions else None) / "charts"
 
 
 class ChartStore:

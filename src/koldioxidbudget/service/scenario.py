@@ -110,14 +110,16 @@ def assemble(
     profile: Any = None,
     editions_dir: str | None = None,
     tables: Tables | None = None,
-    previous: bool = True,
+    previous: bool | str = True,
 ) -> Scenario:
     """The scenario for ``params`` (default: the default preset) on ``edition`` (default: the
     current CO2 edition), with the customer's ``profile`` (a ``profile.Profile``) applied: its
     local targets join the parameters and its adopted edition becomes the ledger's reference.
 
     ``tables`` skips loading (tests and callers that hold an edition already); the previous
-    edition is then unknown. ``previous=False`` skips looking for it.
+    edition is then unknown. ``previous``: True compares with the edition before
+    (``edition.previous_edition``, the one definition), an edition id with that edition (an
+    update compares with the edition its site showed), False with none.
     """
     p = params or named()
     info = None
@@ -125,7 +127,9 @@ def assemble(
     if tables is None:
         info = resolve_edition(edition, into=editions_dir)
         tables = load_edition(info.id, into=editions_dir, subsectors=True)
-        if previous:
+        if isinstance(previous, str):
+            prev = resolve_edition(previous, gas=None, into=editions_dir)
+        elif previous:
             prev = previous_edition(info.id, into=editions_dir)
     adoption = None
     if profile is not None:

@@ -23,20 +23,59 @@ reader                             publisher and format
 
 from __future__ import annotations
 
-from . import gcp, ipcc, naturvardsverket, scb, smhi
-from .gcp import read_blocs, read_global_emissions
-from .ipcc import read_global_budgets
-from .naturvardsverket import read_facilities, read_international_transport
-from .scb import read_areas, read_population
-from .smhi import (
-    SmhiRelease,
-    peek_smhi_excel,
-    read_smhi_co2_csv,
-    read_smhi_excel,
-    read_smhi_ghg_all_levels_csv,
-    read_smhi_ghg_csvs,
-    require_gas,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import gcp, ipcc, naturvardsverket, scb, smhi
+    from .gcp import read_blocs, read_global_emissions
+    from .ipcc import read_global_budgets
+    from .naturvardsverket import read_facilities, read_international_transport
+    from .scb import read_areas, read_population
+    from .smhi import (
+        SmhiRelease,
+        peek_smhi_excel,
+        read_smhi_co2_csv,
+        read_smhi_excel,
+        read_smhi_ghg_all_levels_csv,
+        read_smhi_ghg_csvs,
+        require_gas,
+    )
+
+#: public name → the module defining it; imported on first use, so that importing
+#: ``sources.registry`` (what a build reads, what a fetch writes) loads no pandas
+_LAZY: dict[str, str] = {
+    "read_blocs": "gcp",
+    "read_global_emissions": "gcp",
+    "read_global_budgets": "ipcc",
+    "read_facilities": "naturvardsverket",
+    "read_international_transport": "naturvardsverket",
+    "read_areas": "scb",
+    "read_population": "scb",
+    "SmhiRelease": "smhi",
+    "peek_smhi_excel": "smhi",
+    "read_smhi_co2_csv": "smhi",
+    "read_smhi_excel": "smhi",
+    "read_smhi_ghg_all_levels_csv": "smhi",
+    "read_smhi_ghg_csvs": "smhi",
+    "require_gas": "smhi",
+}
+_MODULES = frozenset({"gcp", "ipcc", "naturvardsverket", "scb", "smhi"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "SmhiRelease",

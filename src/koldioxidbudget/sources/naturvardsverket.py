@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..schema import COLUMNS
+from . import registry
 from ._common import (
     check_area_codes,
     check_area_names,
@@ -77,8 +78,8 @@ def read_facilities(cement_csv: str | Path, *, areas: pd.DataFrame) -> pd.DataFr
     return out[list(COLUMNS["facilities"])]
 
 
-#: where the bunker series lies in a source folder (written by ``data fetch`` or by hand)
-INTERNATIONAL_FILE = "emissions/national/international_transport_co2.csv"
+#: where the bunker series lies in a source folder (kept by hand; ``registry.SOURCES``)
+INTERNATIONAL_FILE = registry.input_file("international_transport")
 _INTERNATIONAL_COLUMNS = ("year", "aviation_t", "shipping_t", "source")
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..settings import cache_folder
+
 __all__ = ["AssetSet", "FontFile", "find_fonts", "inline_modules", "module_order", "write_assets"]
 
 log = logging.getLogger(__name__)
@@ -48,13 +50,8 @@ def _hash(data: bytes) -> str:
 
 
 def cache_dir() -> Path:
-    """Where built assets are kept between runs: ``$KOLDIOXIDBUDGET_CACHE``, else
-    ``$XDG_CACHE_HOME/koldioxidbudget`` (``~/.cache/koldioxidbudget``)."""
-    env = os.environ.get("KOLDIOXIDBUDGET_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "koldioxidbudget"
+    """Where built assets are kept between runs (``settings.cache_folder``)."""
+    return cache_folder()
 
 
 def _cached(name: str, key: str, make: Callable[[], bytes]) -> bytes:

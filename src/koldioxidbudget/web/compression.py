@@ -18,12 +18,14 @@ sent in several chunks (large static files) are compressed as a stream.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from cachetools import LRUCache
 
 __all__ = ["MIN_BYTES", "CompressionMiddleware", "choose_encoding"]
 
@@ -109,36 +111,6 @@ class _Stream:
         return self._gz.flush()  # type: ignore[no-any-return]
 
 
-class _Cache:
-    """Compressed bodies by (path, ETag, encoding), bounded by total size."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._data: OrderedDict[tuple[str, bytes, str], bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, bytes, str]) -> bytes | None:
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple[str, bytes, str], value: bytes) -> None:
-        if len(value) > self.max_bytes:
-            return
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old)
-            self._data[key] = value
-            self._bytes += len(value)
-            while self._bytes > self.max_bytes:
-                _, v = self._data.popitem(last=False)
-                self._bytes -= len(v)
-
-
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
     for k, v in headers:
         if k.lower() == name:
@@ -169,7 +141,11 @@ class CompressionMiddleware:
 
     def __init__(self, app: ASGIApp, *, cache_mb: float = 32.0) -> None:
         self.app = app
-        self.cache = _Cache(int(cache_mb * 1024 * 1024))
+        #: compressed bodies by (path, ETag, encoding), bounded by their total size
+        self.cache: LRUCache[tuple[str, bytes, str], bytes] = LRUCache(
+            int(cache_mb * 1024 * 1024), getsizeof=len
+        )
+        self._lock = threading.Lock()  # an LRUCache is not thread-safe on its own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -233,11 +209,13 @@ class CompressionMiddleware:
                     return
                 etag = _header(headers, b"etag")
                 key = (path, etag, encoding) if etag is not None else None
-                packed = self.cache.get(key) if key is not None else None
+                with self._lock:
+                    packed = self.cache.get(key) if key is not None else None
                 if packed is None:
                     packed = _compress(body, encoding, cached=key is not None)
                     if key is not None:
-                        self.cache.put(key, packed)
+                        with self._lock, contextlib.suppress(ValueError):  # larger than the cache
+                            self.cache[key] = packed
                 if len(packed) >= len(body):
                     await send(start)
                     await send(message)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import math
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
+from cachetools import LRUCache
 
 from ..edition import (
     CURRENT_FILE,
@@ -66,13 +67,18 @@ def etag_for(*parts: object) -> str:
 
 
 class LRU(Generic[K, V]):
-    """A thread-safe least-recently-used map bounded by item count and/or total size."""
+    """A thread-safe least-recently-used map bounded by item count or by the total of the sizes
+    given to ``put`` (a ``cachetools.LRUCache`` under a lock), counting hits and misses for
+    /health. A value larger than the whole bound is not kept (and drops the key's older one)."""
 
     def __init__(self, *, max_items: int | None = None, max_bytes: float | None = None) -> None:
-        self.max_items = max_items
-        self.max_bytes = max_bytes
-        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
-        self._bytes = 0
+        if max_items is not None and max_bytes is not None:
+            raise TypeError("an LRU is bounded by max_items or by max_bytes, not both")
+        self._data: LRUCache[K, tuple[V, int]] = (
+            LRUCache(max_bytes, getsizeof=lambda item: item[1])
+            if max_bytes is not None
+            else LRUCache(max_items if max_items is not None else math.inf)
+        )
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -83,31 +89,22 @@ class LRU(Generic[K, V]):
             if item is None:
                 self.misses += 1
                 return None
-            self._data.move_to_end(key)
             self.hits += 1
             return item[0]
 
     def put(self, key: K, value: V, size: int = 1) -> None:
         with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._bytes -= old[1]
-            if self.max_bytes is not None and size > self.max_bytes:
-                return
-            self._data[key] = (value, size)
-            self._bytes += size
-            while (self.max_items is not None and len(self._data) > self.max_items) or (
-                self.max_bytes is not None and self._bytes > self.max_bytes
-            ):
-                _, (_, s) = self._data.popitem(last=False)
-                self._bytes -= s
+            try:
+                self._data[key] = (value, size)
+            except ValueError:  # larger than the whole cache
+                self._data.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._data)
 
     @property
     def nbytes(self) -> int:
-        return self._bytes
+        return int(self._data.currsize)
 
 
 _MB = 1024 * 1024

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
@@ -239,25 +238,10 @@ def _unknown_preset(name: str) -> ParameterError:
     raise AssertionError(f"preset {name!r} exists")
 
 
-_CACHE: OrderedDict[tuple[str | None, tuple[tuple[str, str], ...]], Parameters] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 4096
-
-
+@functools.lru_cache(maxsize=4096)  # thread-safe; errors are raised again, not cached
 def parse_parameters(preset: str | None, overrides: tuple[tuple[str, str], ...]) -> Parameters:
     """The Parameters a query means (memoised: parsing and validating costs about a millisecond)."""
-    key = (preset, overrides)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None:
-            _CACHE.move_to_end(key)
-            return hit
-    p = _parse(preset, overrides)
-    with _CACHE_LOCK:
-        _CACHE[key] = p
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return p
+    return _parse(preset, overrides)
 
 
 def _parse(preset: str | None, overrides: tuple[tuple[str, str], ...]) -> Parameters:

@@ -4,28 +4,28 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ParameterError
+from ..settings import environment, variable
 
 __all__ = ["Settings"]
 
 # one CSP source expression: *, 'self', 'none', or scheme://host[:port] with an optional *. prefix
 _SOURCE = re.compile(r"^(\*|'self'|'none'|https?:|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$")
 
+#: Settings field -> the ``settings.Environment`` field (its ``KOLDIOXIDBUDGET_*`` variable)
 _ENV = {
-    "editions": "KOLDIOXIDBUDGET_EDITIONS",
-    "site": "KOLDIOXIDBUDGET_SITE",
-    "frame_ancestors": "KOLDIOXIDBUDGET_FRAME_ANCESTORS",
-    "request_timeout_s": "KOLDIOXIDBUDGET_REQUEST_TIMEOUT",
-    "report_timeout_s": "KOLDIOXIDBUDGET_REPORT_TIMEOUT",
-    "header_timeout_s": "KOLDIOXIDBUDGET_HEADER_TIMEOUT",
-    "report_processes": "KOLDIOXIDBUDGET_REPORT_PROCESSES",
-    "cache_dir": "KOLDIOXIDBUDGET_CACHE",
+    "editions": "editions",
+    "site": "site",
+    "frame_ancestors": "frame_ancestors",
+    "request_timeout_s": "request_timeout",
+    "report_timeout_s": "report_timeout",
+    "header_timeout_s": "header_timeout",
+    "report_processes": "report_processes",
+    "cache_dir": "cache",
 }
 
 
@@ -86,28 +86,11 @@ class Settings:
         return (self.cache_dir or editions_root.parent / "cache") / "charts"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Settings from ``KOLDIOXIDBUDGET_*`` variables (unset ones keep their defaults)."""
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for name, var in _ENV.items():
-            raw = env.get(var)
-            if not raw:
-                continue
-            if name in ("editions", "site", "cache_dir"):
-                values[name] = Path(raw)
-            elif name == "report_processes":
-                if not raw.isdigit() or int(raw) > 16:
-                    raise ParameterError(key="env_not_whole_number", var=var, raw=raw, high=16)
-                values[name] = int(raw)
-            elif name.endswith("_s"):
-                try:
-                    values[name] = float(raw)
-                except ValueError:
-                    raise ParameterError(key="env_not_seconds", var=var, raw=raw) from None
-            else:
-                values[name] = raw
-        return cls(**values)  # type: ignore[arg-type]
+    def from_env(cls) -> Settings:
+        """Settings from the ``KOLDIOXIDBUDGET_*`` variables (unset ones keep their defaults)."""
+        env = environment()
+        values = {name: getattr(env, var) for name, var in _ENV.items()}
+        return cls(**{k: v for k, v in values.items() if v is not None})
 
     def to_env(self) -> dict[str, str]:
         """The environment variables that make ``from_env`` return these settings."""
@@ -116,5 +99,5 @@ class Settings:
             value = getattr(self, name)
             default = next(f.default for f in dataclasses.fields(self) if f.name == name)
             if value is not None and value != default:
-                out[var] = str(value)
+                out[variable(var)] = str(value)
         return out

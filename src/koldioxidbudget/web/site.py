@@ -43,7 +43,8 @@ from ..method.budget import METHOD_VERSION, AreaResult
 from ..method.params import Parameters
 from ..method.pathway import CONVENTIONS
 from ..schema import SECTORS, Tables
-from ..service.inputs import parameters_from
+from ..service.scenario import Scenario
+from ..settings import environment
 from ..story import fmt
 from ..story.i18n import LANGUAGES, catalogue, t
 from ..story.keyfigures import key_figures
@@ -599,17 +600,13 @@ def _subsectors(tables: Tables, codes: list[str] | None = None) -> dict[str, lis
     return out
 
 
-def _changes(
-    sd: SiteData, previous_tables: Tables | None, params: Parameters
-) -> tuple[dict[str, dict[str, Any]], list[Any]]:
+def _changes(sc: Scenario) -> tuple[dict[str, dict[str, Any]], list[Any]]:
     """Per area: old/new budget, remaining and rate and the sentences explaining them; and the
-    changes themselves (``diff.AreaChange``, for the release note)."""
-    if previous_tables is None:
-        return {}, []
+    changes themselves (``diff.AreaChange``, for the release note), from the scenario's."""
     from ..story import changes as diff
 
     out: dict[str, dict[str, Any]] = {}
-    items = diff.explain_all(previous_tables, sd.tables, params)
+    items = list(sc.changes.values())
     for c in items:
         out[c.code] = {
             "old_edition": c.old_edition,
@@ -654,9 +651,7 @@ class _Build:
 
 
 def _prepare(
-    tables: Tables,
-    params: Parameters,
-    previous_tables: Tables | None,
+    sc: Scenario,
     codes: list[str] | None,
     manifest: dict[str, Any],
     geo_dir: Path | None,
@@ -664,14 +659,14 @@ def _prepare(
     with_changes: bool = True,
     with_map: bool = True,
 ) -> _Build:
-    sd = site_data(tables, params)
-    changes, items = _changes(sd, previous_tables, sd.cells[0].params) if with_changes else ({}, [])
+    sd = site_data(sc)
+    changes, items = _changes(sc) if with_changes else ({}, [])
     return _Build(
         sd,
-        sd.cells[0].params,
+        sc.params,
         list(codes or sd.default.codes),
         changes,
-        _subsectors(tables, codes),
+        _subsectors(sc.tables, codes),
         manifest,
         load_map(geo_dir) if geo_dir and with_map else None,
         list(notes or []),
@@ -747,10 +742,7 @@ _PARALLEL_FROM = 24
 
 
 def _workers() -> int:
-    env = os.environ.get("KOLDIOXIDBUDGET_SITE_WORKERS")
-    if env and env.isdigit():
-        return max(1, int(env))
-    return max(1, min(4, os.cpu_count() or 1))
+    return environment().site_workers or max(1, min(4, os.cpu_count() or 1))
 
 
 def fingerprint(payload: dict[str, Any]) -> str:
@@ -770,14 +762,9 @@ def _read_record(out: Path) -> dict[str, Any]:
 
 def build_site(
     out: str | Path,
+    sc: Scenario,
     *,
-    edition: str | None = None,
-    preset: str | None = None,
-    overrides: dict[str, str] | None = None,
-    tables: Tables | None = None,
-    previous_tables: Tables | None = None,
     codes: list[str] | None = None,
-    editions_dir: str | Path | None = None,
     geo_dir: str | Path | None = None,
     clean: bool = True,
     incremental: bool = False,
@@ -785,45 +772,32 @@ def build_site(
     notes: list[dict[str, Any]] | None = None,
     workers: int | None = None,
 ) -> BuildReport:
-    """Write the static site for every area (or ``codes``) into ``out``.
+    """Write the static site of the scenario ``sc`` for every area (or ``codes``) into ``out``.
 
-    ``tables`` (and ``previous_tables``) skip loading editions (tests). Otherwise the edition
-    ``edition`` (default: the current CO2 one) and, for "what changed", the edition its kept
-    release note compares with (else the edition before it) are loaded.
-    ``geo_dir`` holds the boundary files (default: ``$KOLDIOXIDBUDGET_SOURCES/geo``).
+    The scenario (``service.scenario.assemble``) holds the edition, the parameters, every
+    cell's run and what changed since its previous edition; the site reads them and computes
+    nothing of its own. ``geo_dir`` holds the boundary files (default: ``geo`` in the source
+    folder, ``settings.Environment.sources``).
 
     ``incremental``: in a site built before with the same templates, texts and parameters,
     rewrite only the areas whose figures changed (:func:`fingerprint`), the start pages, the
     pages about the data and the release notes; otherwise build everything. ``only``: rewrite
     just these areas' pages and data in a built site (the start page is left as it is).
-    ``notes`` are the release notes to publish (default: those kept beside the editions, and
-    one made for this edition when none is kept). Every file is written to a temporary name and
-    renamed; a full build is made in a temporary folder that replaces ``out`` at the end.
+    ``notes`` are the release notes to publish (default: those kept beside the scenario's
+    editions, and one made for this edition when none is kept). Every file is written to a
+    temporary name and renamed; a full build is made in a temporary folder that replaces
+    ``out`` at the end.
     """
     started = time.perf_counter()
-    params = parameters_from(preset, overrides)
-    manifest: dict[str, Any] = {}
-    info = None
-    if tables is None:
-        from ..edition import load_edition, previous_edition, resolve_edition
-        from ..news import list_notes, load_notes
+    tables, params, info = sc.tables, sc.params, sc.edition
+    manifest: dict[str, Any] = info.manifest if info is not None else {}
+    if notes is None and info is not None:
+        from ..news import list_notes
 
-        info = resolve_edition(edition, into=editions_dir)
-        manifest = info.manifest
-        tables = load_edition(info.id, into=editions_dir, subsectors=True)
-        if notes is None:
-            notes = list_notes(into=editions_dir)
-        kept = load_notes(info.id, into=editions_dir)
-        if previous_tables is None and not only:
-            prev_id = kept.get("previous") if kept else None
-            if not prev_id:
-                prev = previous_edition(info.id, into=editions_dir)
-                prev_id = prev.id if prev is not None else None
-            if prev_id:
-                previous_tables = load_edition(prev_id, gas=None, into=editions_dir)
+        notes = list_notes(into=sc.editions_dir)
     if geo_dir is None:
-        src = os.environ.get("KOLDIOXIDBUDGET_SOURCES")
-        geo_dir = Path(src) / "geo" if src else None
+        src = environment().sources
+        geo_dir = src / "geo" if src else None
     out = Path(out)
     record = _read_record(out)
     key = _build_key(params)
@@ -838,16 +812,8 @@ def build_site(
         only = [find_area(tables.areas, q).code for q in only]
     # one area in the edition the site shows keeps the comparison its page had
     same_edition = bool(only) and record.get("edition") == tables.edition_id
-    if only and not same_edition and previous_tables is None and info is not None:
-        from ..edition import load_edition, previous_edition
-
-        prev = previous_edition(info.id, into=editions_dir)
-        if prev is not None:
-            previous_tables = load_edition(prev.id, gas=None, into=editions_dir)
     b = _prepare(
-        tables,
-        params,
-        previous_tables,
+        sc,
         only or codes,
         manifest,
         Path(geo_dir) if geo_dir else None,
@@ -865,7 +831,7 @@ def build_site(
         from ..edition import resolve_edition as _resolve
         from ..news import release_notes
 
-        prev_info = _resolve(b.change_items[0].old_edition, gas=None, into=editions_dir)
+        prev_info = _resolve(b.change_items[0].old_edition, gas=None, into=sc.editions_dir)
         b.notes.insert(0, release_notes(prev_info, info, b.change_items))
 
     if only:
@@ -1238,18 +1204,14 @@ def _data_url(mime: str, data: bytes) -> str:
 
 def export_area(
     area: str,
+    sc: Scenario,
     out: str | Path | None = None,
     *,
     lang: str = "sv",
-    edition: str | None = None,
-    preset: str | None = None,
-    overrides: dict[str, str] | None = None,
-    tables: Tables | None = None,
-    editions_dir: str | Path | None = None,
     presentation: bool = False,
 ) -> Path:
-    """Write one area as a single self-contained HTML file (no request leaves the file);
-    ``presentation`` writes the presentation mode instead of the area page.
+    """Write one area of the scenario ``sc`` as a single self-contained HTML file (no request
+    leaves the file); ``presentation`` writes the presentation mode instead of the area page.
 
     ``out`` is a file or a folder (default: ``koldioxidbudget-<code>-<lang>.html`` in the current
     folder). Returns the path written.
@@ -1258,19 +1220,14 @@ def export_area(
 
     if lang not in LANGUAGES:
         raise ParameterError(key="unknown_language", value=lang, valid=LANGUAGES)
-    params = parameters_from(preset, overrides)
-    if tables is None:
-        from ..edition import load_edition
-
-        tables = load_edition(edition, into=editions_dir, subsectors=True)
-    code = find_area(tables.areas, area).code
-    b = _prepare(tables, params, None, [code], {}, None)
+    code = find_area(sc.tables.areas, area).code
+    b = _prepare(sc, [code], {}, None, with_changes=False)
     html = _export_html(b, code, lang, "slides" if presentation else "page")
     target = Path(out) if out else Path.cwd()
     if target.is_dir() or (out is None):
         target = target / f"koldioxidbudget-{code}-{lang}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, "utf-8")
+    write_atomic(target, html.encode("utf-8"))
     return target
 
 

@@ -19,11 +19,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import KoldioxidbudgetError
-from ..method.budget import AreaResult, BudgetRun, compute_budgets
+from ..method.budget import AreaResult, BudgetRun
 from ..method.cells import Cell, cell_id, cells_for, compute_cells
-from ..method.params import Parameters
 from ..schema import Tables
+from ..service.scenario import Scenario
 
 __all__ = ["Cell", "SiteData", "area_payload", "cell_id", "cells_for", "compute_cells", "site_data"]
 
@@ -136,7 +135,6 @@ class SiteData:
     tables: Tables
     cells: list[Cell]
     runs: dict[str, BudgetRun]
-    previous: BudgetRun | None
 
     @property
     def default(self) -> BudgetRun:
@@ -146,14 +144,6 @@ class SiteData:
         return {cid: run.area(code) for cid, run in self.runs.items()}
 
 
-def site_data(tables: Tables, base: Parameters, previous_tables: Tables | None = None) -> SiteData:
-    """Run the engine for every cell (and the previous edition's default cell, if given)."""
-    cells = cells_for(tables, base)
-    runs = compute_cells(tables, base)
-    prev = None
-    if previous_tables is not None:
-        try:
-            prev = compute_budgets(tables=previous_tables, params=cells[0].params)
-        except KoldioxidbudgetError as e:  # an older edition the current method cannot read
-            log.warning("previous edition %s skipped: %s", previous_tables.edition_id, e)
-    return SiteData(tables, cells, runs, prev)
+def site_data(sc: Scenario) -> SiteData:
+    """The scenario's run of every cell, as the site reads them."""
+    return SiteData(sc.tables, cells_for(sc.tables, sc.params), sc.cells)
