@@ -183,29 +183,31 @@ _PXWEB_TABLE = "/OV0104/v1/doris/sv/ssd/START/BE/BE0101/BE0101A/BefolkningNy"
 _SMHI = "SMHI Nationella emissionsdatabasen"
 _SMHI_TIDY = f"{EMISSIONS_DIR}/smhi_rus"
 
+
+def _smhi_remote(remote_id: str, sub: str, gas: str, about: str) -> Remote:
+    """SMHI's Länsrapport workbook of ``sub`` (``CO2`` or ``GGT``), stored under its release."""
+    return Remote(
+        remote_id,
+        base="smhi",
+        method="GET",
+        path="/api/getexcelfile/?county=0&municipality=0&sub={sub}",
+        raw=f"{_SMHI_TIDY}/raw/smhi_lansrapport_{{name}}_{{release}}.xlsx",
+        fetch=Ref("smhi_fetch", "fetch_smhi"),
+        params=(("sub", sub), ("name", sub.lower()), ("gas", gas)),
+        about=about,
+    )
+
+
 #: Every remote of ``data fetch``, in the order fetched (``scb-population`` asks for the
 #: municipalities ``scb-regions`` found).
 REMOTES: tuple[Remote, ...] = (
-    Remote(
+    _smhi_remote(
         "smhi-co2",
-        base="smhi",
-        method="GET",
-        path="/api/getexcelfile/?county=0&municipality=0&sub={sub}",
-        raw=f"{_SMHI_TIDY}/raw/smhi_lansrapport_{{name}}_{{release}}.xlsx",
-        fetch=Ref("smhi_fetch", "fetch_smhi"),
-        params=(("sub", "CO2"), ("name", "co2"), ("gas", GAS_CO2)),
-        about="SMHI's Länsrapport of fossil CO2 (the release date read from the file)",
+        "CO2",
+        GAS_CO2,
+        "SMHI's Länsrapport of fossil CO2 (the release date read from the file)",
     ),
-    Remote(
-        "smhi-ghg",
-        base="smhi",
-        method="GET",
-        path="/api/getexcelfile/?county=0&municipality=0&sub={sub}",
-        raw=f"{_SMHI_TIDY}/raw/smhi_lansrapport_{{name}}_{{release}}.xlsx",
-        fetch=Ref("smhi_fetch", "fetch_smhi"),
-        params=(("sub", "GGT"), ("name", "ggt"), ("gas", GAS_CO2E)),
-        about="the same for all greenhouse gases (CO2e)",
-    ),
+    _smhi_remote("smhi-ghg", "GGT", GAS_CO2E, "the same for all greenhouse gases (CO2e)"),
     Remote(
         "scb-regions",
         base="scb",
