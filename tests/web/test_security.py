@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from koldioxidbudget.errors import ParameterError
+from koldioxidbudget.settings import Environment, variable
 from koldioxidbudget.web import Settings
 from koldioxidbudget.web.security import inline_hashes
 from tests.web.conftest import EDITION
@@ -47,6 +48,8 @@ def test_settings_from_env_round_trip(tmp_path: Path, monkeypatch: pytest.Monkey
     s = Settings(
         editions=tmp_path, frame_ancestors="'none'", request_timeout_s=3.0, report_processes=2
     )
+    for name in Environment.model_fields:  # make test sets KOLDIOXIDBUDGET_SITE, for one
+        monkeypatch.delenv(variable(name), raising=False)
     for var, value in s.to_env().items():
         monkeypatch.setenv(var, value)
     assert Settings.from_env() == s
