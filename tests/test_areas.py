@@ -30,6 +30,10 @@ from koldioxidbudget.schema import Tables
         ("orebro", "1880"),
         ("Örebro län", "18"),
         ("Region Gotland", "0980"),
+        ("Gotlands kommun", "0980"),
+        ("Gotlands län", "09"),
+        ("Falu kommun", "2080"),
+        ("Faluns kommun", "2080"),
         ("Sverige", "00"),
     ],
 )

@@ -90,6 +90,8 @@ def find_area(areas: pd.DataFrame, query: str) -> Area:
         if r.level == "lan":
             b = _bare(name)
             k.add(b[:-1] if b.endswith("s") else b)  # "stockholms" → "stockholm"
+        elif r.level == "kommun":  # as people write it: "Gotlands kommun", "Faluns kommun"
+            k |= {normalise(f"{name}s kommun"), normalise(f"{name} kommun")}
         return k
 
     matches = [r for r in rows if nq in keys(r) or bq in keys(r)]

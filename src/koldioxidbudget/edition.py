@@ -69,7 +69,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Version of the table format; part of every edition id.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 #: The pointer file naming each gas's current edition (``{"CO2": id, ...}``).
 CURRENT_FILE = "current.json"

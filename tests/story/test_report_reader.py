@@ -175,7 +175,7 @@ def test_report_cement_host_says_what_its_figures_leave_out(ctx: object) -> None
     assert deducted > 500_000  # 0,63 of the plant's reported total
     text = " ".join(_doc(ctx, "0980").texts())
     assert (
-        f"Enligt SMHI:s statistik släpptes {fmt.tonnes(counted + deducted)} ut i Gotlands kommun "
+        f"Enligt SMHI:s statistik släpptes {fmt.tonnes(counted + deducted)} ut i Region Gotland "
         f"år {r.last_data_year}. Av dem är {fmt.tonnes(deducted)} processutsläpp från "
         "cementtillverkning"
     ) in text
@@ -277,3 +277,25 @@ def test_report_of_an_aggregate_shows_its_members_overspending(ctx: object) -> N
     assert "är ett netto" in text
     assert "återstår för hela området, −" not in text  # a spent total is said to be exceeded
     assert "är ett netto" not in "\n".join(report_document("0380", job).texts())
+
+
+def test_report_member_table_has_official_names_in_swedish_order(ctx: object) -> None:
+    """Sweden's table of municipalities: the official names (Falu kommun, Kalmar kommun, Kalix
+    kommun, Region Gotland; not the source file's "Faluns kommun", "Kalixs kommun") in the order
+    of a Swedish index (å, ä, ö after z: Vårgårda before Växjö)."""
+    doc = _doc(ctx, "00")
+    table = next(
+        b
+        for s in doc.walk()
+        for b in s.blocks
+        if isinstance(b, Table) and b.id == "members-municipalities"
+    )
+    names = [row[0] for row in table.rows]
+    assert {"Falu kommun", "Kalmar kommun", "Kalix kommun", "Region Gotland"} <= set(names)
+    assert not {"Faluns kommun", "Kalmars kommun", "Kalixs kommun", "Överkalixs kommun"} & set(
+        names
+    )
+    assert names.index("Vårgårda kommun") < names.index("Växjö kommun")
+    assert names.index("Ydre kommun") < names.index("Åmåls kommun") < names.index("Örebro kommun")
+    assert names.index("Älmhults kommun") < names.index("Örebro kommun")
+    assert names.index("Åmåls kommun") < names.index("Älmhults kommun")

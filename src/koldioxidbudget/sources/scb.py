@@ -37,6 +37,17 @@ log = logging.getLogger(__name__)
 #: Name of the national level in the ``areas`` table.
 NATIONAL_NAME = "Sverige"
 
+#: Official names that no rule of thumb gives (no genitive s, a different stem, or a region),
+#: and that the long-name column of ``regions/municipalities.csv`` (a third-party compilation,
+#: see PROVENANCE.md) has wrong: it reads "Kalmars kommun", "Faluns kommun", "Kalixs kommun".
+OFFICIAL_NAMES: dict[str, str] = {
+    "Falun": "Falu kommun",
+    "Kalmar": "Kalmar kommun",
+    "Kalix": "Kalix kommun",
+    "Överkalix": "Överkalix kommun",
+    "Gotland": "Region Gotland",
+}
+
 _MUNICIPALITY_COLUMNS = ("kommunkod", "kommun", "kommun_officiellt", "lanskod", "lan")
 _COUNTY_COLUMNS = ("lanskod", "lan", "lan_kort", "antal_kommuner")
 _POP_MUNICIPALITY_COLUMNS = ("kommunkod", "kommun", "year", "population", "source")
@@ -79,7 +90,10 @@ def read_areas(municipalities_csv: str | Path, counties_csv: str | Path) -> pd.D
             "name": mun["kommun"],
             "level": "kommun",
             "lan_code": mun["lanskod"],
-            "official_name": mun["kommun_officiellt"],
+            "official_name": [
+                OFFICIAL_NAMES.get(k, o)
+                for k, o in zip(mun["kommun"], mun["kommun_officiellt"], strict=True)
+            ],
         }
     )
     lan = pd.DataFrame(

@@ -20,6 +20,7 @@ import pandas as pd
 from ..schema import NATIONAL_CODE
 from . import registry
 from .download import FetchError, load_json
+from .scb import OFFICIAL_NAMES
 from .store import now
 
 if TYPE_CHECKING:
@@ -44,7 +45,10 @@ _PXWEB_CONTENT = registry.remote("scb-population").vars["content"]  # Folkmängd
 
 def official_name(kommun: str) -> str:
     """The municipality's official name from SCB's short name: ``Salem`` → ``Salems kommun``,
-    ``Upplands Väsby`` → ``Upplands Väsby kommun`` (no genitive s after a vowel, s, x or z)."""
+    ``Upplands Väsby`` → ``Upplands Väsby kommun`` (no genitive s after a vowel, s, x or z),
+    ``Falun`` → ``Falu kommun`` (``scb.OFFICIAL_NAMES``: the names no rule gives)."""
+    if kommun in OFFICIAL_NAMES:
+        return OFFICIAL_NAMES[kommun]
     return f"{kommun} kommun" if kommun[-1].lower() in "aeiouyåäösxz" else f"{kommun}s kommun"
 
 

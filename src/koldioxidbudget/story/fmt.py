@@ -65,3 +65,13 @@ def tonnes(value: float, lang: str = "sv") -> str:
 def date(value: _dt.date, lang: str = "sv") -> str:
     """``28 november 2026`` (sv) / ``28 November 2026`` (en)."""
     return _format_date(value, format="d MMMM y", locale=_loc(lang))
+
+
+#: Swedish alphabetical order: å, ä, ö after z (in code-point order ä comes before å)
+_SWEDISH_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "é": "e"})
+
+
+def sort_key(name: str) -> str:
+    """A key that sorts Swedish place names as a Swedish index does (Vårgårda before Växjö,
+    Åmål before Älmhult before Örebro), whatever the report's language."""
+    return name.casefold().translate(_SWEDISH_ORDER)

@@ -726,7 +726,7 @@ def _start_rows(b: _Build, defaults: dict[str, AreaResult], lang: str) -> list[d
             }
         )
     order = {"riket": 0, "lan": 1, "kommun": 2}
-    rows.sort(key=lambda x: (order.get(x["level"], 3), x["name"]))
+    rows.sort(key=lambda x: (order.get(x["level"], 3), fmt.sort_key(x["name"])))
     return rows
 
 

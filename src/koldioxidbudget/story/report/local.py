@@ -8,6 +8,7 @@ from ... import charts
 from ...method.budget import AreaResult
 from ...method.figures import deduction_in, largest_sector, per_capita_ranking
 from ...schema import NATIONAL_CODE
+from .. import fmt
 from ..document import Block, Callout, Section, Table
 from .context import _Ctx, _display_name, _official_names, _p, _years_span
 from .figures import _alt_emissions, _trend_figure
@@ -462,7 +463,7 @@ def _members(c: _Ctx) -> Section:
         )
     blocks: list[Block] = [_p(c.t(f"local.members.intro.{r.level}", area=c.area))]
     for kind, idx in groups:
-        idx = sorted(idx, key=lambda i: names.get(run.codes[i], run.names[i]))
+        idx = sorted(idx, key=lambda i: fmt.sort_key(names.get(run.codes[i], run.names[i])))
         # one unit per column; a spent member's cut reads "förbrukad", never "100,0 %"
         budgets = c.tonnes_column([float(run.budget_t[i]) for i in idx])
         left = c.tonnes_column([float(run.remaining_t[i]) for i in idx])
