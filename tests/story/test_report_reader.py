@@ -12,6 +12,7 @@ import pytest
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.story import fmt
 from koldioxidbudget.story.document import Document, Section, Table
+from koldioxidbudget.story.report.context import DELAYS_SHOWN
 
 SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 FRACTION = re.compile(r"\b1/\d{3,}\b")  # 1/10 reads; 1/557 does not
@@ -103,6 +104,14 @@ def test_report_every_real_area_reads_as_written_for_it(ctx: object, lang: str) 
         bad += [(code, "fraction", m.group(0)) for m in FRACTION.finditer(text)]
         if r.edition in text:
             bad.append((code, "edition", r.edition))
+        # the summary's "after N years of waiting the budget is spent" is the delay table's
+        # first spent start, not the last row shown
+        shown = r.cost_of_delay[1 : DELAYS_SHOWN + 1]
+        spent = next((d for d in shown if d.exhausted), None)
+        if lang == "sv" and spent is not None and not shown[0].exhausted and not r.exhausted:
+            said = f"efter {spent.delay_years} års väntan, {spent.start_year}, är budgeten förbrukad"
+            if said not in text:
+                bad.append((code, "delay", said))
         appendix = "\n".join(_section_texts(doc)[len(body) :]) + text
         bad += [
             (code, "snake", m.group(0))

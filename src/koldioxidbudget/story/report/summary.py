@@ -212,7 +212,9 @@ def _variant_sentence(c: _Ctx) -> str:
 def _delay_sentence(c: _Ctx) -> str:
     r = c.r
     d1 = r.cost_of_delay[1]
-    last = r.cost_of_delay[min(DELAYS_SHOWN, len(r.cost_of_delay) - 1)]
+    shown = r.cost_of_delay[1 : DELAYS_SHOWN + 1]
+    # the first start at which the budget is already spent, as the delay table shows it
+    last = next((d for d in shown if d.exhausted), shown[-1])
     if d1.exhausted:
         return c.t("summary.delay_spent_next", year=d1.start_year)
     return c.t(
