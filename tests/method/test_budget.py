@@ -206,7 +206,9 @@ def test_reference_paths_and_local_target(tiny: Tables) -> None:
     a = compute_budgets(tables=tiny, params=p).area("0101")
     refs = {k: dict(v) for k, v in a.references.items()}
     assert refs["no-reduction"][2040] == pytest.approx(60.0)
-    assert refs["trend"][2030] == pytest.approx(50.0)
+    # the trend line is at 50 t on 1 January 2030 and falls by 2 t a year: 49 t over 2030
+    assert a.trend_slope_t == pytest.approx(-2.0)
+    assert refs["trend"][2030] == pytest.approx(49.0)
     assert refs["local-target"][2030] == pytest.approx(50.0)  # −50 % of 1990's 100 t
     assert refs["local-target"][2045] == 0.0
     assert refs["sweden-targets"][2030] == pytest.approx(37.0)

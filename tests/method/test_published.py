@@ -74,3 +74,24 @@ def test_real_edition_sums(real: Tables) -> None:
         assert lan.budget_t == pytest.approx(sum(r.budget_t for r in members), rel=1e-12)
         assert lan.remaining_t == pytest.approx(sum(r.remaining_t for r in members), rel=1e-9)
     assert len(run.areas("lan")) == 21
+
+
+def test_the_trend_path_and_the_exhaustion_date_tell_one_story(real: Tables) -> None:
+    """For every area: the trend path's running total (table "Utsläpp till 2050 per bana")
+    stays within the remaining budget exactly when the trend's exhaustion date is null, and
+    exceeds it when the date falls before the horizon (Stockholms län said "the trend stays
+    within the budget" beside a trend path at 104 % of it)."""
+    run = compute_budgets(tables=real, params=parameters_from("uppsala-2024-1.7"))
+    horizon = run.params.horizon_year
+    checked = 0
+    for code in run.codes:
+        r = run.area(code)
+        if r.remaining_t <= 0:
+            continue
+        total = r.cumulative_t["trend"]
+        if r.trend_exhaustion_date is None:
+            assert total <= r.remaining_t * (1 + 1e-9), (code, total, r.remaining_t)
+        elif r.trend_exhaustion_date.year < horizon:
+            assert total >= r.remaining_t * (1 - 1e-9), (code, total, r.remaining_t)
+        checked += 1
+    assert checked > 250

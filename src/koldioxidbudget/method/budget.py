@@ -36,7 +36,7 @@ from .scenarios import (
     reference_paths,
     target_check,
 )
-from .trend import Trend, trend_exhaustion, trend_zero_year
+from .trend import Trend, trend_exhaustion, trend_year_amounts, trend_zero_year
 
 __all__ = [
     "METHOD_VERSION",
@@ -526,7 +526,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
     years = list(range(as_of, end + 1))
     for m, tr in run.area_trends.items():  # the current trend by both fits, for comparison
         ai, bi = float(tr.intercept[i]), float(tr.slope[i])
-        refs[PathId(f"trend-{m}")] = [max(0.0, ai + bi * y) for y in years]
+        refs[PathId(f"trend-{m}")] = trend_year_amounts(ai, bi, years)
     n_h = p.horizon_year - as_of + 1
     references = {k: tuple(zip(years, v, strict=True)) for k, v in refs.items()}
     cumulative = {k: float(sum(v[:n_h])) for k, v in refs.items()}

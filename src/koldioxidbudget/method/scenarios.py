@@ -5,7 +5,9 @@ Reference paths (years ``as_of`` … ``end``; every value in t/yr):
 
 - ``budget``: the pathway of the required rate (convention as chosen);
 - ``no-reduction``: ``E0`` every year;
-- ``trend``: the linear trend over the trend window, floored at zero;
+- ``trend``: the linear trend over the trend window, floored at zero; each year's value is what
+  the line emits over that year (``trend.trend_year_amounts``), so its running total reaches the
+  budget when ``trend_exhaustion`` says;
 - ``sweden-targets``: Sweden's targets applied to the area's own 1990 level: straight lines from
   ``E0`` to 37 % of 1990 in 2030 (−63 %) and 15 % in 2045 (at least −85 % territorial), then flat
   (no removals are credited); never above ``E0``;
@@ -23,6 +25,7 @@ import numpy as np
 
 from .params import LocalTarget
 from .pathway import annual_path, linear_path, near_zero_year, required_rate
+from .trend import trend_year_amounts
 
 __all__ = [
     "DelayCase",
@@ -94,7 +97,7 @@ def reference_paths(
         )[0]
     ]
     paths[PathId.NO_REDUCTION] = [e0] * n
-    paths[PathId.TREND] = [max(0.0, trend_intercept + trend_slope * y) for y in years]
+    paths[PathId.TREND] = trend_year_amounts(trend_intercept, trend_slope, years)
     if level_1990 is not None:
         anchors = [(as_of - 1.0, e0)] + [
             (float(y), min(e0, f * level_1990)) for y, f in SWEDEN_TARGETS

@@ -82,6 +82,30 @@ def trend_zero_year(intercept: float, slope: float) -> float | None:
     return -intercept / slope
 
 
+def trend_year_amounts(intercept: float, slope: float, years: list[int]) -> list[float]:
+    """What the trend line emits in each of ``years``: ``∫_y^(y+1) max(0, a + b·t) dt``.
+
+    The same reading of the line as :func:`trend_exhaustion` (the line is the level at a point
+    in time, as in Klimatkollen's published dates), so the trend path's running total reaches
+    the budget in the year the exhaustion date falls in, and a trend that "stays within the
+    budget" sums to less than it."""
+
+    def integral(lo: float, hi: float) -> float:
+        return intercept * (hi - lo) + slope * (hi * hi - lo * lo) / 2
+
+    out = []
+    for y in years:
+        lo, hi = float(y), float(y + 1)
+        if slope < 0:
+            hi = min(hi, -intercept / slope)
+        elif slope > 0:
+            lo = max(lo, -intercept / slope)
+        elif intercept <= 0:
+            hi = lo
+        out.append(max(0.0, integral(lo, hi)) if hi > lo else 0.0)
+    return out
+
+
 def trend_exhaustion(
     *, intercept: float, slope: float, start: float, budget: float
 ) -> float | None:
