@@ -155,6 +155,10 @@ def test_report_estimated_level_is_labelled_an_estimate(ctx: object) -> None:
     text = "\n".join(doc.texts())
     assert f"Utsläppen år {r.e0_year} uppskattas till" in text
     assert f"Utsläppen år {r.e0_year} var " not in text
+    # the level per inhabitant of that year is an estimate too, in words and in the table
+    assert "Utsläppen per invånare i Uppsala kommun uppskattas till" in text
+    assert "Utsläppen per invånare i Uppsala kommun var" not in text
+    assert f"Utsläpp per invånare {r.e0_year} (uppskattat)" in text
 
 
 def test_report_sweden_states_one_national_budget(ctx: object) -> None:

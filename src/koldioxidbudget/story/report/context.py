@@ -113,6 +113,11 @@ class _Ctx:
     def tonnes(self, v: float) -> str:
         return fmt.tonnes(v, self.lang)
 
+    def e0_year_label(self) -> str:
+        """The year of today's level, "2025 (uppskattat)" when it is an estimate."""
+        r = self.r
+        return self.t("col.year_estimated", year=r.e0_year) if r.e0_estimated else str(r.e0_year)
+
     def pct(self, v: float, decimals: int = 1) -> str:
         return fmt.percent(v, self.lang, decimals=decimals)
 

@@ -250,6 +250,8 @@ def _per_capita(c: _Ctx) -> list[Block]:
         return _display_name(a, c.lang, c.tables)
 
     e_year = r.e0_year
+    est = "_est" if r.e0_estimated else ""  # the level of an estimated year is "uppskattad"
+    year_label = c.e0_year_label()  # captions, axis and column name the estimate too
     rows = [
         {
             "label": name(a),
@@ -261,21 +263,21 @@ def _per_capita(c: _Ctx) -> list[Block]:
     ]
     desc = c.t(
         "local.per_capita.alt",
-        year=e_year,
+        year=year_label,
         values="; ".join(f"{name(a)} {c.num(a.emissions_per_capita_t, 2)} t" for a in items),
     )
     spec = charts.per_capita(
         rows=rows,
-        x_title=c.t("axis.per_capita", year=e_year),
+        x_title=c.t("axis.per_capita", year=year_label),
         description=desc,
         lang=c.lang,
     )
     table = c.data_table(
         "per-capita-table",
-        c.t("local.per_capita.table_caption", year=e_year),
+        c.t("local.per_capita.table_caption", year=year_label),
         (
             c.t("col.area"),
-            c.t("col.emissions_per_capita", year=e_year),
+            c.t("col.emissions_per_capita", year=year_label),
             c.t("col.budget_per_capita", year=r.budget_from),
             c.t("col.population", year=r.population_year),
         ),
@@ -305,7 +307,7 @@ def _per_capita(c: _Ctx) -> list[Block]:
                 else "local.per_capita.p_higher"
                 if ratio > 1.05
                 else "local.per_capita.p_same"
-            )
+            ) + est
             blocks.append(
                 _p(
                     c.t(
@@ -323,7 +325,7 @@ def _per_capita(c: _Ctx) -> list[Block]:
         blocks.append(
             _p(
                 c.t(
-                    "local.per_capita.p_sweden",
+                    "local.per_capita.p_sweden" + est,
                     value=c.num(r.emissions_per_capita_t, 2),
                     year=e_year,
                 )
@@ -346,7 +348,7 @@ def _per_capita(c: _Ctx) -> list[Block]:
         c.figure(
             "per-capita",
             "per_capita",
-            c.t("local.per_capita.caption", year=e_year),
+            c.t("local.per_capita.caption", year=year_label),
             desc,
             spec,
             table,
@@ -375,12 +377,13 @@ def _county_table(c: _Ctx) -> Table:
         for k, (i, per) in enumerate(ranked)
     ]
     county = names.get(r.lan_code) or run.names[run.index(r.lan_code)]
+    year_label = c.e0_year_label()
     return c.table(
         "county-municipalities",
-        c.t("local.per_capita.county_caption", county=county, year=r.e0_year),
+        c.t("local.per_capita.county_caption", county=county, year=year_label),
         (
             c.t("col.area"),
-            c.t("col.emissions_per_capita", year=r.e0_year),
+            c.t("col.emissions_per_capita", year=year_label),
             c.t("col.budget", year=r.budget_from),
             c.t("col.rate"),
         ),
