@@ -109,7 +109,9 @@ def test_report_every_real_area_reads_as_written_for_it(ctx: object, lang: str) 
         shown = r.cost_of_delay[1 : DELAYS_SHOWN + 1]
         spent = next((d for d in shown if d.exhausted), None)
         if lang == "sv" and spent is not None and not shown[0].exhausted and not r.exhausted:
-            said = f"efter {spent.delay_years} års väntan, {spent.start_year}, är budgeten förbrukad"
+            said = (
+                f"efter {spent.delay_years} års väntan, {spent.start_year}, är budgeten förbrukad"
+            )
             if said not in text:
                 bad.append((code, "delay", said))
         appendix = "\n".join(_section_texts(doc)[len(body) :]) + text
