@@ -314,3 +314,19 @@ def test_report_member_table_has_official_names_in_swedish_order(ctx: object) ->
     assert names.index("Ydre kommun") < names.index("Åmåls kommun") < names.index("Örebro kommun")
     assert names.index("Älmhults kommun") < names.index("Örebro kommun")
     assert names.index("Åmåls kommun") < names.index("Älmhults kommun")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_report_region_gotland_is_addressed_as_a_region(ctx: object, lang: str) -> None:
+    """Gotland is a municipality with a region's tasks, Region Gotland: its decisions are made
+    in regionfullmäktige and reported to regionstyrelsen, not in 'fullmäktige' or to
+    'kommunstyrelsen' (Uppsala keeps those)."""
+    gotland = "\n".join(_doc(ctx, "0980", lang).texts())
+    uppsala = "\n".join(_doc(ctx, "0380", lang).texts())
+    if lang == "sv":
+        assert "regionfullmäktige" in gotland and "regionstyrelsen" in gotland
+        assert not re.search(r"(?<!region)fullmäktige|kommunstyrelsen", gotland)
+        assert "kommunstyrelsen" in uppsala
+    else:
+        assert "regional council" in gotland and "regional executive committee" in gotland
+        assert "regional council" not in uppsala

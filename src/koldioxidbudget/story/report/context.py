@@ -74,6 +74,8 @@ class _Ctx:
         self.n_fig = 0
         self.n_tab = 0
         self.area = _display_name(r, lang, tables)
+        official = _names_of(tables).get(r.code, "") if tables is not None else ""
+        self._kind: tuple[str, ...] = ("region",) if official.startswith("Region ") else ()
         self.unit, self.scale, self.decimals = _unit_for(
             max([abs(v) for _, v, _ in r.history] + [abs(r.e0_t), 1.0])
         )
@@ -81,14 +83,15 @@ class _Ctx:
     # -- words ---------------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
         """The message ``key``, in the wording for the area's level when the catalogue has one
-        (``key__lan``, ``key__riket``: a county or Sweden is not addressed as a municipality)."""
-        if self.r.level != "kommun":
-            cat = catalogue(self.lang)
-            # Sweden falls back on the county's wording (both speak of many municipalities)
-            for level in (self.r.level, "lan") if self.r.level == "riket" else (self.r.level,):
-                own = f"report.{key}__{level}"
-                if own in cat:
-                    return _translate(own, self.lang, **values)
+        (``key__lan``, ``key__riket``: a county or Sweden is not addressed as a municipality;
+        ``key__region``: a municipality that is a region, Region Gotland, has a
+        regionfullmäktige and a regionstyrelse)."""
+        cat = catalogue(self.lang)
+        # Sweden falls back on the county's wording (both speak of many municipalities)
+        for level in {"riket": ("riket", "lan"), "lan": ("lan",)}.get(self.r.level, self._kind):
+            own = f"report.{key}__{level}"
+            if own in cat:
+                return _translate(own, self.lang, **values)
         return _translate(f"report.{key}", self.lang, **values)
 
     def has(self, key: str) -> bool:
