@@ -293,9 +293,14 @@ def test_fetch_pxweb_regions_reproduce_scb_files() -> None:
     assert mun.astype(str).to_dict("records")[:3] == ref_m[:3]
     got = {r["kommunkod"]: r for r in mun.astype(str).to_dict("records")}
     differ = [r["kommun"] for r in ref_m if got[r["kommunkod"]] != r]
-    # the shared file's "Kalixs kommun"/"Överkalixs kommun" are misspelt; SCB's rule gives "Kalix kommun"
-    assert sorted(differ) == ["Kalix", "Överkalix"]
+    # the shared file's long names "Kalixs kommun", "Faluns kommun", "Kalmars kommun" … are
+    # wrong; the fetch writes the official ones (scb.OFFICIAL_NAMES), and only those differ
+    from koldioxidbudget.sources.scb import OFFICIAL_NAMES
+
+    assert sorted(differ) == sorted(OFFICIAL_NAMES)
     assert got["2514"]["kommun_officiellt"] == "Kalix kommun"
+    assert got["2080"]["kommun_officiellt"] == "Falu kommun"
+    assert got["0980"]["kommun_officiellt"] == "Region Gotland"
     assert cty.astype(str).to_dict("records") == ref_c
 
 
