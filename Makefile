@@ -43,14 +43,16 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-# the browser tests drive Debian's Chromium (Playwright cannot download browsers here)
+# the browser tests drive Debian's Chromium (Playwright cannot download browsers here); the
+# report's layout test renders its pages with poppler's pdftoppm (tests/render/test_layout.py)
 browsers:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v pdftoppm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 
 # two test processes by default (pytest-xdist); PYTEST_WORKERS=0 runs them in this one
 PYTEST_WORKERS ?= 2
 test: lint browsers
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
 
 bench: editions
 	$(BIN)/python -m bench

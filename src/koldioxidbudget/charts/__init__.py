@@ -118,6 +118,31 @@ def _base(
     }
 
 
+#: A year's bar spans most of its year on a time axis (``x0``..``x1``), so years are spaced as
+#: years: 1990, 2000, 2005, 2010 are not drawn side by side as if they were consecutive.
+_YEAR_SPAN: tuple[dict[str, str], ...] = (
+    {"calculate": "datum.year - 0.4", "as": "x0"},
+    {"calculate": "datum.year + 0.4", "as": "x1"},
+)
+
+
+def _year_x(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The x and x2 encodings of bars on a time axis of years (``_YEAR_SPAN``), a tick every
+    five years."""
+    years = [int(r["year"]) for r in rows if r.get("year") is not None]
+    ticks = [y for y in range(min(years), max(years) + 1) if y % 5 == 0] if years else []
+    return {
+        "x": {
+            "field": "x0",
+            "type": "quantitative",
+            "title": title,
+            "axis": {"format": "d", "labelAngle": 0, **({"values": ticks} if ticks else {})},
+            "scale": {"zero": False, "nice": False},
+        },
+        "x2": {"field": "x1"},
+    }
+
+
 def emissions_by_sector(
     *,
     rows: list[dict[str, Any]],
@@ -135,15 +160,15 @@ def emissions_by_sector(
     if estimate_label:
         colours.append("#BBBBBB")
     spec = _base(description=description, lang=lang, data=rows, height=250)
-    spec["mark"] = {"type": "bar", "aria": False, "stroke": "white", "strokeWidth": 0.3}
+    spec["transform"] = [
+        {"stack": "value", "groupby": ["year"], "sort": [{"field": "order"}], "as": ["v0", "v1"]},
+        *(dict(t) for t in _YEAR_SPAN),
+    ]
+    spec["mark"] = {"type": "rect", "aria": False, "stroke": "white", "strokeWidth": 0.3}
     spec["encoding"] = {
-        "x": {
-            "field": "year",
-            "type": "ordinal",
-            "title": x_title,
-            "axis": {"labelAngle": -90, "labelExpr": "datum.value % 5 == 0 ? datum.label : ''"},
-        },
-        "y": {"field": "value", "type": "quantitative", "stack": "zero", "title": y_title},
+        **_year_x(x_title, rows),
+        "y": {"field": "v0", "type": "quantitative", "title": y_title},
+        "y2": {"field": "v1"},
         "color": {
             "field": "sector",
             "type": "nominal",
@@ -330,15 +355,12 @@ def sector_history(
 ) -> Spec:
     """One sector's emissions per data year: ``{year, value}``."""
     spec = _base(description=description, lang=lang, data=rows, height=150, width=440)
-    spec["mark"] = {"type": "bar", "color": PALETTE[0], "aria": False}
+    spec["transform"] = [dict(t) for t in _YEAR_SPAN]
+    spec["mark"] = {"type": "rect", "color": PALETTE[0], "aria": False}
     spec["encoding"] = {
-        "x": {
-            "field": "year",
-            "type": "ordinal",
-            "title": x_title,
-            "axis": {"labelAngle": -90, "labelExpr": "datum.value % 5 == 0 ? datum.label : ''"},
-        },
+        **_year_x(x_title, rows),
         "y": {"field": "value", "type": "quantitative", "title": y_title},
+        "y2": {"datum": 0},
     }
     return spec
 
@@ -392,7 +414,24 @@ def cumulative_vs_budget(
         "scale": {"domain": [within_label, over_label], "range": [PALETTE[2], ALERT]},
     }
     spec = _labelled_bars(rows, x_title=x_title, colour=colour, description=description, lang=lang)
-    spec["layer"].append(
+    bars, labels = spec["layer"]
+    peak = max([float(r.get("value") or 0.0) for r in rows] + [budget, 0.0])
+    # the rule's label sits above the plot, where no bar or bar label is, on the side of the
+    # rule that has room for it
+    right = peak > 0 and budget > 0.6 * peak
+    # each bar's label over a white halo, so the rule never runs through its digits
+    halo = {
+        **labels,
+        "mark": {
+            **labels["mark"],
+            "color": "white",
+            "stroke": "white",
+            "strokeWidth": 4,
+            "strokeJoin": "round",
+        },
+    }
+    spec["layer"] = [
+        bars,
         {
             "data": {"values": [{"value": budget, "text": budget_label}]},
             "layer": [
@@ -403,11 +442,12 @@ def cumulative_vs_budget(
                 {
                     "mark": {
                         "type": "text",
-                        "align": "left",
-                        "baseline": "top",
-                        "dx": 3,
-                        "y": 0,
+                        "align": "right" if right else "left",
+                        "baseline": "bottom",
+                        "dx": -3 if right else 3,
+                        "y": -4,
                         "color": INK,
+                        "fontWeight": "bold",
                         "aria": False,
                     },
                     "encoding": {
@@ -416,8 +456,10 @@ def cumulative_vs_budget(
                     },
                 },
             ],
-        }
-    )
+        },
+        halo,
+        labels,
+    ]
     return spec
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import tempfile
 from functools import cache
@@ -32,17 +33,25 @@ from ..story.document import (
 from .qr import qr_svg
 from .svg import font_dir
 
-__all__ = ["document_json", "render_pdf", "warm_typst"]
+__all__ = ["compile_pdf", "document_json", "render_pdf", "warm_typst"]
+
+_log = logging.getLogger(__name__)
+
+
+@cache
+def _fonts() -> Any:
+    import typst
+
+    return typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())]
+    )
 
 
 @cache
 def _compiler() -> Any:
     import typst
 
-    fonts = typst.Fonts(
-        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())]
-    )
-    return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
+    return typst.Compiler(font_paths=_fonts(), ignore_system_fonts=True)
 
 
 def warm_typst() -> None:
@@ -178,24 +187,41 @@ def creation_time() -> _dt.datetime:
     return _dt.datetime(today.year, today.month, today.day, tzinfo=_dt.UTC)
 
 
-def render_pdf(
+def compile_pdf(
     doc: Document, svgs: dict[str, str], *, timestamp: _dt.datetime | None = None
-) -> bytes:
-    """The PDF/UA-1 bytes of ``doc``; ``svgs`` maps figure ids to their SVG.
-
-    ``timestamp`` fixes the PDF's creation date (default: see :func:`creation_time`).
-    """
+) -> tuple[bytes, list[str]]:
+    """The PDF/UA-1 bytes of ``doc`` and Typst's warnings (none when all is well: a warning
+    such as "layout did not converge" means the pages may not be what the template meant)."""
     data = document_json(doc, svgs)
     ts = timestamp or creation_time()
     with tempfile.TemporaryDirectory(prefix="koldioxidbudget-typst-") as tmp:
         root = Path(tmp)
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
         if doc.cover.image is not None:
             (root / data["cover"]["image"]).write_bytes(doc.cover.image.data)
         if doc.cover.logo is not None:
             (root / data["cover"]["logo"]).write_bytes(doc.cover.logo.data)
-        pdf = _compiler().compile(
+        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        pdf, found = _compiler().compile_with_warnings(
             input=_template(), root=str(root), pdf_standards="ua-1", timestamp=ts
         )
     assert isinstance(pdf, bytes)
+    return pdf, [_warning_text(w) for w in found]
+
+
+def _warning_text(w: Any) -> str:
+    hints = "; ".join(getattr(w, "hints", None) or [])
+    return f"{w.message} ({hints})" if hints else str(w.message)
+
+
+def render_pdf(
+    doc: Document, svgs: dict[str, str], *, timestamp: _dt.datetime | None = None
+) -> bytes:
+    """The PDF/UA-1 bytes of ``doc``; ``svgs`` maps figure ids to their SVG. Typst's warnings
+    are logged (:func:`compile_pdf` returns them).
+
+    ``timestamp`` fixes the PDF's creation date (default: see :func:`creation_time`).
+    """
+    pdf, warnings = compile_pdf(doc, svgs, timestamp=timestamp)
+    for w in warnings:
+        _log.warning("typst: %s", w)
     return pdf
