@@ -11,6 +11,7 @@ the ledger) and a contact. Paths are relative to the profile file. Example::
     [cover]
     image = "omslag.jpg"          # JPEG or PNG, any size: fitted and compressed
     alt = "Vy över Fyrisån en vårdag"
+    focus = [0.5, 0.3]            # the point to keep when cropped to 16:10 (x, y from top left)
     credit = "Foto: Namn Namnsson"
     logo = "vapen.png"
     logo_alt = "Uppsala kommuns vapen"
@@ -24,6 +25,12 @@ the ledger) and a contact. Paths are relative to the profile file. Example::
 
     [budget]
     adopted_edition = "co2-2024-04-18"
+
+    [context]                     # the area's own circumstances, shown in the local part
+    notes = "Uppsala växer med omkring 3 000 invånare per år."
+    energy_company = "Vattenfall AB"
+    energy_company_owner = "other"   # municipality | partly | other
+    large_emitters = [ { name = "Uppsalaverket", sector = "el-och-fjarrvarme", tonnes = 150000, year = 2023, source = "Naturvårdsverket" } ]
 
 Errors name the file, the key and the value, and say what to do (``ParameterError``).
 
@@ -49,13 +56,21 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ParameterError
+from .schema import SECTORS
 
-__all__ = ["CustomerProfile", "LoadedImage", "Profile", "fit_image", "load_profile"]
+__all__ = [
+    "CustomerProfile",
+    "LoadedImage",
+    "LocalContext",
+    "Profile",
+    "fit_image",
+    "load_profile",
+]
 
 #: The cover image is cropped to this aspect ratio and fitted within this size (px).
 COVER_SIZE = (1600, 1000)
@@ -103,6 +118,17 @@ class Customer(_Strict):
 class CoverSection(_Strict):
     image: str | None = None
     alt: str | None = None
+    #: the point of the image to keep when it is cropped to 16:10: (x, y) as fractions of its
+    #: width and height from the top left; the centre by default
+    focus: tuple[float, float] = (0.5, 0.5)
+
+    @field_validator("focus")
+    @classmethod
+    def _within_image(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not all(0.0 <= x <= 1.0 for x in v):
+            raise ValueError("both numbers should be between 0 and 1 (0.5 is the middle)")
+        return v
+
     credit: str = ""
     logo: str | None = None
     logo_alt: str | None = None
@@ -136,6 +162,34 @@ class BudgetSection(_Strict):
     adopted_edition: str | None = None
 
 
+#: who owns the company that runs district heating: the municipality, partly, someone else
+Owner = Literal["municipality", "partly", "other"]
+
+
+class Emitter(_Strict):
+    """A large source the customer names, with its emissions as the customer reports them."""
+
+    name: str = Field(min_length=1)
+    sector: str
+    tonnes: float = Field(ge=0.0, le=1e9)
+    year: int = Field(ge=1990, le=2100)
+    source: str = ""
+
+    @field_validator("sector")
+    @classmethod
+    def _known_sector(cls, v: str) -> str:
+        if v not in SECTORS:
+            raise ValueError(f"should be one of {', '.join(SECTORS)}")
+        return v
+
+
+class ContextSection(_Strict):
+    notes: str = ""
+    energy_company: str = ""
+    energy_company_owner: Owner | None = None
+    large_emitters: list[Emitter] = Field(default=[], max_length=20)
+
+
 class CustomerProfile(_Strict):
     """The TOML file's schema."""
 
@@ -144,6 +198,18 @@ class CustomerProfile(_Strict):
     foreword: Foreword = Foreword()
     targets: Targets = Targets()
     budget: BudgetSection = BudgetSection()
+    context: ContextSection = ContextSection()
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    """What the customer says about the area: a note, the district-heating company and who owns
+    it, and large emitters (name, sector id, tonnes, year, source)."""
+
+    notes: str
+    energy_company: str
+    energy_company_owner: str | None
+    large_emitters: tuple[tuple[str, str, float, int, str], ...]
 
 
 @dataclass(frozen=True)
@@ -173,6 +239,7 @@ class Profile:
     visualiser_url: str
     local_targets: tuple[tuple[int, float, int], ...]
     adopted_edition: str | None
+    context: LocalContext | None = None
 
 
 def _error(path: Path, field: str, value: object, *, key: str, **slots: object) -> ParameterError:
@@ -255,7 +322,9 @@ def load_profile(path: str | Path) -> Profile:
                 key="profile_cover_needs_alt",
             )
         f = _inside(p, "cover.image", model.cover.image, MAX_IMAGE_BYTES)
-        cover = _read_image(p, "cover.image", f, model.cover.alt, "cover", model.cover.image)
+        cover = _read_image(
+            p, "cover.image", f, model.cover.alt, "cover", model.cover.image, model.cover.focus
+        )
     if model.cover.logo:
         alt = model.cover.logo_alt or model.customer.name
         f = _inside(p, "cover.logo", model.cover.logo, MAX_IMAGE_BYTES)
@@ -295,6 +364,21 @@ def load_profile(path: str | Path) -> Profile:
         visualiser_url=model.customer.visualiser,
         local_targets=tuple((t.year, t.reduction, t.base_year) for t in model.targets.local),
         adopted_edition=model.budget.adopted_edition,
+        context=_context(model.context),
+    )
+
+
+def _context(ctx: ContextSection) -> LocalContext | None:
+    """The profile's ``[context]``, or None when it says nothing."""
+    if not (ctx.notes or ctx.energy_company or ctx.large_emitters):
+        return None
+    return LocalContext(
+        notes=ctx.notes.strip(),
+        energy_company=ctx.energy_company.strip(),
+        energy_company_owner=ctx.energy_company_owner,
+        large_emitters=tuple(
+            (e.name, e.sector, e.tonnes, e.year, e.source) for e in ctx.large_emitters
+        ),
     )
 
 
@@ -445,7 +529,13 @@ def _lookup(raw: dict[str, Any], loc: tuple[Any, ...]) -> object:
 
 
 def _read_image(
-    profile: Path, field: str, path: Path, alt: str, kind: str, name: str
+    profile: Path,
+    field: str,
+    path: Path,
+    alt: str,
+    kind: str,
+    name: str,
+    focus: tuple[float, float] = (0.5, 0.5),
 ) -> LoadedImage:
     """The image at ``path`` (already confined by ``_inside``), fitted for the report."""
     data = path.read_bytes()
@@ -457,7 +547,7 @@ def _read_image(
             key="profile_image_too_large",
         )
     try:
-        return fit_image(data, alt=alt, kind=kind)
+        return fit_image(data, alt=alt, kind=kind, focus=focus)
     except _ImageError as e:
         raise _error(profile, field, name, key=e.key, **e.slots) from None
     except ValueError as e:  # anything else Pillow refuses
@@ -474,9 +564,11 @@ def _too_many_pixels(pixels: int) -> _ImageError:
     )
 
 
-def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
-    """Fit a JPEG or PNG for the report: a cover is cropped to 16:10 and fitted within
-    1600×1000 px as a progressive JPEG; a logo keeps its shape and transparency, fitted within
+def fit_image(
+    data: bytes, *, alt: str, kind: str = "cover", focus: tuple[float, float] = (0.5, 0.5)
+) -> LoadedImage:
+    """Fit a JPEG or PNG for the report: a cover is cropped to 16:10 around ``focus`` (x, y
+    as fractions from the top left) and fitted within 1600×1000 px as a progressive JPEG; a logo keeps its shape and transparency, fitted within
     480×480 px as PNG. Raises ``ValueError`` for anything that is not a JPEG or PNG image."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -509,7 +601,9 @@ def fit_image(data: bytes, *, alt: str, kind: str = "cover") -> LoadedImage:
     im = ImageOps.exif_transpose(im) or im
     out = io.BytesIO()
     if kind == "cover":
-        im = ImageOps.fit(im.convert("RGB"), COVER_SIZE, method=Image.Resampling.LANCZOS)
+        im = ImageOps.fit(
+            im.convert("RGB"), COVER_SIZE, method=Image.Resampling.LANCZOS, centering=focus
+        )
         im.save(out, "JPEG", quality=80, optimize=True, progressive=True)
         mime = "image/jpeg"
     else:

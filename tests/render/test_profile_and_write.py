@@ -87,6 +87,16 @@ def test_profile_loads_and_fits_images(tmp_path: Path) -> None:
         ('[customer]\nname = "A"\n[cover]\nimage = "omslag.jpg"\n', r"cover\.alt = None"),
         ('[customer\nname = "A"\n', r"not valid TOML"),
         (
+            '[customer]\nname = "A"\n[context]\nlarge_emitters = [{ name = "Verket", '
+            'sector = "energi", tonnes = 1000, year = 2023 }]\n',
+            r"context\.large_emitters\.0\.sector = 'energi': .*el-och-fjarrvarme",
+        ),
+        (
+            '[customer]\nname = "A"\n[context]\nenergy_company = "Alfa Energi"\n'
+            'energy_company_owner = "kommunen"\n',
+            r"context\.energy_company_owner = 'kommunen': .*'municipality', 'partly' or 'other'",
+        ),
+        (
             '[customer]\nname = "A"\nvisualiser = "javascript:alert(1)"\n',
             r"customer\.visualiser = 'javascript:alert\(1\)': .*starting with https://",
         ),
@@ -239,3 +249,34 @@ def test_cli_report_writes_files_and_explains_errors(tiny_root: Path, tmp_path: 
     )
     assert res.returncode == 2
     assert "Okänt rapportformat docx" in res.stderr  # in Swedish, the default language
+
+
+@pytest.mark.parametrize(
+    ("focus", "colour"), [((0.5, 0.0), (255, 0, 0)), ((0.5, 1.0), (0, 0, 255))]
+)
+def test_cover_is_cropped_around_its_focus_point(
+    focus: tuple[float, float], colour: tuple[int, int, int]
+) -> None:
+    """A portrait photo cropped to 16:10 keeps the part the profile's ``cover.focus`` points at:
+    the top half is red and the bottom half blue, so the focus decides the cover's colour."""
+    from PIL import Image
+
+    im = Image.new("RGB", (1000, 2000), (255, 0, 0))
+    im.paste((0, 0, 255), (0, 1000, 1000, 2000))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    fitted = fit_image(buf.getvalue(), alt="x", focus=focus)
+    cover = Image.open(io.BytesIO(fitted.data)).convert("RGB")
+    assert (cover.width, cover.height) == COVER_SIZE
+    got = cover.getpixel((cover.width // 2, cover.height // 2))
+    assert all(abs(a - b) < 40 for a, b in zip(got, colour, strict=True)), got
+
+
+def test_profile_refuses_a_focus_outside_the_image(tmp_path: Path) -> None:
+    _image(tmp_path / "omslag.jpg", (100, 100), "JPEG")
+    p = _profile(
+        tmp_path,
+        '[customer]\nname = "A"\n[cover]\nimage = "omslag.jpg"\nalt = "x"\nfocus = [0.5, 1.5]\n',
+    )
+    with pytest.raises(ParameterError, match=r"cover\.focus = \[0\.5, 1\.5\]: .*between 0 and 1"):
+        load_profile(p)

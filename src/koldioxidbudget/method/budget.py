@@ -151,6 +151,8 @@ class AreaResult:
     last_data_year: int
     history: tuple[tuple[int, float, bool], ...]
     history_by_sector: dict[str, tuple[tuple[int, float], ...]]
+    #: the estimated years a greenhouse-gas release gives sector by sector, per sector
+    estimated_by_sector: dict[str, tuple[tuple[int, float], ...]]
     excluded_t: tuple[tuple[int, float], ...]
     sectors: tuple[SectorFigure, ...]
     pathway: tuple[tuple[int, float], ...]
@@ -184,7 +186,9 @@ def _vars_rows(rows: tuple[Any, ...]) -> list[dict[str, Any]]:
 
 
 #: fields kept out of the JSON contract (the document carries the edition and parameters once)
-_NOT_IN_JSON = frozenset({"edition", "parameters", "history_by_sector", "excluded_t"})
+_NOT_IN_JSON = frozenset(
+    {"edition", "parameters", "history_by_sector", "estimated_by_sector", "excluded_t"}
+)
 _JSON_CONVERT: dict[str, Any] = {
     "trend_exhaustion_date": lambda d: d.isoformat(),
     "history": lambda h: [{"year": y, "t": t, "estimated": e} for y, t, e in h],
@@ -230,6 +234,9 @@ class BudgetRun:
     series_years: tuple[int, ...]
     series_t: Array
     series_estimated: tuple[bool, ...]
+    #: every area's sectors in the years a greenhouse-gas release estimates sector by sector
+    #: (areas × ``inventory.est_years`` × sectors; empty for trend nowcasts)
+    estimated_sector_t: Array
     steps: tuple[Step, ...]
     adoption_tables: Tables | None = None
 
@@ -303,8 +310,10 @@ def compute_budgets(
         inv.data_years[-1],
     )
     series_years = list(range(first, max(as_of, t0)))
-    mun_series, est = inv.annual(series_years)
-    series = inv.per_area(mun_series)
+    mun_sectors, est = inv.annual_sectors(series_years)
+    series = inv.per_area(mun_sectors.sum(axis=2))
+    by_release = [series_years.index(y) for y in inv.est_years if y in series_years]
+    estimated_sectors = np.tensordot(inv.aggregate, mun_sectors[:, by_release, :], axes=(1, 0))
 
     if as_of >= t0:
         idx = [series_years.index(y) for y in range(t0, as_of)]
@@ -424,6 +433,7 @@ def compute_budgets(
         series_years=tuple(series_years),
         series_t=series,
         series_estimated=tuple(bool(x) for x in est),
+        estimated_sector_t=estimated_sectors,
         steps=steps,
         adoption_tables=adoption_tables or tables,
     )
@@ -471,6 +481,11 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
     excluded = tuple(
         (y, float(weights @ inv.excluded_t[:, j])) for j, y in enumerate(inv.data_years)
     )
+    by_release = [y for y in inv.est_years if y in run.series_years]
+    estimated_by_sector = {
+        s: tuple((y, float(run.estimated_sector_t[i, j, k])) for j, y in enumerate(by_release))
+        for k, s in enumerate(SECTORS)
+    }
 
     base = run.allocation.base_years or inv.data_years[-3:]
     bidx = [inv.data_years.index(y) for y in base]
@@ -668,6 +683,7 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         last_data_year=inv.last_data_year,
         history=tuple(history),
         history_by_sector=by_sector,
+        estimated_by_sector=estimated_by_sector,
         excluded_t=excluded,
         sectors=tuple(sectors),
         pathway=references[PathId.BUDGET],

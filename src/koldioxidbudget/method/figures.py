@@ -11,6 +11,8 @@ results. Each function is pure (no I/O, no text) and documented with its formula
   per year;
 - :func:`subsector_breakdown` — an area's subsectors in one year, per sector, kept only where
   SMHI's subsectors add up to the sector;
+- :func:`recent_variation` — whether a series' last five annual changes point one way or swing,
+  with the range of its values over those years;
 - :func:`deduction_in` — what SMHI reports for an area in a year, what the inventory deducted
   (cement process CO2, national facilities) and what the budget counts.
 """
@@ -26,11 +28,13 @@ import pandas as pd
 
 __all__ = [
     "DEDUCTION_MIN_T",
+    "ERRATIC_CHANGE",
     "SUBSECTOR_MIN_T",
     "SUBSECTOR_TOLERANCE",
     "Ceiling",
     "Deduction",
     "GlobalTotals",
+    "RecentVariation",
     "SubsectorShare",
     "annual_ceilings",
     "deduction_in",
@@ -38,6 +42,7 @@ __all__ = [
     "halving_years",
     "largest_sector",
     "per_capita_ranking",
+    "recent_variation",
     "sector_burn_share",
     "subsector_breakdown",
 ]
@@ -106,6 +111,40 @@ def per_capita_ranking(
     p = np.maximum(np.asarray(population, dtype=float), 1.0)
     per = [(int(i), float(e[i] / p[i])) for i in indices]
     return sorted(per, key=lambda x: (-x[1], x[0]))
+
+
+#: A year-on-year change this large (either way), among changes of both signs, makes a series'
+#: mean change meaningless: +180 %, +46 %, −82 %, +281 %, −45 % averages +76 % while the last
+#: year is 50 % above the first (Vännäs, el och fjärrvärme, 2017–2022)
+ERRATIC_CHANGE = 0.30
+
+
+@dataclass(frozen=True)
+class RecentVariation:
+    """A series over its last five annual changes: its lowest and highest value then, and whether
+    it swung (changes of both signs, one at least :data:`ERRATIC_CHANGE`)."""
+
+    low_t: float
+    high_t: float
+    erratic: bool
+
+
+def recent_variation(history: Sequence[tuple[int, float]]) -> RecentVariation | None:
+    """The last six values of ``history`` (year, t) — the five changes the mean change
+    ``recent_change`` averages — and whether they swing; None with fewer than two values."""
+    values = dict(history)
+    years = sorted(values)[-5:]
+    pairs = [(values[y - 1], values[y]) for y in years if y - 1 in values]
+    if not pairs:
+        return None
+    changes = [b / a - 1 for a, b in pairs if a > 0]
+    window = [values[y] for y in sorted({y - 1 for y in years if y - 1 in values} | set(years))]
+    erratic = (
+        any(ch > 0 for ch in changes)
+        and any(ch < 0 for ch in changes)
+        and max(abs(ch) for ch in changes) >= ERRATIC_CHANGE
+    )
+    return RecentVariation(low_t=min(window), high_t=max(window), erratic=erratic)
 
 
 def sector_burn_share(sector_emissions_t: float, remaining_t: float) -> float | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import math as _math
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from babel import Locale
 from babel.dates import format_date as _format_date
@@ -14,7 +16,18 @@ from babel.numbers import NumberPattern, parse_pattern
 from ..catalogues import SCIENTIFIC_FROM as _SCIENTIFIC_FROM
 from ..catalogues import decimal_text
 
-__all__ = ["date", "decimal_text", "number", "percent", "tonnes"]
+__all__ = [
+    "TonnesUnit",
+    "column_unit",
+    "date",
+    "decimal_text",
+    "number",
+    "percent",
+    "signed_percent",
+    "signed_tonnes",
+    "tonnes",
+    "tonnes_in",
+]
 
 
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
@@ -52,6 +65,19 @@ def percent(fraction: float, lang: str = "sv", *, decimals: int = 1) -> str:
     return f"{n}\u00a0%" if lang == "sv" else f"{n}%"
 
 
+def signed_percent(fraction: float, lang: str = "sv", *, decimals: int = 1) -> str:
+    """A change as a signed percentage: ``+75,9 %`` for an increase, ``−5,8 %`` (U+2212, from
+    Babel) for a decrease and ``0,0 %`` for what rounds to no change."""
+    text = percent(fraction, lang, decimals=decimals)
+    return "+" + text if round(fraction * 100, decimals) > 0 else text
+
+
+def signed_tonnes(value: float, lang: str = "sv") -> str:
+    """A change in tonnes with its sign: ``+1,10 Mt``, ``−1,10 Mt``, ``0 t``."""
+    text = tonnes(value, lang)
+    return "+" + text if any(ch in "123456789" for ch in text) and value > 0 else text
+
+
 def tonnes(value: float, lang: str = "sv") -> str:
     """Tonnes with sensible precision: kt below 1 Mt, Mt above (``1,23 Mt``, ``456 kt``, ``789 t``)."""
     a = abs(value)
@@ -60,6 +86,39 @@ def tonnes(value: float, lang: str = "sv") -> str:
     if a >= 1e4:
         return f"{number(value / 1e3, lang, decimals=0)}\u00a0kt"
     return f"{number(value, lang, decimals=0)}\u00a0t"
+
+
+@dataclass(frozen=True)
+class TonnesUnit:
+    """The unit a column or table of tonnes is written in: its symbol, tonnes per unit and
+    decimals."""
+
+    symbol: str
+    scale: float
+    decimals: int
+
+
+def column_unit(values: Iterable[float | None]) -> TonnesUnit:
+    """One unit for a whole column or table, so it never mixes "617 kt" with "2,98 Mt": the
+    largest value decides (Mt from 10 Mt, kt from 10 kt, else t; kt with one decimal below
+    100 kt)."""
+    peak = max((abs(v) for v in values if v is not None), default=0.0)
+    if peak >= 1e7:
+        return TonnesUnit("Mt", 1e6, 2)
+    if peak >= 1e4:
+        return TonnesUnit("kt", 1e3, 0 if peak >= 1e5 else 1)
+    return TonnesUnit("t", 1.0, 0)
+
+
+def tonnes_in(value: float, unit: TonnesUnit, lang: str = "sv", *, signed: bool = False) -> str:
+    """``value`` tonnes in ``unit`` (``1 470 kt``); ``signed``: an increase reads ``+7,72 Mt``."""
+    decimals = unit.decimals
+    # a small value in a column of large ones keeps one significant digit: "0,3 kt", not "0 kt"
+    while unit.scale > 1 and value and round(value / unit.scale, decimals) == 0 and decimals < 3:
+        decimals += 1
+    text = number(value / unit.scale, lang, decimals=decimals)
+    plus = signed and round(value / unit.scale, decimals) > 0
+    return f"{'+' if plus else ''}{text}\u00a0{unit.symbol}"
 
 
 def date(value: _dt.date, lang: str = "sv") -> str:

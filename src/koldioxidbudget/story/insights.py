@@ -36,6 +36,7 @@ class _Ctx(Protocol):
     def tonnes(self, v: float) -> str: ...
     def num(self, v: float, decimals: int = 0) -> str: ...
     def sector(self, sid: str) -> str: ...
+    def sector_in_text(self, sid: str) -> str: ...
     def year(self, v: float | None) -> str: ...
 
 
@@ -96,7 +97,13 @@ class Insights:
         if self.sectors:
             top = self.sectors[0]
             out.append(
-                c.t("insight.c_sector", sector=c.sector(top.sector), share=c.pct(top.share, 0))
+                c.t(
+                    "insight.c_sector",
+                    sector=c.sector_in_text(top.sector),
+                    share=c.pct(top.share, 0),
+                    # the share is the base years', as in the sector chapter
+                    years=_span(c.run.allocation.base_years or (r.last_data_year,)),  # type: ignore[attr-defined]
+                )
             )
         return out
 
@@ -158,7 +165,7 @@ class Insights:
             out.append(
                 c.t(
                     "insight.small_sectors_spent" if r.exhausted else "insight.small_sectors",
-                    sectors=c.join([c.sector(s.sector) for s in small]),
+                    sectors=c.join([c.sector_in_text(s.sector) for s in small]),
                     share=c.share(sum(s.share for s in small)),
                 )
             )
@@ -221,12 +228,12 @@ class Insights:
         shown = [s for s in self.sectors if s.share > 0.0]
         now = [s.share * r.e0_t for s in shown]
         then = [s.share * self.milestone_level_t for s in shown]
-        # one unit per column (the column's largest value decides): not "230 kt" over "6 068 t"
-        cols = [
-            c.tonnes_column(now),
-            c.tonnes_column(then),
-            c.tonnes_column([a - b for a, b in zip(now, then, strict=True)]),
-        ]
+        cut = [a - b for a, b in zip(now, then, strict=True)]
+        # one unit for the table (its largest value decides): not "230 kt" over "6 068 t", and
+        # the same precision in every column
+        cells = c.tonnes_column(now + then + cut)
+        n = len(shown)
+        cols = [cells[:n], cells[n : 2 * n], cells[2 * n :]]
         return [(c.sector(s.sector), *(col[i] for col in cols)) for i, s in enumerate(shown)]
 
     def sector_sentences(self, c: _Ctx) -> list[str]:
@@ -285,3 +292,9 @@ def insights_for(r: AreaResult, *, variant: AreaResult | None = None) -> Insight
         variant_rate=variant.rate if variant is not None else None,
         variant_spent=variant is not None and variant.exhausted,
     )
+
+
+def _span(years: tuple[int, ...] | list[int]) -> str:
+    """``2020–2022`` for consecutive years, ``2022`` for one."""
+    ys = sorted(years)
+    return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])

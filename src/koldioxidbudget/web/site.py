@@ -99,8 +99,7 @@ def _pct(value: float | None, lang: str, decimals: int = 1) -> str:
 def _signed_pct(value: float | None, lang: str) -> str:
     if value is None:
         return t("site.none", lang)
-    text = fmt.percent(value, lang, decimals=1)
-    return text if value < 0 else "+" + text
+    return fmt.signed_percent(value, lang, decimals=1)
 
 
 def _num(value: float | None, lang: str, decimals: int = 1) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as _dt
+from collections.abc import Sequence
 from typing import Any
 
 from ...method.budget import METHOD_VERSION
@@ -131,7 +134,7 @@ def _method_blocks(c: _Ctx) -> list[Block]:
     rows = [
         (
             _catalogue_or(c, f"param.{name}", FIELD_DOCS[name]),
-            _param_value(c, getattr(c.p, name, None)),
+            _param_display(c, name, getattr(c.p, name, None)),
         )
         for name in FIELD_DOCS
     ]
@@ -147,11 +150,93 @@ def _method_blocks(c: _Ctx) -> list[Block]:
     )
     changed = c.p.changed()
     if changed:
+        # the reader's words and values, as in the table (the field names are the open data's)
+        blocks.append(_p(c.t("appendix.method.changed", preset=c.p.preset)))
         blocks.append(
-            _p(c.t("appendix.method.changed", names=", ".join(sorted(changed)), preset=c.p.preset))
+            BulletList(
+                tuple(
+                    _p(
+                        _catalogue_or(c, f"param.{name}", FIELD_DOCS.get(name, name)).rstrip(".")
+                        + ": "
+                        + _param_display(c, name, getattr(c.p, name, None))
+                    )
+                    for name in sorted(changed, key=_field_order)
+                )
+            )
         )
     blocks.append(_p(c.t("appendix.method.reproduce", preset=c.p.preset, edition=c.r.edition)))
     return blocks
+
+
+#: parameters whose value is a choice, shown through the catalogue table that names it
+_CHOICE_WORDS = {
+    "global_source": "global_source",
+    "national_published_source": "global_source",
+    "national_mode": "national_mode",
+    "allocation": "allocation",
+    "nowcast": "nowcast",
+    "convention": "convention",
+    "base_years": "param_value.base_years",
+    "deduction_excess": "param_value.deduction_excess",
+    "international_transport": "param_value.international_transport",
+    "e0_basis": "param_value.e0_basis",
+}
+#: parameters that are fractions, shown as percentages
+_PERCENT = {
+    "developing_growth",
+    "developing_decline",
+    "cement_process_share",
+    "carbon_law_rate",
+    "infeasible_rate",
+    "residual_fraction",
+    "blend_weight",
+}
+
+
+def _field_order(name: str) -> int:
+    order = list(FIELD_DOCS)
+    return order.index(name) if name in order else len(order)
+
+
+def _param_display(c: _Ctx, name: str, v: Any) -> str:
+    """A parameter's value as a reader reads it: a choice in words, a fraction as a percentage,
+    tonnes with their unit, targets and sectors by name (the ids stay in the open data)."""
+    if name in _CHOICE_WORDS and isinstance(v, str):
+        key = f"{_CHOICE_WORDS[name]}.{v}"
+        return c.t(key) if c.has(key) else v
+    if name in _PERCENT and isinstance(v, float):
+        return _percent_trimmed(c, v)
+    if name.endswith("_t") and isinstance(v, float):
+        return c.tonnes(v)
+    if name == "exclude_sectors":
+        return ", ".join(c.sector(s) for s in v) or c.t("none")
+    if name == "local_targets":
+        return c.t("list_sep").join(
+            c.t(
+                "param_value.target",
+                reduction=_percent_trimmed(c, t.reduction),
+                year=t.year,
+                base=t.base_year,
+            )
+            for t in v
+        ) or c.t("none")
+    if name == "national_facilities":
+        return ", ".join(
+            c.t("param_value.facility", name=f.name, tonnes=c.tonnes(f.emissions_t)) for f in v
+        ) or c.t("none")
+    if name == "national_preliminary_t":
+        return ", ".join(
+            c.t("param_value.preliminary", year=y, tonnes=c.tonnes(t)) for y, t in v
+        ) or c.t("none")
+    return _param_value(c, v)
+
+
+def _percent_trimmed(c: _Ctx, fraction: float) -> str:
+    """``0.1172`` → ``11,72 %``, ``0.02`` → ``2 %``: as many decimals as the value has (≤ 2)."""
+    decimals = next(
+        (d for d in range(3) if abs(round(fraction * 100, d) - fraction * 100) < 1e-9), 2
+    )
+    return fmt.percent(fraction, c.lang, decimals=decimals)
 
 
 def _param_value(c: _Ctx, v: Any) -> str:
@@ -206,7 +291,9 @@ def _step_text(c: _Ctx, sid: str, v: dict[str, Any]) -> str:
             allocated=c.tonnes(float(v.get("allocated_t", 0))),
         )
     if sid == "exclusions":
-        sectors = ", ".join(c.sector(s) for s in v.get("exclude_sectors", [])) or c.t("none")
+        sectors = ", ".join(c.sector_in_text(s) for s in v.get("exclude_sectors", [])) or c.t(
+            "none"
+        )
         text = c.t(
             "step.exclusions",
             sectors=sectors,
@@ -244,54 +331,69 @@ def _step_text(c: _Ctx, sid: str, v: dict[str, Any]) -> str:
 
 
 def _data_blocks(c: _Ctx) -> list[Block]:
+    """The edition in words and its sources by content, publisher and version; the file names
+    and checksums are the open data's manifest, not the reader's."""
     r = c.r
     blocks: list[Block] = [_p(c.t("appendix.data.intro", edition=r.edition, last=r.last_data_year))]
     m = c.manifest
     if m:
-        years = m.get("data_years") or []
+        release = str(m.get("release", ""))
+        with contextlib.suppress(ValueError):  # a release that is not a date stays as it is
+            release = fmt.date(_dt.date.fromisoformat(release), c.lang)
         blocks.append(
             _p(
                 c.t(
                     "appendix.data.edition",
                     edition=m.get("id", r.edition),
-                    release=m.get("release", ""),
-                    publisher=m.get("publisher", ""),
-                    years=", ".join(str(y) for y in years) or c.t("none"),
+                    release=release,
+                    publisher=_catalogue_or(c, "source_publisher.emissions", ""),
+                    years=_years_list(c, m.get("data_years") or []),
                     method=m.get("method_version", ""),
                 )
             )
         )
-        rows = []
+        rows: list[tuple[str, str, str]] = []
         for inp in m.get("inputs", []):
             role = str(inp.get("role", ""))
-            rows.append(
-                (
-                    _catalogue_or(c, f"source_role.{role}", role),
-                    # a break opportunity after each / and _ so a long path wraps in its cell
-                    str(inp.get("path", "")).replace("/", "/\u200b").replace("_", "_\u200b"),
-                    str(inp.get("vintage") or c.t("none")),
-                    str(inp.get("sha256", ""))[:12],
-                )
+            row = (
+                _catalogue_or(c, f"source_role.{role}", role),
+                _catalogue_or(c, f"source_publisher.{role}", str(inp.get("publisher", ""))),
+                str(inp.get("vintage") or c.t("none")),
             )
+            if row not in rows:  # one row per content and version, however many files
+                rows.append(row)
         if rows:
             blocks.append(
                 c.table(
                     "sources",
                     c.t("appendix.data.table_caption", edition=m.get("id", r.edition)),
-                    (
-                        c.t("col.role"),
-                        c.t("col.file"),
-                        c.t("col.vintage"),
-                        c.t("col.sha"),
-                    ),
+                    (c.t("col.role"), c.t("col.publisher"), c.t("col.vintage")),
                     rows,
-                    align=("left",) * 4,
+                    align=("left",) * 3,
                     compact=True,
+                    notes=(c.t("appendix.data.manifest"),),
                 )
             )
     blocks.append(BulletList(tuple(_p(c.t(f"appendix.data.source_{i}")) for i in range(1, 6))))
     blocks.append(_p(c.t("appendix.data.licence")))
     return blocks
+
+
+def _years_list(c: _Ctx, years: Sequence[int]) -> str:
+    """``1990, 2000, 2005, 2010 och 2015–2022``: runs of consecutive years as spans."""
+    ys = sorted(int(y) for y in years)
+    if not ys:
+        return c.t("none")
+    runs: list[list[int]] = [[ys[0]]]
+    for y in ys[1:]:
+        if y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    items: list[str] = []
+    for run in runs:
+        items += [f"{run[0]}–{run[-1]}"] if len(run) > 2 else [str(y) for y in run]
+    return c.join(items)
 
 
 def _catalogue_or(c: _Ctx, key: str, default: str) -> str:
@@ -313,12 +415,13 @@ def _all_figures(c: _Ctx) -> list[Block]:
         ("remaining_t", c.tonnes(r.remaining_t)),
         ("e0_t", c.tonnes(r.e0_t)),
         ("rate", c.rate_of(r)),
-        ("years_left", opt(r.years_left, lambda v: c.num(v, 1))),
+        ("years_left", opt(r.years_left, lambda v: c.t("kf.years_value", years=c.num(v, 1)))),
         ("exhaustion_year", opt(r.exhaustion_year, str)),
         ("burn_share", opt(r.burn_share, c.pct)),
         ("one_in_n", opt(r.one_in_n, lambda v: c.t("fraction", n=v))),
-        ("recent_change", opt(r.recent_change, c.pct)),
-        ("trend_slope_t", c.tonnes(r.trend_slope_t)),
+        # changes carry their sign: "+75,9 %" beside "−5,8 %"
+        ("recent_change", opt(r.recent_change, c.signed_pct)),
+        ("trend_slope_t", fmt.signed_tonnes(r.trend_slope_t, c.lang)),
         ("trend_exhaustion_date", opt(r.trend_exhaustion_date, lambda v: str(v.year))),
         ("trend_zero_year", opt(r.trend_zero_year, c.year)),
         ("near_zero_year", opt(r.near_zero_year, c.year)),
@@ -347,17 +450,36 @@ _FAQ = ("change", "consumption", "offset", "overshoot", "targets", "update", "sm
 
 
 def _faq(c: _Ctx) -> tuple[Section, ...]:
-    """One sub-heading per question (a real heading, not a bold paragraph)."""
+    """One sub-heading per question (a real heading, not a bold paragraph), in the words of the
+    area's level (``c.t``: a county's and Sweden's own questions)."""
     return tuple(
         Section(
             f"faq-{k}",
             c.t(f"appendix.faq.{k}_q"),
             2,
-            (_p(c.t(f"appendix.faq.{k}_a", area=c.area)),),
+            (_p(_faq_answer(c, k)),),
             numbered=False,  # questions are headings inside appendix D, not numbered chapters
         )
         for k in _FAQ
     )
+
+
+def _faq_answer(c: _Ctx, k: str) -> str:
+    text = c.t(f"appendix.faq.{k}_a", area=c.area)
+    if k == "small" and c.r.level == "riket":
+        # Sweden's share of the world's fossil CO₂ in the last year both are published
+        ge = c.tables.global_emissions if c.tables is not None else None
+        if ge is not None and not ge.empty:
+            last = ge.sort_values("year").iloc[-1]
+            world, sweden = float(last["world_fossil_mt"]), float(last["sweden_fossil_mt"])
+            if world > 0 and sweden > 0:
+                share = c.t(
+                    "appendix.faq.small_share",
+                    share=c.pct(sweden / world, 2),
+                    year=int(last["year"]),
+                )
+                text = f"{share} {text}"
+    return text
 
 
 _GLOSSARY = (

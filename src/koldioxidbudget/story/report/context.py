@@ -128,20 +128,13 @@ class _Ctx:
         """A share as per cent: one decimal below 10 %, none above."""
         return fmt.percent(v, self.lang, decimals=1 if abs(v) < 0.095 else 0)
 
-    def tonnes_column(self, values: Sequence[float | None]) -> list[str]:
+    def tonnes_column(self, values: Sequence[float | None], *, signed: bool = False) -> list[str]:
         """Tonnes in one unit for a whole column (the largest value decides: Mt from 10 Mt, kt
-        from 10 kt, else t), so a column never mixes "617 kt" with "2,98 Mt"; None is "–"."""
-        peak = max((abs(v) for v in values if v is not None), default=0.0)
-        if peak >= 1e7:
-            unit, scale, dec = "Mt", 1e6, 2
-        elif peak >= 1e4:
-            unit, scale, dec = "kt", 1e3, 0 if peak >= 1e5 else 1
-        else:
-            unit, scale, dec = "t", 1.0, 0
+        from 10 kt, else t), so a column never mixes "617 kt" with "2,98 Mt"; None is "–".
+        ``signed``: a column of differences, where an increase reads "+7,72 Mt"."""
+        unit = fmt.column_unit(values)
         return [
-            f"{fmt.number(v / scale, self.lang, decimals=dec)}\u00a0{unit}"
-            if v is not None
-            else self.t("none")
+            fmt.tonnes_in(v, unit, self.lang, signed=signed) if v is not None else self.t("none")
             for v in values
         ]
 
@@ -159,7 +152,17 @@ class _Ctx:
         return str(math.floor(v)) if v is not None else self.t("none")
 
     def sector(self, sid: str) -> str:
+        """The sector's name as a heading, a table cell or a sentence's first word has it."""
         return self.t(f"sector.{sid}")
+
+    def sector_in_text(self, sid: str) -> str:
+        """The sector's name inside a sentence: lower-case in both languages ("den största
+        sektorn, transporter, …"; no sector name begins with a proper noun)."""
+        return lower_first(self.sector(sid))
+
+    def signed_pct(self, v: float, decimals: int = 1) -> str:
+        """A change as a signed percentage: ``+75,9 %``, ``−5,8 %``, ``0,0 %``."""
+        return fmt.signed_percent(v, self.lang, decimals=decimals)
 
     def subsector(self, name: str) -> str:
         """SMHI's subsector label in the report's language (the catalogue's ``subsector``
@@ -308,6 +311,16 @@ def _display_name(r: AreaResult, lang: str, tables: Tables | None) -> str:
         if hit:
             return hit
     return _translate(f"report.area_name.{r.level}", lang, name=r.name)
+
+
+def lower_first(text: str) -> str:
+    """``Transporter`` → ``transporter``: a name that starts a heading, set inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    """``transporter och jordbruk`` → ``Transporter och jordbruk``: a sentence's first word."""
+    return text[:1].upper() + text[1:]
 
 
 def _p(*parts: str | Run) -> Paragraph:

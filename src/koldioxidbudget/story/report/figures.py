@@ -92,7 +92,7 @@ def _alt_emissions(
         last=last,
         e_first=c.tonnes(total[first]),
         e_last=c.tonnes(total[last]),
-        sectors=c.join([c.sector(s) for s in top]) or c.t("none"),
+        sectors=c.join([c.sector_in_text(s) for s in top]) or c.t("none"),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ... import charts
 from ...method.figures import annual_ceilings
+from .. import fmt
 from ..document import Block, BulletList, Section
 from .context import _Ctx, _p, _strong
 
@@ -25,8 +26,9 @@ def _follow_up(c: _Ctx) -> Section:
         trows = []
         marked = []
         # one unit per column (the column's largest value decides)
+        # (the deviations are differences: an overshoot reads "+7,72 Mt")
         cols = [
-            c.tonnes_column([getattr(row, f) for row in rows])
+            c.tonnes_column([getattr(row, f) for row in rows], signed=f.endswith("variance_t"))
             for f in (
                 "opening_t",
                 "emitted_t",
@@ -162,6 +164,12 @@ def _follow_up(c: _Ctx) -> Section:
     return Section("follow-up", c.t("follow.title"), 1, tuple(blocks), tuple(subs))
 
 
+def _signed_num(c: _Ctx, v: float, decimals: int) -> str:
+    """A change as a signed number: "+0,4", "−1,2", "0,0"."""
+    text = c.num(v, decimals)
+    return "+" + text if round(v, decimals) > 0 else text
+
+
 def _what_changed(c: _Ctx) -> list[Block]:
     """ "Vad har ändrats sedan förra utgåvan?": the change in budget, remaining budget and required
     cut since the previous edition, attributed cause by cause (``diff``)."""
@@ -182,19 +190,19 @@ def _what_changed(c: _Ctx) -> list[Block]:
             c.t("follow.changes_budget"),
             c.tonnes(change.budget.old),
             c.tonnes(change.budget.new),
-            c.tonnes(change.budget.total),
+            fmt.signed_tonnes(change.budget.total, c.lang),  # a change: "+1,20 Mt"
         ),
         (
             c.t("follow.changes_remaining"),
             c.tonnes(change.remaining.old),
             c.tonnes(change.remaining.new),
-            c.tonnes(change.remaining.total),
+            fmt.signed_tonnes(change.remaining.total, c.lang),
         ),
         (
             c.t("follow.changes_rate"),
             c.pct(change.rate.old),
             c.pct(change.rate.new),
-            c.t("follow.changes_points", points=c.num(change.rate.total * 100, 1)),
+            c.t("follow.changes_points", points=_signed_num(c, change.rate.total * 100, 1)),
         ),
     ]
     blocks.append(

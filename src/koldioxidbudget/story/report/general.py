@@ -276,7 +276,6 @@ def _choices(c: _Ctx) -> list[Block]:
                 municipalities=alloc.get("municipalities", len(c.run.codes)),
             )
         ),
-        _p(c.t("general.local.p3")),
     ]
     if excl.get("excluded_last_year_t"):
         blocks.append(
@@ -288,6 +287,8 @@ def _choices(c: _Ctx) -> list[Block]:
                 )
             )
         )
+    # the sentence that introduces the table stands right before it
+    blocks.append(_p(c.t("general.local.p3")))
     blocks.append(
         c.table(
             "choices",

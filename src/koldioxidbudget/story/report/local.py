@@ -6,7 +6,12 @@ from typing import Any
 
 from ... import charts
 from ...method.budget import AreaResult
-from ...method.figures import deduction_in, largest_sector, per_capita_ranking
+from ...method.figures import (
+    deduction_in,
+    largest_sector,
+    per_capita_ranking,
+    recent_variation,
+)
 from ...schema import NATIONAL_CODE
 from .. import fmt
 from ..document import Block, Callout, Section, Table
@@ -18,7 +23,9 @@ from .pathways import _delay, _pathway, _sensitivity, _targets
 def _local(c: _Ctx) -> Section:
     r = c.r
     profile = _profile_table(c)  # first, so tables are numbered in reading order
+    context = _context(c)
     subs = [
+        *([Section("context", c.t("local.context.title"), 2, tuple(context))] if context else []),
         Section(
             "emissions",
             c.t("local.emissions.title", last=r.last_data_year),
@@ -45,6 +52,66 @@ def _local(c: _Ctx) -> Section:
         (_p(c.t(f"local.intro.{r.level}", area=c.area)), profile),
         tuple(subs),
     )
+
+
+def _context(c: _Ctx) -> list[Block]:
+    """The area's circumstances as the customer's profile gives them: a note, who runs district
+    heating and who owns it, the large emitters (their tonnes as the customer reports them, not
+    SMHI's) and the adopted targets, which the targets section tests against the budget."""
+    prof = c.profile
+    ctx = getattr(prof, "context", None)
+    targets = getattr(prof, "local_targets", ()) or ()
+    if ctx is None and not targets:
+        return []
+    who = prof.customer_name
+    blocks: list[Block] = []
+    if ctx is not None and ctx.notes:
+        blocks.append(_p(ctx.notes))
+    if ctx is not None and ctx.energy_company:
+        owner = ctx.energy_company_owner or "unknown"
+        blocks.append(
+            _p(c.t(f"local.context.energy.{owner}", company=ctx.energy_company, area=c.area))
+        )
+    if targets:
+        items = [
+            c.t(
+                "local.targets.target_item",
+                reduction=c.pct(reduction, 0),
+                year=year,
+                base=base,
+            )
+            for year, reduction, base in targets
+        ]
+        blocks.append(_p(c.t("local.context.targets", area=c.area, targets=c.join(items))))
+    if ctx is not None and ctx.large_emitters:
+        emitters = sorted(ctx.large_emitters, key=lambda e: -e[2])
+        amounts = c.tonnes_column([e[2] for e in emitters])
+        blocks.append(_p(c.t("local.context.emitters", area=c.area, customer=who)))
+        blocks.append(
+            c.table(
+                "large-emitters",
+                c.t("local.context.emitters_caption", area=c.area),
+                (
+                    c.t("col.facility"),
+                    c.t("col.sector"),
+                    c.t("col.emissions_reported"),
+                    c.t("col.year"),
+                ),
+                [
+                    (name, c.sector(sector), amount, str(year))
+                    for (name, sector, _, year, _), amount in zip(emitters, amounts, strict=True)
+                ],
+                align=("left", "left", "right", "right"),
+                notes=(
+                    c.t(
+                        "local.context.emitters_source",
+                        customer=who,
+                        sources=c.join(sorted({e[4] for e in emitters if e[4]})) or who,
+                    ),
+                ),
+            )
+        )
+    return blocks
 
 
 def _profile_table(c: _Ctx) -> Table:
@@ -177,7 +244,7 @@ def _emissions(c: _Ctx) -> list[Block]:
             _p(
                 c.t(
                     "local.emissions.p_top",
-                    sector=labels[top],
+                    sector=c.sector_in_text(top),
                     share=c.pct(top_share[1], 0),
                     year=last,
                 )
@@ -205,14 +272,14 @@ def _emissions(c: _Ctx) -> list[Block]:
         srows: list[tuple[str, ...]] = []
         for s_ in present:
             v0, v1 = sec_vals[s_][first], sec_vals[s_][last]
-            ch = c.pct(v1 / v0 - 1, 0) if v0 > 0 else c.t("none")
+            ch = c.signed_pct(v1 / v0 - 1, 0) if v0 > 0 else c.t("none")
             srows.append((labels[s_], *[c.in_unit(sec_vals[s_][y]) for y in picks], ch))
         v0, v1 = total[first], total[last]
         srows.append(
             (
                 c.t("col.total"),
                 *[c.in_unit(total[y]) for y in picks],
-                c.pct(v1 / v0 - 1, 0) if v0 > 0 else c.t("none"),
+                c.signed_pct(v1 / v0 - 1, 0) if v0 > 0 else c.t("none"),
             )
         )
         blocks.append(
@@ -397,7 +464,19 @@ def _trend(c: _Ctx) -> list[Block]:
     r = c.r
     est = [(y, v) for y, v, e in r.history if e]
     blocks: list[Block] = []
-    if r.recent_change is not None:
+    swing = recent_variation([(y, v) for y, v, e in r.history if not e])
+    if swing is not None and swing.erratic:
+        blocks.append(
+            _p(
+                c.t(
+                    "local.trend.recent_erratic",
+                    low=c.tonnes(swing.low_t),
+                    high=c.tonnes(swing.high_t),
+                    last=r.last_data_year,
+                )
+            )
+        )
+    elif r.recent_change is not None:
         key = "local.trend.recent_down" if r.recent_change < 0 else "local.trend.recent_up"
         blocks.append(_p(c.t(key, change=c.pct(abs(r.recent_change)), last=r.last_data_year)))
     slope_key = "local.trend.slope_down" if r.trend_slope_t < 0 else "local.trend.slope_up"
@@ -420,7 +499,16 @@ def _trend(c: _Ctx) -> list[Block]:
     elif not r.exhausted:
         blocks.append(_p(c.t("local.trend.no_exhaustion")))
     if est:
-        rows = [(str(y), c.tonnes(v)) for y, v in est]
+        level = {y: v for y, v, _ in r.history}
+        cells = c.tonnes_column([v for _, v in est])
+        rows = [
+            (
+                str(y),
+                cell,
+                c.signed_pct(v / level[y - 1] - 1) if level.get(y - 1, 0) > 0 else c.t("none"),
+            )
+            for (y, v), cell in zip(est, cells, strict=True)
+        ]
         blocks.append(
             _p(
                 c.t(
@@ -435,12 +523,82 @@ def _trend(c: _Ctx) -> list[Block]:
             c.table(
                 "nowcast",
                 c.t("local.trend.table_caption", area=c.area),
-                (c.t("col.year"), c.t("col.estimated_emissions")),
+                (
+                    c.t("col.year"),
+                    c.t("col.estimated_emissions"),
+                    c.t("col.change_from_year_before"),
+                ),
                 rows,
-                align=("left", "right"),
+                align=("left", "right", "right"),
             )
         )
+        blocks += _largest_estimated_change(c, level)
         blocks.append(Callout("note", c.t("local.trend.box_title"), (_p(c.t("local.trend.box")),)))
+    return blocks
+
+
+#: an estimated change smaller than this is not worth a sentence
+_NOTABLE_CHANGE = 0.05
+#: what happened nationally in a year whose estimates jump, and the sectors it explains: a
+#: sentence from the catalogue (``local.trend.context.YEAR``) when those sectors lead the change
+_CONTEXT_SECTORS = {2024: ("transporter", "arbetsmaskiner")}
+
+
+def _largest_estimated_change(c: _Ctx, level: dict[int, float]) -> list[Block]:
+    """The largest change among the years a greenhouse-gas release estimates sector by sector,
+    said with the sectors that make it (what SMHI's newer statistics show, not a trend)."""
+    r = c.r
+    by_sector = r.estimated_by_sector
+    years = sorted({y for pts in by_sector.values() for y, _ in pts})
+    sector_at = {
+        s: dict(r.history_by_sector.get(s, ())) | dict(pts) for s, pts in by_sector.items()
+    }
+    changes = [
+        (y, level[y] / level[y - 1] - 1) for y in years if level.get(y - 1, 0) > 0 and y in level
+    ]
+    if not changes:
+        return []
+    year, change = max(changes, key=lambda yc: abs(yc[1]))
+    if abs(change) < _NOTABLE_CHANGE:
+        return []
+    diffs = sorted(
+        (
+            (at[year] - at[year - 1], s)
+            for s, at in sector_at.items()
+            if year in at and year - 1 in at and s not in c.p.exclude_sectors
+        ),
+        key=lambda ds: -abs(ds[0]),
+    )
+    total = level[year] - level[year - 1]
+    leading = [(d, s) for d, s in diffs[:2] if d * total > 0 and abs(d) >= 0.25 * abs(total)]
+    if not leading:
+        return []
+    blocks: list[Block] = [
+        _p(
+            c.t(
+                "local.trend.largest_change_up"
+                if change > 0
+                else "local.trend.largest_change_down",
+                year=year,
+                previous=year - 1,
+                change=c.pct(abs(change)),
+                sectors=c.join(
+                    [
+                        c.t(
+                            "local.trend.sector_change",
+                            # "industri (energi och processer) (−29 kt)" reads badly
+                            sector=c.sector_in_text(s).split(" (")[0],
+                            tonnes=fmt.signed_tonnes(d, c.lang),
+                        )
+                        for d, s in leading
+                    ]
+                ),
+            )
+        )
+    ]
+    context = _CONTEXT_SECTORS.get(year, ())
+    if change > 0 and leading[0][1] in context and c.has(f"local.trend.context.{year}"):
+        blocks.append(_p(c.t(f"local.trend.context.{year}")))
     return blocks
 
 

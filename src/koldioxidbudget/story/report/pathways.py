@@ -50,6 +50,8 @@ def _sensitivity(c: _Ctx) -> list[Block]:
         return out
 
     align = ("left",) + ("right",) * len(probs)
+    # one unit for the whole table: its rows are the same quantity for other cells
+    unit = fmt.column_unit(v[0] for v in cells.values() if v[0] > 0)
     note = c.t("local.sensitivity.note")
     live = [v for v in cells.values() if v[1] > 0]
     n_spent = len(cells) - len(live)
@@ -73,7 +75,12 @@ def _sensitivity(c: _Ctx) -> list[Block]:
             "sensitivity-budget",
             c.t("local.sensitivity.budget_caption", area=c.area, year=r.budget_from),
             header,
-            grid(0, lambda x: c.tonnes(x) if x > 0 else c.t("local.sensitivity.no_budget")),
+            grid(
+                0,
+                lambda x: (
+                    fmt.tonnes_in(x, unit, c.lang) if x > 0 else c.t("local.sensitivity.no_budget")
+                ),
+            ),
             align=align,
             notes=(note,),
         ),
@@ -278,6 +285,19 @@ def _delay(c: _Ctx) -> list[Block]:
     return blocks
 
 
+_SYMBOL = {"mt": "Mt", "kt": "kt", "t": "t"}
+
+
+def _amount_unit(peak_t: float) -> tuple[str, float, int]:
+    """The unit, scale and decimals ``fmt.tonnes`` writes ``peak_t`` in (Mt from 1 Mt, kt from
+    10 kt, else t): a chart of amounts labels its bars as the text names the same amounts."""
+    if peak_t >= 1e6:
+        return "mt", 1e6, 2
+    if peak_t >= 1e4:
+        return "kt", 1e3, 0
+    return "t", 1.0, 0
+
+
 def _targets(c: _Ctx) -> list[Block]:
     r = c.r
     horizon = c.p.horizon_year
@@ -285,12 +305,24 @@ def _targets(c: _Ctx) -> list[Block]:
     within_label = c.t("local.targets.within")
     over_label = c.t("local.targets.over")
     budget = max(r.remaining_t, 0.0)
+    # the chart speaks one unit (its axis, bar labels, budget label and data table), the one
+    # the largest amount it shows is written in elsewhere in the text
+    unit, scale, decimals = _amount_unit(
+        max([abs(v) for k, v in r.cumulative_t.items() if k in keys] + [abs(r.remaining_t)])
+    )
+
+    def in_unit(v: float) -> str:
+        return fmt.number(v / scale, c.lang, decimals=decimals)
+
+    def with_unit(v: float) -> str:
+        return f"{in_unit(v)}\u00a0{_SYMBOL[unit]}"
+
     # a spent budget: every path is over it (it was exceeded before the paths begin), and the
     # budget is named as spent, never as a negative amount
     budget_text = (
-        c.t("local.targets.budget_spent", over=c.tonnes(-r.remaining_t))
+        c.t("local.targets.budget_spent", over=with_unit(-r.remaining_t))
         if r.exhausted
-        else c.tonnes(r.remaining_t)
+        else with_unit(r.remaining_t)
     )
 
     def status(v: float) -> str:
@@ -302,8 +334,8 @@ def _targets(c: _Ctx) -> list[Block]:
         rows_chart.append(
             {
                 "label": _ref_label(c, k),
-                "value": c.chart_value(v),
-                "text": c.tonnes(v),
+                "value": round(v / scale, decimals + 2),
+                "text": with_unit(v),
                 "status": status(v),
             }
         )
@@ -312,14 +344,14 @@ def _targets(c: _Ctx) -> list[Block]:
         start=r.remaining_as_of,
         horizon=horizon,
         budget=budget_text,
-        values="; ".join(f"{_ref_label(c, k)} {c.tonnes(r.cumulative_t[k])}" for k in keys),
+        values="; ".join(f"{_ref_label(c, k)} {with_unit(r.cumulative_t[k])}" for k in keys),
     )
     spec = charts.cumulative_vs_budget(
         rows=rows_chart,
-        budget=c.chart_value(budget),
+        budget=round(budget / scale, decimals + 2),
         budget_label=c.t("local.targets.budget_rule", budget=budget_text),
         x_title=c.t(
-            "axis.cumulative", start=r.remaining_as_of, horizon=horizon, unit=c.unit_label()
+            "axis.cumulative", start=r.remaining_as_of, horizon=horizon, unit=c.t(f"unit.{unit}")
         ),
         description=desc,
         lang=c.lang,
@@ -327,22 +359,23 @@ def _targets(c: _Ctx) -> list[Block]:
         over_label=over_label,
     )
     trows = []
-    for k in keys:
+    cumulative = c.tonnes_column([r.cumulative_t[k] for k in keys])
+    for k, cum in zip(keys, cumulative, strict=True):
         v = r.cumulative_t[k]
         trows.append(
             (
                 _ref_label(c, k),
-                c.tonnes(v),
+                cum,
                 c.pct(v / r.remaining_t, 0) if r.remaining_t > 0 else c.t("none"),
                 status(v),
             )
         )
     chart_table = c.data_table(
         "targets-chart-table",
-        c.t("local.targets.chart_table_caption", unit=c.unit_label()),
-        (c.t("col.path"), c.t("col.cumulative_unit", unit=c.unit_label())),
+        c.t("local.targets.chart_table_caption", unit=c.t(f"unit.{unit}")),
+        (c.t("col.path"), c.t("col.cumulative_unit", unit=c.t(f"unit.{unit}"))),
         [
-            (str(row["label"]), c.in_unit(r.cumulative_t[k]))
+            (str(row["label"]), in_unit(r.cumulative_t[k]))
             for row, k in zip(rows_chart, keys, strict=True)
         ],
         align=("left", "right"),

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ... import charts
-from ...method.figures import deduction_in, sector_burn_share
+from ...method.figures import deduction_in, recent_variation, sector_burn_share
 from ..document import Block, Callout, Section, Table
 from ..insights import Insights
-from .context import MIN_SECTOR_SECTIONS, SECTOR_THRESHOLD, _Ctx, _p, _years_span
+from .context import (
+    MIN_SECTOR_SECTIONS,
+    SECTOR_THRESHOLD,
+    _Ctx,
+    _p,
+    _years_span,
+    upper_first,
+)
 
 
 def _sectors(c: _Ctx, ins: Insights) -> Section:
@@ -27,23 +34,17 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
     desc = c.t(
         "sectors.alt",
         years=years_text,
-        values="; ".join(f"{c.sector(s.sector)} {c.share(s.share)}" for s in secs),
+        values="; ".join(f"{c.sector_in_text(s.sector)} {c.share(s.share)}" for s in secs),
     )
     spec = charts.sector_shares(
         rows=rows_chart, x_title=c.t("axis.share_pct"), description=desc, lang=c.lang
     )
-    trows = []
-    for s in secs:
-        trows.append(
-            (
-                c.sector(s.sector),
-                c.pct(s.share, 1),
-                c.tonnes(s.emissions_t),
-                c.pct(s.change_per_year) if s.change_per_year is not None else c.t("none"),
-                c.tonnes(s.budget_t),
-                _burn_text(c, s),
-            )
-        )
+    emissions = c.tonnes_column([s.emissions_t for s in secs])
+    budgets = c.tonnes_column([s.budget_t for s in secs])
+    trows = [
+        (c.sector(s.sector), c.pct(s.share, 1), e, _change_text(c, s), b, _burn_text(c, s))
+        for s, e, b in zip(secs, emissions, budgets, strict=True)
+    ]
     table = c.data_table(
         "sectors-table",
         c.t("sectors.table_caption", area=c.area),
@@ -68,14 +69,15 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
     intro = c.t("sectors.intro", years=years_text)
     intro += " " + c.t(
         "sectors.intro_chosen",
-        sectors=c.join([c.sector(s.sector) for s in chosen]),
+        sectors=c.join([c.sector_in_text(s.sector) for s in chosen]),
         n=len(chosen),
         threshold=c.pct(SECTOR_THRESHOLD, 0),
     )
     if rest:
         intro += " " + c.t(
             "sectors.intro_rest",
-            sectors=c.join([c.sector(s.sector) for s in rest]),
+            # the list starts the sentence: its first name keeps its capital, the rest do not
+            sectors=upper_first(c.join([c.sector_in_text(s.sector) for s in rest])),
             share=c.share(sum(s.share for s in rest)),
         )
     blocks: list[Block] = [
@@ -95,7 +97,8 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
 
 def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
     r = c.r
-    name = c.sector(s.sector)
+    name = c.sector(s.sector)  # the heading, and a sentence's first word
+    in_text = c.sector_in_text(s.sector)  # inside a sentence or caption
     hist = list(r.history_by_sector.get(s.sector, ()))
     blocks: list[Block] = [
         _p(
@@ -120,7 +123,17 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
                 )
             )
         )
-    if s.change_per_year is not None:
+    swing = recent_variation(hist)
+    if swing is not None and swing.erratic:
+        # a mean of swinging changes says nothing: +180 %, −82 %, +281 % … is not "+76 % a year"
+        blocks.append(
+            _p(
+                c.t(
+                    "sectors.change_erratic", low=c.tonnes(swing.low_t), high=c.tonnes(swing.high_t)
+                )
+            )
+        )
+    elif s.change_per_year is not None:
         key = "sectors.change_down" if s.change_per_year < 0 else "sectors.change_up"
         blocks.append(_p(c.t(key, change=c.pct(abs(s.change_per_year)))))
     burn = sector_burn_share(s.emissions_t, r.remaining_t)
@@ -142,7 +155,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
         rows = [{"year": y, "value": c.chart_value(v)} for y, v in hist]
         desc = c.t(
             "sectors.history_alt",
-            sector=name,
+            sector=in_text,
             first=first[0],
             last=last[0],
             e_first=c.tonnes(first[1]),
@@ -157,7 +170,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
         )
         table = c.data_table(
             f"sector-{s.sector}-table",
-            c.t("sectors.history_table", sector=name, unit=c.unit_label()),
+            c.t("sectors.history_table", sector=in_text, unit=c.unit_label()),
             (c.t("col.year"), c.t("col.emissions_unit", unit=c.unit_label())),
             [(str(y), c.in_unit(v)) for y, v in hist],
             align=("left", "right"),
@@ -169,7 +182,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
                 "sector_history",
                 c.t(
                     "sectors.history_caption",
-                    sector=name,
+                    sector=in_text,
                     area=c.area,
                     first=first[0],
                     last=last[0],
@@ -180,7 +193,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
             )
         )
     blocks.append(_sector_figures(c, s, name))
-    sub = _subsector_table(c, s.sector, name)
+    sub = _subsector_table(c, s.sector, in_text)
     if sub is not None:
         blocks.append(sub)
     blocks.append(
@@ -188,18 +201,42 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
             "insight",
             c.t(
                 "sectors.influence_title",
-                level=c.t(f"influence_level.{_INFLUENCE.get(s.sector, 'medium')}"),
+                level=c.t(f"influence_level.{_influence(c, s.sector)}"),
             ),
-            (_p(c.t(f"sectors.influence.{s.sector}")),),
+            (_p(_influence_text(c, s.sector)),),
         )
     )
     return Section(f"sector-{s.sector}", name, 2, tuple(blocks))
+
+
+def _influence_text(c: _Ctx, sector: str) -> str:
+    """What the area can influence in ``sector``; for district heating, said for the company
+    the customer's profile names and its owner instead of "if the municipality owns it"."""
+    ctx = getattr(c.profile, "context", None)
+    if sector == "el-och-fjarrvarme" and ctx is not None and ctx.energy_company:
+        owner = ctx.energy_company_owner or "unknown"
+        return c.t(
+            "sectors.influence_known_company",
+            company=c.t(f"local.context.energy.{owner}", company=ctx.energy_company, area=c.area),
+        )
+    return c.t(f"sectors.influence.{sector}")
 
 
 def _burn_text(c: _Ctx, s: Any) -> str:
     """The share of the remaining budget one year of the sector's own emissions uses."""
     burn = sector_burn_share(s.emissions_t, c.r.remaining_t)
     return c.share(burn) if burn is not None else c.t("exhausted_short")
+
+
+def _change_text(c: _Ctx, s: Any) -> str:
+    """The sector's mean change a year, or its range where the changes swing (the mean of
+    +180 %, −82 %, +281 % … describes nothing)."""
+    swing = recent_variation(c.r.history_by_sector.get(s.sector, ()))
+    if swing is not None and swing.erratic:
+        return c.t(
+            "sectors.kf_change_erratic", low=c.tonnes(swing.low_t), high=c.tonnes(swing.high_t)
+        )
+    return c.signed_pct(s.change_per_year) if s.change_per_year is not None else c.t("none")
 
 
 def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
@@ -209,23 +246,32 @@ def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
     rows = [
         (c.t("sectors.kf_share"), c.share(s.share)),
         (c.t("sectors.kf_emissions", year=s.year), c.tonnes(s.emissions_t)),
-        (
-            c.t("sectors.kf_change"),
-            c.pct(s.change_per_year) if s.change_per_year is not None else c.t("none"),
-        ),
+        (c.t("sectors.kf_change"), _change_text(c, s)),
         (c.t("sectors.kf_budget", year=r.remaining_as_of), c.tonnes(s.budget_t)),
         (c.t("sectors.kf_burn", year=s.year), _burn_text(c, s)),
     ]
+    notes: list[str] = []
     if milestone in path and not r.exhausted:
-        rows.append(
-            (c.t("sectors.kf_milestone", year=milestone), c.tonnes(s.share * path[milestone]))
-        )
+        cap = s.share * path[milestone]
+        rows.append((c.t("sectors.kf_milestone", year=milestone), c.tonnes(cap)))
+        if cap >= s.emissions_t:
+            # the share is the base years'; a sector that has fallen since has a cap above today
+            notes.append(
+                c.t(
+                    "sectors.kf_milestone_above",
+                    sector=upper_first(c.sector_in_text(s.sector)),
+                    year=s.year,
+                    milestone=milestone,
+                    years=_years_span(c.run.allocation.base_years or (r.last_data_year,)),
+                )
+            )
     return c.table(
         f"sector-{s.sector}-figures",
         c.t("sectors.kf_caption", sector=name),
         (c.t("col.figure"), c.t("col.value")),
         rows,
         align=("left", "right"),
+        notes=tuple(notes),
     )
 
 
@@ -241,6 +287,27 @@ _INFLUENCE = {
     "produktanvandning": "low",
     "utrikes-transporter": "low",
 }
+
+
+#: How much the state controls each sector (Sweden's report speaks of the state).
+_INFLUENCE_STATE = {
+    "transporter": "high",
+    "industri": "medium",
+    "el-och-fjarrvarme": "medium",
+    "egen-uppvarmning": "high",
+    "arbetsmaskiner": "medium",
+    "jordbruk": "medium",
+    "avfall": "medium",
+    "produktanvandning": "low",
+    "utrikes-transporter": "low",
+}
+
+
+def _influence(c: _Ctx, sector: str) -> str:
+    """The control over ``sector`` of whom the callout speaks of: the municipality (a county's
+    municipalities and region together), or the state in Sweden's report."""
+    table = _INFLUENCE_STATE if c.r.level == "riket" else _INFLUENCE
+    return table.get(sector, "medium")
 
 
 def _subsector_table(c: _Ctx, sector: str, name: str) -> Table | None:

@@ -45,22 +45,25 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
             KeyFigure(
                 "years_left",
                 c.t("kf.years_left"),
-                c.num(years.value, 1),
+                c.t("kf.years_value", years=c.num(years.value, 1)),  # "3,6 år", not "3,6"
                 c.t("kf.years_left_note", year=years.year),
                 alert=years.alert,
             )
         )
     if "rate_15" in kf:
         v, f15 = c.variant, kf["rate_15"]
+        # a spent 1,5 °C budget has no cut per year: the tile names the budget, says it is
+        # spent, and its note says when and by how much
         figs.append(
             KeyFigure(
                 "rate_15",
-                c.t("kf.rate_15"),
+                c.t("kf.rate_15_spent" if f15.spent else "kf.rate_15"),
                 c.t("exhausted_short") if f15.spent else c.pct(f15.value),
                 c.t(
                     "kf.rate_15_note_spent" if f15.spent else "kf.rate_15_note",
                     budget=c.tonnes(v.budget_t),
                     year=f15.year,
+                    over=c.tonnes(-v.remaining_t),
                 ),
                 alert=f15.alert,
             )
@@ -70,7 +73,7 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
         figs.append(
             KeyFigure(
                 "delay_rate_1",
-                c.t("kf.delay", year=fd.year),
+                c.t("kf.delay_spent" if fd.spent else "kf.delay", year=fd.year),
                 c.t("exhausted_short") if fd.spent else c.pct(fd.value),
                 c.t("kf.delay_note", extra=c.tonnes(d1.extra_t)),
                 alert=fd.alert,
