@@ -184,3 +184,19 @@ def test_one_list_of_key_figures_in_the_cli_the_report_and_the_site(
     assert shown["budget"].value == fmt.tonnes(kf["budget"].value)
     if "rate_15" in shown and not kf["rate_15"].spent:
         assert shown["rate_15"].value == fmt.percent(kf["rate_15"].value)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_fixed_rate_path_is_not_called_the_carbon_law_anywhere(lang: str) -> None:
+    """The 11,72 %/yr comparison path halves emissions in 5,6 years; the Carbon Law halves them
+    per decade (about 6,7 %/yr). The report, the site's legend, its explanation and its glossary
+    call the path the same thing and never the Carbon Law."""
+    from koldioxidbudget.story.i18n import t
+
+    name = {"sv": "Fast takt", "en": "Fixed rate"}[lang]
+    assert t("site.path.carbon-law", lang).startswith(name)
+    assert t("site.glossary.t_carbon_law", lang) == name
+    assert t("report.ref.carbon-law", lang, rate="11,72 %", year=2025).startswith(name)
+    for key in ("site.howto.carbon_law", "site.glossary.d_carbon_law"):
+        text = t(key, lang, rate="11,72 %")
+        assert "6,7 %" in text or "6.7%" in text, key

@@ -38,6 +38,8 @@ class _Ctx(Protocol):
     def sector(self, sid: str) -> str: ...
     def sector_in_text(self, sid: str) -> str: ...
     def year(self, v: float | None) -> str: ...
+    def words(self, n: int) -> str: ...
+    def join(self, items: list[str]) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class Insights:
         if self.halving_year is not None:
             out.append(
                 c.t(
-                    "insight.halving",
+                    "insight.halving_est" if r.e0_estimated else "insight.halving",
                     year=self.halving_year,
                     e0=c.tonnes(r.e0_t),
                     e0_year=r.e0_year,
@@ -131,7 +133,7 @@ class Insights:
                 )
             )
         if r.one_in_n is not None and r.one_in_n > 1:
-            out.append(c.t("insight.one_in_n", n=r.one_in_n))
+            out.append(c.t("insight.one_in_n", n=c.words(r.one_in_n)))
         trend_fits = r.trend_slope_t < 0 and r.trend_exhaustion_date is None
         if trend_fits and r.trend_zero_year is not None:
             # the linear trend reaches zero inside the budget: say so, and what it takes
@@ -190,7 +192,7 @@ class Insights:
                 out.append(
                     c.t(
                         "insight.delay_more_over",
-                        years=self.delay_years,
+                        years=c.words(self.delay_years),
                         extra=c.tonnes(self.delay_extra_t),
                     )
                 )
@@ -198,7 +200,7 @@ class Insights:
                 out.append(
                     c.t(
                         "insight.delay_exhausted",
-                        years=self.delay_years,
+                        years=c.words(self.delay_years),
                         extra=c.tonnes(self.delay_extra_t),
                     )
                 )
@@ -206,7 +208,7 @@ class Insights:
                 out.append(
                     c.t(
                         "insight.delay_gain",
-                        years=self.delay_years,
+                        years=c.words(self.delay_years),
                         extra=c.tonnes(self.delay_extra_t),
                         rate=c.pct(self.delay_rate),
                         now=c.pct(r.rate),

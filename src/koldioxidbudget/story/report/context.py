@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -138,6 +139,15 @@ class _Ctx:
             for v in values
         ]
 
+    def tonnes_range(self, low: float, high: float, *, bare_low: bool = False) -> tuple[str, str]:
+        """Both ends of a range in one unit ("575 kt och 1 080 kt", not "575 kt och 1,08 Mt");
+        ``bare_low``: the low end without its unit, for "575–1 080 kt"."""
+        unit = fmt.column_unit([low, high])
+        lo = fmt.tonnes_in(low, unit, self.lang)
+        if bare_low:
+            lo = lo.rsplit("\u00a0", 1)[0]
+        return lo, fmt.tonnes_in(high, unit, self.lang)
+
     def num(self, v: float, decimals: int = 0) -> str:
         return fmt.number(v, self.lang, decimals=decimals)
 
@@ -189,11 +199,23 @@ class _Ctx:
         return self._subsectors
 
     def join(self, items: Sequence[str]) -> str:
-        """``a, b och c`` / ``a, b and c``."""
+        """``a, b och c`` / ``a, b and c``; when an item has its own "och" ("el och
+        fjärrvärme"), the last link is ``samt`` / ``, and`` so the list still reads as one list:
+        ``transporter, el och fjärrvärme samt arbetsmaskiner``."""
         items = list(items)
         if len(items) <= 1:
             return "".join(items)
-        return ", ".join(items[:-1]) + self.t("list_and") + items[-1]
+        link = self.t("list_and")
+        # an "och" inside parentheses ("industri (energi och processer)") does not confuse
+        if any(link in re.sub(r"\([^)]*\)", "", x) for x in items):
+            link = self.t("list_and_compound")
+        return ", ".join(items[:-1]) + link + items[-1]
+
+    def words(self, n: int) -> str:
+        """A small count in words, as Swedish and English prose write it ("fem års väntan",
+        "en av fem"); from 13 up, and for 0 and 1, digits (the catalogue's ``number_word``)."""
+        key = f"number_word.{n}"
+        return self.t(key) if self.has(key) else str(n)
 
     def temperature(self, p: Parameters | None = None) -> str:
         p = p or self.p

@@ -267,8 +267,11 @@ def _pathway_figure(c: _Ctx, *, summary: bool = False) -> Figure:
                 near_zero=c.year(r.near_zero_year),
             )
         )
-    others = [labels[k] for k in keys if k != "budget"]
-    parts.append(c.t("local.pathway.alt_compare", paths=c.t("list_sep").join(others)))
+    # the other pathways by their legend names, quoted: "banorna ”Ingen minskning” och …"
+    others = [c.t("local.pathway.quoted", text=labels[k]) for k in keys if k != "budget"]
+    if others:
+        key = "local.pathway.alt_compare_one" if len(others) == 1 else "local.pathway.alt_compare"
+        parts.append(c.t(key, paths=c.join(others)))
     desc = " ".join(parts)
     spec = _pathway_spec(
         c,

@@ -466,12 +466,13 @@ def _trend(c: _Ctx) -> list[Block]:
     blocks: list[Block] = []
     swing = recent_variation([(y, v) for y, v, e in r.history if not e])
     if swing is not None and swing.erratic:
+        low, high = c.tonnes_range(swing.low_t, swing.high_t)
         blocks.append(
             _p(
                 c.t(
                     "local.trend.recent_erratic",
-                    low=c.tonnes(swing.low_t),
-                    high=c.tonnes(swing.high_t),
+                    low=low,
+                    high=high,
                     last=r.last_data_year,
                 )
             )

@@ -67,7 +67,8 @@ def _sensitivity(c: _Ctx) -> list[Block]:
     else:
         range_text = c.t("local.sensitivity.p2_all_spent")
     if n_spent and live:
-        range_text += " " + c.t("local.sensitivity.p2_spent", n=n_spent)
+        key = "local.sensitivity.p2_spent_one" if n_spent == 1 else "local.sensitivity.p2_spent"
+        range_text += " " + c.t(key, n=c.words(n_spent))
     return [
         _p(c.t("local.sensitivity.p1", area=c.area)),
         _p(range_text),
@@ -250,7 +251,7 @@ def _delay(c: _Ctx) -> list[Block]:
                         now=c.pct(r.rate),
                         year1=cases[1].start_year,
                         rate1=c.pct(cases[1].rate),
-                        years=last.delay_years,
+                        years=c.words(last.delay_years),
                         year_last=last.start_year,
                         rate_last=c.pct(last.rate),
                         year_spent=spent_at.start_year if spent_at is not None else "",
@@ -270,7 +271,7 @@ def _delay(c: _Ctx) -> list[Block]:
                 )
             )
         elif first_bad is None:
-            blocks.append(_p(c.t("local.delay.p_feasible", years=last.delay_years)))
+            blocks.append(_p(c.t("local.delay.p_feasible", years=c.words(last.delay_years))))
     blocks.append(
         c.figure(
             "delay",

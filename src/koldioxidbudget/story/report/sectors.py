@@ -129,7 +129,9 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
         blocks.append(
             _p(
                 c.t(
-                    "sectors.change_erratic", low=c.tonnes(swing.low_t), high=c.tonnes(swing.high_t)
+                    "sectors.change_erratic",
+                    low=c.tonnes_range(swing.low_t, swing.high_t)[0],
+                    high=c.tonnes_range(swing.low_t, swing.high_t)[1],
                 )
             )
         )
@@ -234,7 +236,9 @@ def _change_text(c: _Ctx, s: Any) -> str:
     swing = recent_variation(c.r.history_by_sector.get(s.sector, ()))
     if swing is not None and swing.erratic:
         return c.t(
-            "sectors.kf_change_erratic", low=c.tonnes(swing.low_t), high=c.tonnes(swing.high_t)
+            "sectors.kf_change_erratic",
+            low=c.tonnes_range(swing.low_t, swing.high_t, bare_low=True)[0],
+            high=c.tonnes_range(swing.low_t, swing.high_t)[1],
         )
     return c.signed_pct(s.change_per_year) if s.change_per_year is not None else c.t("none")
 

@@ -62,6 +62,7 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
                 c.t(
                     "kf.rate_15_note_spent" if f15.spent else "kf.rate_15_note",
                     budget=c.tonnes(v.budget_t),
+                    from_year=v.budget_from,
                     year=f15.year,
                     over=c.tonnes(-v.remaining_t),
                 ),
@@ -182,7 +183,7 @@ def _rate_sentence(c: _Ctx) -> str:
         convention=r.rate_convention,
     )
     if r.one_in_n is not None and r.one_in_n > 1:
-        text += " " + c.t("summary.one_in_n", n=r.one_in_n)
+        text += " " + c.t("summary.one_in_n", n=c.words(r.one_in_n))
     return text
 
 
@@ -225,7 +226,7 @@ def _delay_sentence(c: _Ctx) -> str:
         year=d1.start_year,
         rate=c.pct(d1.rate),
         now=c.pct(r.rate),
-        years=last.delay_years,
+        years=c.words(last.delay_years),
         late_year=last.start_year,
         rate_late=c.pct(last.rate),
     )
