@@ -168,7 +168,7 @@ def test_report_exhausted_budget_says_so_without_empty_slots() -> None:
     texts = [x for x in doc.texts() if x not in shown]
     assert not [x for x in texts if "100,0\u00a0%" in x]
     profile = next(b for b in doc.blocks() if isinstance(b, Table) and b.id == "area-profile")
-    left = next(v for k, v in profile.rows if k.startswith("Kvar av budgeten"))
+    left = next(v for k, v in profile.rows if k.startswith("Återstående budget"))
     assert left == f"Förbrukad, överskriden med {fmt.tonnes(-r.remaining_t, 'sv')}"
     # the paths against a spent budget: all over it, the budget named as spent, not "Budget −…"
     paths = next(b for b in doc.blocks() if isinstance(b, Table) and b.id == "targets-table")

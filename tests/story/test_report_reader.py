@@ -14,6 +14,9 @@ from koldioxidbudget.story import fmt
 from koldioxidbudget.story.document import Document, Section, Table
 from koldioxidbudget.story.report.context import DELAYS_SHOWN
 
+#: small counts as the Swedish text writes them ("väntar man fem år")
+_SV_WORDS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio"}
+
 SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 FRACTION = re.compile(r"\b1/\d{3,}\b")  # 1/10 reads; 1/557 does not
 LEVEL_WORDS = {
@@ -199,9 +202,8 @@ def test_report_every_real_area_reads_as_written_for_it(ctx: object, lang: str) 
         shown = r.cost_of_delay[1 : DELAYS_SHOWN + 1]
         spent = next((d for d in shown if d.exhausted), None)
         if lang == "sv" and spent is not None and not shown[0].exhausted and not r.exhausted:
-            said = (
-                f"efter {spent.delay_years} års väntan, {spent.start_year}, är budgeten förbrukad"
-            )
+            years = _SV_WORDS.get(spent.delay_years, str(spent.delay_years))
+            said = f"väntar man {years} år, till {spent.start_year}, är budgeten förbrukad"
             if said not in text:
                 bad.append((code, "delay", said))
         bad += [(code, "units", t) for t in _mixed_unit_columns(doc)]
@@ -640,3 +642,18 @@ def test_report_local_part_has_the_customers_context_and_tests_its_targets(
 
 def c_horizon(r: object) -> int:
     return r.parameters.horizon_year  # type: ignore[attr-defined,no-any-return]
+
+
+def test_report_sweden_compares_its_counties_per_inhabitant(ctx: object) -> None:
+    """Sweden's per-capita figure is not one bar of Sweden beside nothing: it shows Sweden and
+    its 21 counties, highest first, and names the highest and lowest with the engine's values."""
+    run = ctx.run  # type: ignore[attr-defined]
+    doc = _doc(ctx, "00")
+    fig = next(b for s in doc.walk() for b in s.blocks if getattr(b, "id", "") == "per-capita")
+    rows = fig.table.rows  # type: ignore[attr-defined]
+    assert len(rows) == 22 and rows[0][0] == "Sverige"
+    counties = [run.area(c) for c, lv in zip(run.codes, run.levels, strict=True) if lv == "lan"]
+    top = max(counties, key=lambda a: a.emissions_per_capita_t)
+    assert rows[1][1] == fmt.number(top.emissions_per_capita_t, decimals=2)
+    text = "\n".join(doc.texts())
+    assert f"högst är utsläppen per invånare i {top.name}" in text

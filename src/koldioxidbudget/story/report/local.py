@@ -311,7 +311,14 @@ def _per_capita(c: _Ctx) -> list[Block]:
         alone or r.level == "lan"
     ):  # Gotland: the county is the same area, so compare with Sweden only
         others = [c.run.area(NATIONAL_CODE)]
-    items = [r, *others]
+    counties: list[AreaResult] = []
+    if r.level == "riket":  # Sweden beside itself says nothing: its counties, highest first
+        run = c.run
+        idx = [i for i, lv in enumerate(run.levels) if lv == "lan"]
+        counties = [
+            run.area(run.codes[i]) for i, _ in per_capita_ranking(idx, run.e0_t, run.population)
+        ]
+    items = [r, *others, *counties]
 
     def name(a: AreaResult) -> str:
         return _display_name(a, c.lang, c.tables)
@@ -395,6 +402,19 @@ def _per_capita(c: _Ctx) -> list[Block]:
                     "local.per_capita.p_sweden" + est,
                     value=c.num(r.emissions_per_capita_t, 2),
                     year=e_year,
+                )
+            )
+        )
+    if counties:
+        high, low = counties[0], counties[-1]
+        blocks.append(
+            _p(
+                c.t(
+                    "local.per_capita.p_counties",
+                    high=name(high),
+                    high_value=c.num(high.emissions_per_capita_t, 2),
+                    low=name(low),
+                    low_value=c.num(low.emissions_per_capita_t, 2),
                 )
             )
         )
