@@ -289,7 +289,7 @@ FORBIDDEN = [
     r"AR6_WG1_SPM2",
     r"\bdiscrete\b",
     r"\bconvention\b",
-    r"konvention A\b(?!,)",
+    r"konvention A\b(?!,| \()",
     r"(?<!ibland )\bkt\b",  # the glossary explains the abbreviation
     r"budgeten använd: ",
     r"\.xlsx|\.csv\b",
