@@ -22,7 +22,7 @@ from .errors import AreaNotFound
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Area", "find_area", "normalise", "slug"]
+__all__ = ["Area", "county_short_name", "find_area", "normalise", "slug"]
 
 #: words a query may add to a name ("Uppsala kommun", "Stockholms län", "Region Gotland")
 _SUFFIX_WORDS = ("kommun", "kommune", "stad", "lan", "region", "county", "municipality")
@@ -35,6 +35,13 @@ class Area:
     name: str
     level: str
     lan_code: str
+
+
+def county_short_name(lan: str) -> str:
+    """``Stockholms län`` → ``Stockholm``, ``Skåne län`` → ``Skåne``: the county's own name, as
+    in "Stockholm County"."""
+    base = lan.removesuffix(" län")
+    return base[:-1] if base.endswith("s") else base
 
 
 def normalise(text: str) -> str:

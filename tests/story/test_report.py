@@ -200,12 +200,21 @@ def test_report_words_come_from_the_catalogue(tiny_doc: Document) -> None:
     assert titles["summary"] == sv["report.summary.title"]
 
 
+#: messages whose languages rightly use different slots of the same call
+DIFFERENT_SLOTS = {
+    # a county goes by SCB's name in Swedish ("Stockholms län"), by its own in English
+    # ("Stockholm County")
+    "report.area_name.lan": ({"name"}, {"short"}),
+}
+
+
 def test_report_catalogues_have_the_same_slots() -> None:
     sv, en = catalogue("sv"), catalogue("en")
     slot = re.compile(r"\{(\w+)\}")
     for key, text in sv.items():
         if key.startswith("report."):
-            assert set(slot.findall(text)) == set(slot.findall(en[key])), key
+            pair = (set(slot.findall(text)), set(slot.findall(en[key])))
+            assert pair[0] == pair[1] or DIFFERENT_SLOTS.get(key) == pair, key
 
 
 def test_report_every_parameter_has_a_swedish_meaning() -> None:

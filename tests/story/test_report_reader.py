@@ -11,7 +11,7 @@ import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.story import fmt
-from koldioxidbudget.story.document import Document, Section, Table
+from koldioxidbudget.story.document import Document, Paragraph, Section, Table
 from koldioxidbudget.story.report.context import DELAYS_SHOWN
 
 #: small counts as the Swedish text writes them ("väntar man fem år")
@@ -197,6 +197,8 @@ def test_report_every_real_area_reads_as_written_for_it(ctx: object, lang: str) 
         bad += [(code, "fraction", m.group(0)) for m in FRACTION.finditer(text)]
         if r.edition in text:
             bad.append((code, "edition", r.edition))
+        if lang == "en":  # a county by its English name ("Uppsala County"), never "Uppsala län"
+            bad += [(code, "county", m.group(0)) for m in EN_COUNTY.finditer(text)]
         # the summary's "after N years of waiting the budget is spent" is the delay table's
         # first spent start, not the last row shown
         shown = r.cost_of_delay[1 : DELAYS_SHOWN + 1]
@@ -207,6 +209,7 @@ def test_report_every_real_area_reads_as_written_for_it(ctx: object, lang: str) 
             if said not in text:
                 bad.append((code, "delay", said))
         bad += [(code, "units", t) for t in _mixed_unit_columns(doc)]
+        bad += [(code, "sentence-units", t) for t in _mixed_unit_sentences(doc)]
         appendix = "\n".join(_section_texts(doc)[len(body) :]) + text
         bad += [
             (code, "snake", m.group(0))
@@ -218,9 +221,28 @@ def test_report_every_real_area_reads_as_written_for_it(ctx: object, lang: str) 
     assert bad == [], bad[:20]
 
 
+EN_COUNTY = re.compile(r"\w+ län\b")
+
 #: tables whose rows are different quantities (a key figure per row): each row has its own unit
 MIXED_BY_ROW = ("-figures", "chain", "area-profile")
 UNIT = re.compile(r"\u00a0(t|kt|Mt)$")
+
+
+def _mixed_unit_sentences(doc: Document) -> list[str]:
+    """Sentences that name tonnes in both t and kt ("34 kt år 1990 och 9 620 t år 2022"): the
+    values one sentence compares are written in one unit."""
+    out = []
+    for b in doc.blocks():
+        if isinstance(b, Paragraph):
+            text = "".join(r.text for r in b.runs)
+            for sentence in re.split(r"(?<=[.:;])\s+", text):
+                units = {m.group(1) for m in SENTENCE_UNIT.finditer(sentence)}
+                if {"t", "kt"} <= units:
+                    out.append(sentence)
+    return out
+
+
+SENTENCE_UNIT = re.compile(r"\d\u00a0(t|kt|Mt)\b")
 
 
 def _mixed_unit_columns(doc: Document) -> list[str]:
@@ -440,9 +462,15 @@ def test_report_region_gotland_is_addressed_as_a_region(ctx: object, lang: str) 
         assert "regionfullmäktige" in gotland and "regionstyrelsen" in gotland
         assert not re.search(r"(?<!region)fullmäktige|kommunstyrelsen", gotland)
         assert "kommunstyrelsen" in uppsala
+        # its emissions, borders and targets are the region's (general words such as
+        # "värdkommunens" and "kommunerna" describe the method and stay)
+        assert not re.search(r"\bkommunens (utsläpp|hela|gränser|egna)", gotland)
+        assert "regionens hela utsläpp" in gotland
     else:
         assert "regional council" in gotland and "regional executive committee" in gotland
         assert "regional council" not in uppsala
+        assert not re.search(r"\bthe municipality's (emissions|total|borders|own)", gotland)
+        assert "the region's total emissions" in gotland
 
 
 def test_report_says_a_swinging_sector_swings(ctx: object) -> None:
@@ -633,8 +661,11 @@ def test_report_local_part_has_the_customers_context_and_tests_its_targets(
     assert "Egna antagna mål som prövas mot budgeten: −70\u00a0% till 2030" in text
     heating = next(s for s in doc.walk() if s.id == "sector-el-och-fjarrvarme")
     callout = "\n".join(_texts_of(doc, heating))
-    assert "Vattenfall AB, som inte ägs av kommunen" in callout
+    # who supplies the heat is said once (3.1); the callout says what follows from it
+    assert "Vattenfall AB ägs inte av kommunen, som i stället påverkar genom dialog" in callout
+    assert "rådighet: delvis" in callout
     assert "Om kommunen äger energibolaget" not in callout
+    assert text.count("levereras av Vattenfall AB") == 1
     plain = _doc(ctx, "0380")
     assert all(s.id != "context" for s in plain.walk())
     assert "Om kommunen äger energibolaget" in "\n".join(plain.texts())

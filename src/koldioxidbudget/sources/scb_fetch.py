@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..areas import county_short_name
 from ..schema import NATIONAL_CODE
 from . import registry
 from .download import FetchError, load_json
@@ -52,10 +53,8 @@ def official_name(kommun: str) -> str:
     return f"{kommun} kommun" if kommun[-1].lower() in "aeiouyåäösxz" else f"{kommun}s kommun"
 
 
-def short_county_name(lan: str) -> str:
-    """``Stockholms län`` → ``Stockholm``, ``Skåne län`` → ``Skåne``."""
-    base = lan.removesuffix(" län")
-    return base[:-1] if base.endswith("s") else base
+#: ``Stockholms län`` → ``Stockholm`` (one definition, shared with the report's English names)
+short_county_name = county_short_name
 
 
 def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:

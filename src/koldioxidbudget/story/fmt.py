@@ -110,6 +110,17 @@ def column_unit(values: Iterable[float | None]) -> TonnesUnit:
     return TonnesUnit("t", 1.0, 0)
 
 
+def sentence_unit(values: Iterable[float]) -> TonnesUnit:
+    """One unit for tonnes a sentence names together, chosen as :func:`tonnes` chooses for the
+    largest ("1,02 Mt och 0,74 Mt", "34 kt och 9,6 kt")."""
+    peak = max((abs(v) for v in values), default=0.0)
+    if peak >= 1e6:
+        return TonnesUnit("Mt", 1e6, 2)
+    if peak >= 1e4:
+        return TonnesUnit("kt", 1e3, 0)
+    return TonnesUnit("t", 1.0, 0)
+
+
 def tonnes_in(value: float, unit: TonnesUnit, lang: str = "sv", *, signed: bool = False) -> str:
     """``value`` tonnes in ``unit`` (``1 470 kt``); ``signed``: an increase reads ``+7,72 Mt``."""
     decimals = unit.decimals

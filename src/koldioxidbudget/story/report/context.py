@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ...areas import slug
+from ...areas import county_short_name, slug
 from ...method.budget import AreaResult, BudgetRun
 from ...method.params import Parameters
 from ...schema import Tables
@@ -142,11 +142,31 @@ class _Ctx:
     def tonnes_range(self, low: float, high: float, *, bare_low: bool = False) -> tuple[str, str]:
         """Both ends of a range in one unit ("575 kt och 1 080 kt", not "575 kt och 1,08 Mt");
         ``bare_low``: the low end without its unit, for "575–1 080 kt"."""
-        unit = fmt.column_unit([low, high])
-        lo = fmt.tonnes_in(low, unit, self.lang)
-        if bare_low:
+        lo, hi = self.tonnes_alike(low, high)
+        if bare_low and lo.rsplit("\u00a0", 1)[-1] == hi.rsplit("\u00a0", 1)[-1]:
             lo = lo.rsplit("\u00a0", 1)[0]
-        return lo, fmt.tonnes_in(high, unit, self.lang)
+        return lo, hi
+
+    def tonnes_alike(self, *values: float, signed: bool = False) -> list[str]:
+        """Tonnes that one sentence names together, in one unit ("34 kt år 1990 och 9,6 kt år
+        2022", not "34 kt … 9 620 t"): the largest decides, as in a table column."""
+        unit = fmt.sentence_unit(values)
+        peak = max(abs(v) for v in values)
+        # a smaller value keeps two digits: "9,6 kt", not "10 kt"
+        small = dataclasses.replace(unit, decimals=1)
+        out = []
+        for v in values:
+            if unit.symbol == "Mt" and 0 < abs(v) < peak / 100:  # "1,39 Mt … 10 kt", not "0,01 Mt"
+                out.append(fmt.signed_tonnes(v, self.lang) if signed else self.tonnes(v))
+            else:
+                u = small if unit.symbol == "kt" and abs(v) < 1e4 else unit
+                out.append(fmt.tonnes_in(v, u, self.lang, signed=signed))
+        return out
+
+    def first_last(self, first: float, last: float) -> dict[str, str]:
+        """``e_first`` and ``e_last`` of "… var {e_first} år 1990 och {e_last} år 2022", alike."""
+        e_first, e_last = self.tonnes_alike(first, last)
+        return {"e_first": e_first, "e_last": e_last}
 
     def num(self, v: float, decimals: int = 0) -> str:
         return fmt.number(v, self.lang, decimals=decimals)
@@ -332,7 +352,10 @@ def _display_name(r: AreaResult, lang: str, tables: Tables | None) -> str:
         hit = _names_of(tables).get(r.code)
         if hit:
             return hit
-    return _translate(f"report.area_name.{r.level}", lang, name=r.name)
+    # a county by its own name in English ("Stockholm County"), by SCB's in Swedish
+    return _translate(
+        f"report.area_name.{r.level}", lang, name=r.name, short=county_short_name(r.name)
+    )
 
 
 def lower_first(text: str) -> str:
@@ -367,9 +390,17 @@ def _years_span(years: Sequence[int]) -> str:
 
 
 def _official_names(c: _Ctx) -> dict[str, str]:
-    if c.tables is None or c.lang != "sv":
-        return {}
-    return _names_of(c.tables)
+    """The names areas go by in the report's language: SCB's official names in Swedish ("Falu
+    kommun", "Stockholms län"); in English a municipality's own name and a county's English
+    name ("Stockholm County")."""
+    if c.lang == "sv":
+        return _names_of(c.tables) if c.tables is not None else {}
+    run = c.run
+    return {
+        code: _translate("report.area_name.lan", c.lang, name=name, short=county_short_name(name))
+        for code, name, level in zip(run.codes, run.names, run.levels, strict=True)
+        if level == "lan"
+    }
 
 
 @functools.lru_cache(maxsize=4)

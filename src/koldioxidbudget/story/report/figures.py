@@ -90,8 +90,7 @@ def _alt_emissions(
         area=c.area,
         first=first,
         last=last,
-        e_first=c.tonnes(total[first]),
-        e_last=c.tonnes(total[last]),
+        **c.first_last(total[first], total[last]),
         sectors=c.join([c.sector_in_text(s) for s in top]) or c.t("none"),
     )
 

@@ -233,8 +233,7 @@ def _emissions(c: _Ctx) -> list[Block]:
                     area=c.area,
                     first=first,
                     last=last,
-                    e_first=c.tonnes(total[first]),
-                    e_last=c.tonnes(total[last]),
+                    **c.first_last(total[first], total[last]),
                     change=c.pct(abs(change), 0),
                 )
             )
@@ -609,9 +608,13 @@ def _largest_estimated_change(c: _Ctx, level: dict[int, float]) -> list[Block]:
                             "local.trend.sector_change",
                             # "industri (energi och processer) (−29 kt)" reads badly
                             sector=c.sector_in_text(s).split(" (")[0],
-                            tonnes=fmt.signed_tonnes(d, c.lang),
+                            tonnes=t,
                         )
-                        for d, s in leading
+                        for (_, s), t in zip(
+                            leading,
+                            c.tonnes_alike(*(d for d, _ in leading), signed=True),
+                            strict=True,
+                        )
                     ]
                 ),
             )

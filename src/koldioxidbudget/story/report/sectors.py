@@ -160,8 +160,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
             sector=in_text,
             first=first[0],
             last=last[0],
-            e_first=c.tonnes(first[1]),
-            e_last=c.tonnes(last[1]),
+            **c.first_last(first[1], last[1]),
         )
         spec = charts.sector_history(
             rows=rows,
@@ -213,15 +212,25 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
 
 def _influence_text(c: _Ctx, sector: str) -> str:
     """What the area can influence in ``sector``; for district heating, said for the company
-    the customer's profile names and its owner instead of "if the municipality owns it"."""
-    ctx = getattr(c.profile, "context", None)
-    if sector == "el-och-fjarrvarme" and ctx is not None and ctx.energy_company:
-        owner = ctx.energy_company_owner or "unknown"
+    the customer's profile names and its owner instead of "if the municipality owns it" (who
+    supplies the heat is said once, in the local context; here only what follows from it)."""
+    owner = _energy_owner(c) if sector == "el-och-fjarrvarme" else None
+    if owner is not None:
+        ctx = c.profile.context  # type: ignore[union-attr]
         return c.t(
             "sectors.influence_known_company",
-            company=c.t(f"local.context.energy.{owner}", company=ctx.energy_company, area=c.area),
+            company=c.t(f"sectors.influence_energy.{owner}", company=ctx.energy_company),
         )
     return c.t(f"sectors.influence.{sector}")
+
+
+def _energy_owner(c: _Ctx) -> str | None:
+    """Who owns the district-heating company the profile names ("municipality", "partly",
+    "other"), or None when the profile does not say."""
+    ctx = getattr(c.profile, "context", None)
+    if ctx is None or not ctx.energy_company:
+        return None
+    return ctx.energy_company_owner or None
 
 
 def _burn_text(c: _Ctx, s: Any) -> str:
@@ -311,6 +320,8 @@ def _influence(c: _Ctx, sector: str) -> str:
     """The control over ``sector`` of whom the callout speaks of: the municipality (a county's
     municipalities and region together), or the state in Sweden's report."""
     table = _INFLUENCE_STATE if c.r.level == "riket" else _INFLUENCE
+    if sector == "el-och-fjarrvarme" and _energy_owner(c) in {"partly", "other"}:
+        return "medium"  # a part-owner or a customer steers less than an owner
     return table.get(sector, "medium")
 
 

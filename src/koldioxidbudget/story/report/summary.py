@@ -194,19 +194,21 @@ def _variant_sentence(c: _Ctx) -> str:
     if v.budget_t <= 0:
         return c.t("summary.variant_none", year=v.budget_from)
     if v.exhausted:
+        budget, over = c.tonnes_alike(v.budget_t, -v.remaining_t)
         return c.t(
             "summary.variant_spent",
-            budget=c.tonnes(v.budget_t),
+            budget=budget,
             from_year=v.budget_from,
-            over=c.tonnes(-v.remaining_t),
+            over=over,
             year=v.remaining_as_of,
         )
     key = "summary.variant_est" if v.remaining_estimated else "summary.variant"
+    budget, remaining = c.tonnes_alike(v.budget_t, v.remaining_t)
     return c.t(
         key,
-        budget=c.tonnes(v.budget_t),
+        budget=budget,
         from_year=v.budget_from,
-        remaining=c.tonnes(v.remaining_t),
+        remaining=remaining,
         year=v.remaining_as_of,
         rate=c.pct(v.rate),
         headline=c.rate_of(r),
