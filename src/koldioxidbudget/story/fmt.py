@@ -27,6 +27,7 @@ __all__ = [
     "signed_tonnes",
     "tonnes",
     "tonnes_in",
+    "years_span",
 ]
 
 
@@ -130,6 +131,19 @@ def tonnes_in(value: float, unit: TonnesUnit, lang: str = "sv", *, signed: bool 
     text = number(value / unit.scale, lang, decimals=decimals)
     plus = signed and round(value / unit.scale, decimals) > 0
     return f"{'+' if plus else ''}{text}\u00a0{unit.symbol}"
+
+
+def years_span(years: Iterable[int]) -> str:
+    """``2020–2022`` for consecutive years, ``2022`` for one, ``2018, 2020`` otherwise; ``""``
+    for none."""
+    ys = sorted(int(y) for y in years)
+    if not ys:
+        return ""
+    if len(ys) == 1:
+        return str(ys[0])
+    if ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}–{ys[-1]}"
+    return ", ".join(str(y) for y in ys)
 
 
 def date(value: _dt.date, lang: str = "sv") -> str:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..method.budget import AreaResult
 from ..method.figures import sector_burn_share
+from . import fmt
 
 __all__ = ["Insights", "SectorInsight", "insights_for"]
 
@@ -104,7 +105,7 @@ class Insights:
                     sector=c.sector_in_text(top.sector),
                     share=c.pct(top.share, 0),
                     # the share is the base years', as in the sector chapter
-                    years=_span(c.run.allocation.base_years or (r.last_data_year,)),  # type: ignore[attr-defined]
+                    years=fmt.years_span(c.run.allocation.base_years or (r.last_data_year,)),  # type: ignore[attr-defined]
                 )
             )
         return out
@@ -294,9 +295,3 @@ def insights_for(r: AreaResult, *, variant: AreaResult | None = None) -> Insight
         variant_rate=variant.rate if variant is not None else None,
         variant_spent=variant is not None and variant.exhausted,
     )
-
-
-def _span(years: tuple[int, ...] | list[int]) -> str:
-    """``2020–2022`` for consecutive years, ``2022`` for one."""
-    ys = sorted(years)
-    return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])

@@ -12,7 +12,7 @@ from ...method.budget import METHOD_VERSION
 from ...method.params import FIELD_DOCS
 from .. import fmt
 from ..document import Block, BulletList, QrCode, Section
-from .context import _Ctx, _p, _strong, _years_span
+from .context import _Ctx, _p, _strong
 from .general import _source_name
 
 
@@ -307,7 +307,7 @@ def _step_text(c: _Ctx, sid: str, v: dict[str, Any]) -> str:
         return c.t(
             "step.allocation",
             rule=c.t(f"allocation.{v.get('rule')}"),
-            years=_years_span(v.get("base_years") or []) or c.t("none"),
+            years=fmt.years_span(v.get("base_years") or []) or c.t("none"),
             municipalities=v.get("municipalities"),
             total=c.tonnes(float(v.get("sum_t", 0))),
         )
@@ -316,9 +316,9 @@ def _step_text(c: _Ctx, sid: str, v: dict[str, Any]) -> str:
         return c.t(
             "step.nowcast" if est else "step.nowcast_none",
             method=c.t(f"nowcast.{v.get('method')}"),
-            trend=_years_span(v.get("trend_years") or []) or c.t("none"),
+            trend=fmt.years_span(v.get("trend_years") or []) or c.t("none"),
             last=v.get("last_data_year"),
-            years=_years_span(est),
+            years=fmt.years_span(est),
         )
     if sid == "pathway":
         return c.t(

@@ -378,17 +378,6 @@ def _strong(text: str) -> Run:
     return Run(text, strong=True)
 
 
-def _years_span(years: Sequence[int]) -> str:
-    ys = sorted(int(y) for y in years)
-    if not ys:
-        return ""
-    if len(ys) == 1:
-        return str(ys[0])
-    if ys == list(range(ys[0], ys[-1] + 1)):
-        return f"{ys[0]}–{ys[-1]}"
-    return ", ".join(str(y) for y in ys)
-
-
 def _official_names(c: _Ctx) -> dict[str, str]:
     """The names areas go by in the report's language: SCB's official names in Swedish ("Falu
     kommun", "Stockholms län"); in English a municipality's own name and a county's English

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import fmt
 from ..document import Block, BulletList, Callout, Section, Table
-from .context import _Ctx, _p, _strong, _years_span
+from .context import _Ctx, _p, _strong
 from .figures import _global_emissions_figure
 
 
@@ -208,7 +208,7 @@ def _choices(c: _Ctx) -> list[Block]:
     excl = steps.get("exclusions", {})
     nowcast = steps.get("nowcast", {})
     est_years = nowcast.get("estimated_years") or []
-    years_text = _years_span(base_years) if base_years else c.t("none")
+    years_text = fmt.years_span(base_years) if base_years else c.t("none")
     excluded_sectors = c.join([c.sector(s) for s in p.exclude_sectors]) or c.t("none")
     rows = [
         (
@@ -243,7 +243,7 @@ def _choices(c: _Ctx) -> list[Block]:
         ),
         (
             c.t("choice.nowcast"),
-            c.t(f"nowcast.{p.nowcast}") + (f" ({_years_span(est_years)})" if est_years else ""),
+            c.t(f"nowcast.{p.nowcast}") + (f" ({fmt.years_span(est_years)})" if est_years else ""),
             c.t("choice.nowcast_why"),
         ),
         (

@@ -15,7 +15,7 @@ from ...method.figures import (
 from ...schema import NATIONAL_CODE
 from .. import fmt
 from ..document import Block, Callout, Section, Table
-from .context import _Ctx, _display_name, _official_names, _p, _years_span
+from .context import _Ctx, _display_name, _official_names, _p
 from .figures import _alt_emissions, _trend_figure
 from .pathways import _delay, _pathway, _sensitivity, _targets
 
@@ -533,7 +533,7 @@ def _trend(c: _Ctx) -> list[Block]:
             _p(
                 c.t(
                     "local.trend.nowcast",
-                    years=_years_span([y for y, _ in est]),
+                    years=fmt.years_span([y for y, _ in est]),
                     last=r.last_data_year,
                     method=c.t(f"nowcast.{c.p.nowcast}"),
                 )
@@ -568,11 +568,8 @@ def _largest_estimated_change(c: _Ctx, level: dict[int, float]) -> list[Block]:
     """The largest change among the years a greenhouse-gas release estimates sector by sector,
     said with the sectors that make it (what SMHI's newer statistics show, not a trend)."""
     r = c.r
-    by_sector = r.estimated_by_sector
-    years = sorted({y for pts in by_sector.values() for y, _ in pts})
-    sector_at = {
-        s: dict(r.history_by_sector.get(s, ())) | dict(pts) for s, pts in by_sector.items()
-    }
+    years = sorted({y for pts in r.estimated_by_sector.values() for y, _ in pts})
+    sector_at = _sector_levels(r)
     changes = [
         (y, level[y] / level[y - 1] - 1) for y in years if level.get(y - 1, 0) > 0 and y in level
     ]
@@ -622,8 +619,22 @@ def _largest_estimated_change(c: _Ctx, level: dict[int, float]) -> list[Block]:
     ]
     context = _CONTEXT_SECTORS.get(year, ())
     if change > 0 and leading[0][1] in context and c.has(f"local.trend.context.{year}"):
-        blocks.append(_p(c.t(f"local.trend.context.{year}")))
+        # said only when the national estimates show the same rise
+        national = _sector_levels(c.run.area(NATIONAL_CODE))
+        now = sum(national.get(s, {}).get(year, 0.0) for s in context)
+        before = sum(national.get(s, {}).get(year - 1, 0.0) for s in context)
+        if before > 0 and now > before:
+            blocks.append(_p(c.t(f"local.trend.context.{year}", change=c.pct(now / before - 1))))
     return blocks
+
+
+def _sector_levels(res: AreaResult) -> dict[str, dict[int, float]]:
+    """Each sector's emissions by year: the published years, then the years a greenhouse-gas
+    release estimates sector by sector."""
+    return {
+        s: dict(res.history_by_sector.get(s, ())) | dict(pts)
+        for s, pts in res.estimated_by_sector.items()
+    }
 
 
 def _members(c: _Ctx) -> Section:

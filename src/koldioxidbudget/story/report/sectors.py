@@ -6,6 +6,7 @@ from typing import Any
 
 from ... import charts
 from ...method.figures import deduction_in, recent_variation, sector_burn_share
+from .. import fmt
 from ..document import Block, Callout, Section, Table
 from ..insights import Insights
 from .context import (
@@ -13,7 +14,6 @@ from .context import (
     SECTOR_THRESHOLD,
     _Ctx,
     _p,
-    _years_span,
     upper_first,
 )
 
@@ -22,7 +22,7 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
     r = c.r
     secs = [s for s in ins.sectors]
     base_years = c.run.allocation.base_years
-    years_text = _years_span(base_years) if base_years else str(r.last_data_year)
+    years_text = fmt.years_span(base_years) if base_years else str(r.last_data_year)
     rows_chart = [
         {
             "label": c.sector(s.sector),
@@ -275,7 +275,7 @@ def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
                     sector=upper_first(c.sector_in_text(s.sector)),
                     year=s.year,
                     milestone=milestone,
-                    years=_years_span(c.run.allocation.base_years or (r.last_data_year,)),
+                    years=fmt.years_span(c.run.allocation.base_years or (r.last_data_year,)),
                 )
             )
     return c.table(
