@@ -52,6 +52,24 @@ def test_site_search_tells_habo_from_habo(page: Any, server: Any, query: str, co
     assert not page.errors  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("query", ["Stockholm County", "Stockholms län"])
+def test_site_english_names_a_county_in_english(page: Any, server: Any, query: str) -> None:
+    """The English site says "Stockholm County", not "Stockholms län", and finds the county by
+    either name; a municipality's page compares it with its county and Sweden in English."""
+    page.goto(server.url + "en/")
+    ready(page)
+    page.fill("#search", query)
+    page.press("#search", "Enter")
+    page.wait_for_url("**/en/01/")
+    ready(page)
+    assert page.inner_text("h1") == "Carbon budget for Stockholm County"
+    page.goto(server.url + "en/0180/")
+    ready(page)
+    names = page.locator("#view-per-invanare tbody th").all_text_contents()
+    assert names[1:] == ["Stockholm County", "Sweden"], names
+    assert not page.errors  # type: ignore[attr-defined]
+
+
 def test_site_start_sort_and_filter(page: Any, server: Any) -> None:
     page.goto(server.url + "sv/?level=lan")
     ready(page)

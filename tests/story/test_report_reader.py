@@ -11,7 +11,7 @@ import pytest
 
 from koldioxidbudget.method.budget import compute_budgets
 from koldioxidbudget.story import fmt
-from koldioxidbudget.story.document import Document, Paragraph, Section, Table
+from koldioxidbudget.story.document import Document, KeyFigures, Paragraph, Section, Table
 from koldioxidbudget.story.report.context import DELAYS_SHOWN
 
 #: small counts as the Swedish text writes them ("väntar man fem år")
@@ -132,7 +132,6 @@ def _form_faults(doc: Document, r: object, lang: str) -> list[tuple[str, str, st
     """What a careful editor marks in the report of ``r``: the local chapter's title for the
     level, a changes' missing sign (sector key figures, the sector table, the emissions table's
     change since the first year, appendix C), the tiles' unit and the spent 1,5 °C tile."""
-    from koldioxidbudget.story.document import KeyFigures
     from koldioxidbudget.story.i18n import t
 
     code, level = r.code, r.level  # type: ignore[attr-defined]
@@ -232,13 +231,13 @@ def _mixed_unit_sentences(doc: Document) -> list[str]:
     """Sentences that name tonnes in both t and kt ("34 kt år 1990 och 9 620 t år 2022"): the
     values one sentence compares are written in one unit."""
     out = []
-    for b in doc.blocks():
-        if isinstance(b, Paragraph):
-            text = "".join(r.text for r in b.runs)
-            for sentence in re.split(r"(?<=[.:;])\s+", text):
-                units = {m.group(1) for m in SENTENCE_UNIT.finditer(sentence)}
-                if {"t", "kt"} <= units:
-                    out.append(sentence)
+    texts = ["".join(r.text for r in b.runs) for b in doc.blocks() if isinstance(b, Paragraph)]
+    texts += [k.note for b in doc.blocks() if isinstance(b, KeyFigures) for k in b.figures]
+    for text in texts:  # the tiles' notes too ("budget 30 kt …, exceeded by 8,8 kt")
+        for sentence in re.split(r"(?<=[.:;])\s+", text):
+            units = {m.group(1) for m in SENTENCE_UNIT.finditer(sentence)}
+            if {"t", "kt"} <= units:
+                out.append(sentence)
     return out
 
 

@@ -36,7 +36,7 @@ def _serving(editions: Path, *args: str, env: dict[str, str] | None = None) -> I
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: a busy machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/api/v1/health", timeout=5) as r:

@@ -46,7 +46,7 @@ from ..schema import SECTORS, Tables
 from ..service.scenario import Scenario
 from ..settings import environment
 from ..story import fmt
-from ..story.i18n import LANGUAGES, catalogue, t
+from ..story.i18n import LANGUAGES, catalogue, place_name, t
 from ..story.keyfigures import key_figures
 from . import assets as _assets
 from .mapsvg import SwedenMap, load_map
@@ -141,7 +141,11 @@ def tiles(r: AreaResult, lang: str) -> list[dict[str, str]]:
             "unit": budget_unit,
             "note": "",
             "info": t(
-                "site.tile.info_budget", lang, name=r.name, year=r.budget_from, temperature=temp
+                "site.tile.info_budget",
+                lang,
+                name=place_name(r.name, r.level, lang),
+                year=r.budget_from,
+                temperature=temp,
             ),
         },
         {
@@ -239,7 +243,7 @@ def howto(r: AreaResult, lang: str) -> dict[str, str]:
             rate=_pct(r.rate, lang),
         )
     return {
-        "p2": t("site.howto.p2", lang, name=r.name),
+        "p2": t("site.howto.p2", lang, name=place_name(r.name, r.level, lang)),
         "trend": trend,
         "carbon_law": t("site.howto.carbon_law", lang, rate=_pct(p.carbon_law_rate, lang, 2)),
         "gap": gap,
@@ -468,7 +472,7 @@ def _area_context(
     ctx = r.per_capita_context or {}
     percap = [
         {
-            "name": r.name,
+            "name": place_name(r.name, r.level, lang),
             "emissions": _num(r.emissions_per_capita_t, lang, 2),
             "budget": _num(r.budget_per_capita_t, lang, 1),
             "self": True,
@@ -479,7 +483,7 @@ def _area_context(
         if c and c["code"] != r.code:
             percap.append(
                 {
-                    "name": c["name"],
+                    "name": place_name(c["name"], key, lang),
                     "emissions": _num(c["emissions_per_capita_t"], lang, 2),
                     "budget": _num(c["budget_per_capita_t"], lang, 1),
                     "self": False,
@@ -541,6 +545,9 @@ def _area_context(
     cell = sd.cells[0]
     return {
         "r": r,
+        "name": place_name(r.name, r.level, lang),
+        "lan_name": place_name(ctx["lan"]["name"], "lan", lang) if ctx.get("lan") else "",
+        "riket_name": place_name("", "riket", lang),
         "p": p,
         "level_label": _level(r.level, lang),
         "tiles": tiles(r, lang),
@@ -700,11 +707,14 @@ def _start_rows(b: _Build, defaults: dict[str, AreaResult], lang: str) -> list[d
         rows.append(
             {
                 "code": code,
-                "name": r.name,
+                "name": place_name(r.name, r.level, lang),
+                "search_name": r.name,  # the Swedish name a search also finds
                 "level": r.level,
                 "level_label": _level(r.level, lang),
                 "lan_code": r.lan_code,
-                "lan_name": names.get(r.lan_code, "") if r.level == "kommun" else "",
+                "lan_name": place_name(names.get(r.lan_code, ""), "lan", lang)
+                if r.level == "kommun"
+                else "",
                 "budget": _kt(r.budget_t, lang),
                 "budget_raw": round(r.budget_t, 1),
                 "remaining": _kt(r.remaining_t, lang),

@@ -9,13 +9,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ...areas import county_short_name, slug
+from ...areas import slug
 from ...method.budget import AreaResult, BudgetRun
 from ...method.params import Parameters
 from ...schema import Tables
 from .. import fmt
 from ..document import Figure, Paragraph, Run, Table
-from ..i18n import catalogue
+from ..i18n import catalogue, place_name
 from ..i18n import t as _translate
 
 __all__ = ["DELAYS_SHOWN", "MIN_SECTOR_SECTIONS", "PATHWAY_FROM", "SECTOR_THRESHOLD", "area_slug"]
@@ -352,10 +352,9 @@ def _display_name(r: AreaResult, lang: str, tables: Tables | None) -> str:
         hit = _names_of(tables).get(r.code)
         if hit:
             return hit
-    # a county by its own name in English ("Stockholm County"), by SCB's in Swedish
-    return _translate(
-        f"report.area_name.{r.level}", lang, name=r.name, short=county_short_name(r.name)
-    )
+    if r.level == "lan":
+        return place_name(r.name, r.level, lang)
+    return _translate(f"report.area_name.{r.level}", lang, name=r.name)
 
 
 def lower_first(text: str) -> str:
@@ -386,7 +385,7 @@ def _official_names(c: _Ctx) -> dict[str, str]:
         return _names_of(c.tables) if c.tables is not None else {}
     run = c.run
     return {
-        code: _translate("report.area_name.lan", c.lang, name=name, short=county_short_name(name))
+        code: place_name(name, level, c.lang)
         for code, name, level in zip(run.codes, run.names, run.levels, strict=True)
         if level == "lan"
     }

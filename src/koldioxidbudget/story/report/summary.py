@@ -52,6 +52,7 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
         )
     if "rate_15" in kf:
         v, f15 = c.variant, kf["rate_15"]
+        budget_15, over_15 = c.tonnes_alike(v.budget_t, -v.remaining_t)
         # a spent 1,5 °C budget has no cut per year: the tile names the budget, says it is
         # spent, and its note says when and by how much
         figs.append(
@@ -61,10 +62,10 @@ def _summary(c: _Ctx, ins: Insights) -> Section:
                 c.t("exhausted_short") if f15.spent else c.pct(f15.value),
                 c.t(
                     "kf.rate_15_note_spent" if f15.spent else "kf.rate_15_note",
-                    budget=c.tonnes(v.budget_t),
+                    budget=budget_15,
                     from_year=v.budget_from,
                     year=f15.year,
-                    over=c.tonnes(-v.remaining_t),
+                    over=over_15,
                 ),
                 alert=f15.alert,
             )

@@ -473,8 +473,21 @@ function exportLines(data, ui, state) {
   ];
 }
 
+// the names in the page's language ("Uppsala County", "Sweden"), which the page carries: the
+// data file is one for both languages and names areas as SCB does
+function localNames(data) {
+  const d = app.dataset;
+  if (d.name) data.name = d.name;
+  for (const c of Object.values(data.cells || {})) {
+    for (const [k, n] of [["lan", d.lanName], ["riket", d.riketName]]) {
+      if (n && c.per_capita_context && c.per_capita_context[k]) c.per_capita_context[k].name = n;
+    }
+  }
+}
+
 async function main() {
   const [data, ui] = await Promise.all([loadJSON("kb-data", app.dataset.data), loadJSON("kb-ui", app.dataset.ui)]);
+  localNames(data);
   kb.data = data;
   kb.ui = ui;
   const state = parseState(data, ui);

@@ -17,12 +17,12 @@ function norm(s) {
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
-    .replace(/\b(kommun|lan|län|stad|region)\b/g, "")
+    .replace(/\b(kommun|lan|län|stad|region|county|municipality)\b/g, "")
     .replace(/\s+/g, " ")
     .trim();
 }
 // the name as typed, diacritics kept: tells Habo (0643) from Håbo (0305)
-const SUFFIX = new Set(["kommun", "län", "lan", "stad", "region"]);
+const SUFFIX = new Set(["kommun", "län", "lan", "stad", "region", "county", "municipality"]);
 function typed(s) {
   return s
     .toLowerCase()
@@ -31,7 +31,8 @@ function typed(s) {
     .filter((w) => w && !SUFFIX.has(w))
     .join(" ");
 }
-const keys = new Map(rows.map((r) => [r, `${norm(r.dataset.name)} ${r.dataset.code}`]));
+// the Swedish name and the name on the page ("Uppsala län", "Uppsala County") both find an area
+const keys = new Map(rows.map((r) => [r, `${norm(r.dataset.name)} ${norm(r.dataset.alt || "")} ${r.dataset.code}`]));
 
 function matches() {
   const q = norm(search.value || "");
@@ -62,8 +63,9 @@ function best() {
   const list = matches();
   // a bare name that is both a municipality and a county ("Uppsala") means the municipality
   const wantsLan = /\b(lan|county)\b/.test(search.value.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, ""));
-  const exact = list.filter((r) => norm(r.dataset.name) === q || r.dataset.code === q);
-  const spelled = exact.filter((r) => typed(r.dataset.name) === typed(search.value || ""));
+  const names = (r) => [r.dataset.name, r.dataset.alt || r.dataset.name];
+  const exact = list.filter((r) => names(r).some((n) => norm(n) === q) || r.dataset.code === q);
+  const spelled = exact.filter((r) => names(r).some((n) => typed(n) === typed(search.value || "")));
   const pick = (rs) => rs.find((r) => r.dataset.level === (wantsLan ? "lan" : "kommun")) || rs[0];
   return pick(spelled) || pick(exact) || pick(list);
 }
