@@ -35,6 +35,7 @@ class _Ctx(Protocol):
     def pct(self, v: float, decimals: int = 1) -> str: ...
     def share(self, v: float) -> str: ...
     def tonnes(self, v: float) -> str: ...
+    def tonnes_alike(self, *values: float, signed: bool = False) -> list[str]: ...
     def num(self, v: float, decimals: int = 0) -> str: ...
     def sector(self, sid: str) -> str: ...
     def sector_in_text(self, sid: str) -> str: ...
@@ -125,12 +126,14 @@ class Insights:
                 )
             )
         if self.milestone_cut is not None and self.milestone_level_t is not None:
+            # in the unit of today's level the bullet above names ("13 kt … 3,7 kt")
+            level = c.tonnes_alike(r.e0_t, self.milestone_level_t)[1]
             out.append(
                 c.t(
                     "insight.milestone",
                     year=self.milestone_year,
                     cut=c.pct(self.milestone_cut, 0),
-                    level=c.tonnes(self.milestone_level_t),
+                    level=level,
                 )
             )
         if r.one_in_n is not None and r.one_in_n > 1:

@@ -75,14 +75,16 @@ def _follow_up(c: _Ctx) -> Section:
             key = "follow.on_track" if last.on_track else "follow.off_track"
             if last.closing_t <= 0:  # the budget ran out inside the ledger: "over by", not "−…"
                 key = "follow.off_track_spent"
+            # the paragraph compares the two: one unit ("9,7 kt över banan … 46 kt")
+            variance, closing = c.tonnes_alike(abs(last.cumulative_variance_t), last.closing_t)
             blocks.append(
                 _p(
                     c.t(
                         key,
                         year=last.year,
-                        variance=c.tonnes(abs(last.cumulative_variance_t)),
-                        closing=c.tonnes(last.closing_t),
-                        over=c.tonnes(-last.closing_t),
+                        variance=variance,
+                        closing=closing,
+                        over=c.tonnes_alike(abs(last.cumulative_variance_t), -last.closing_t)[1],
                     )
                 )
             )

@@ -251,15 +251,19 @@ def _emissions(c: _Ctx) -> list[Block]:
         )
     cement = deduction_in(r.excluded_t, r.history, last)
     if cement is not None:  # a cement host (Gotland, Skövde …): say what the figures leave out
+        # three parts of one sum, in one unit ("1,69 Mt … 0,95 Mt … 0,74 Mt")
+        reported, deducted, counted = c.tonnes_alike(
+            cement.reported_t, cement.deducted_t, cement.counted_t
+        )
         blocks.append(
             _p(
                 c.t(
                     "local.emissions.p_deducted",
                     area=c.area,
                     year=cement.year,
-                    reported=c.tonnes(cement.reported_t),
-                    deducted=c.tonnes(cement.deducted_t),
-                    counted=c.tonnes(cement.counted_t),
+                    reported=reported,
+                    deducted=deducted,
+                    counted=counted,
                 )
             )
         )
