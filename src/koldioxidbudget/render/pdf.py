@@ -204,8 +204,35 @@ def compile_pdf(
         pdf, found = _compiler().compile_with_warnings(
             input=_template(), root=str(root), pdf_standards="ua-1", timestamp=ts
         )
+        if any("converge" in str(w.message) for w in found):
+            # Typst's passes ran out before the charts' places settled (each choice of standing
+            # or floating reads the pass before; see report.typ): lay the report out again with
+            # the choices of the last pass fixed, which needs no pass to settle them
+            _log.info("typst: the charts' places did not settle; fixing them")
+            pdf, found = _compiler().compile_with_warnings(
+                input=_template(),
+                root=str(root),
+                pdf_standards="ua-1",
+                timestamp=ts,
+                sys_inputs={"chart-floats": ",".join(_floating_charts(root))},
+            )
     assert isinstance(pdf, bytes)
     return pdf, [_warning_text(w) for w in found]
+
+
+def _floating_charts(root: Path) -> list[str]:
+    """The ids of the charts that float in Typst's last pass over the report in ``root``."""
+    import typst
+
+    found = typst.query(
+        _template(),
+        "<chart-float>",
+        field="value",
+        root=str(root),
+        font_paths=_fonts(),
+        ignore_system_fonts=True,
+    )
+    return [str(x) for x in json.loads(found)]
 
 
 def _warning_text(w: Any) -> str:
