@@ -75,7 +75,7 @@ def test_read_global_budgets_probability_not_whole(tmp_path: Path) -> None:
 
 def test_read_global_budgets_probability_out_of_range(tmp_path: Path) -> None:
     bad = GOOD.replace("1.5,67,400", "1.5,670,400")
-    with pytest.raises(SourceError, match="Likelihood outside 0–100 %") as e:
+    with pytest.raises(SourceError, match="Likelihood outside 0–100%") as e:
         _read(tmp_path, bad)
     assert (e.value.row, e.value.value) == (3, 670)
 
