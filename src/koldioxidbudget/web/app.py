@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -200,6 +201,11 @@ def _warm_renderers(engine: Engine) -> None:
             pool.prefill(job, [str(c) for c in areas["code"]])
     except (KoldioxidbudgetError, Problem) as e:
         log.warning("could not warm the report renderers: %s", e)
+    except BrokenProcessPool:  # stopped under it: the server shutting down, or a renderer died
+        log.warning(
+            "the report renderers stopped before they were warm; "
+            "a report asked for later starts new ones"
+        )
     except Exception:  # the server runs on without warm renderers; the log says why
         log.exception("could not warm the report renderers")
 
