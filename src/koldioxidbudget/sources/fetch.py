@@ -34,7 +34,7 @@ from ..settings import sources_folder
 from . import registry, store
 from .download import DEFAULT_BASES, FetchError, FetchSettings, download, open_client
 from .registry import Remote
-from .scb_fetch import official_name, pxweb_population, pxweb_regions, short_county_name
+from .scb_fetch import official_name, pxweb_population, pxweb_regions
 from .store import MANIFEST, Fetched
 
 __all__ = [
@@ -52,7 +52,6 @@ __all__ = [
     "official_name",
     "pxweb_population",
     "pxweb_regions",
-    "short_county_name",
 ]
 
 log = logging.getLogger(__name__)

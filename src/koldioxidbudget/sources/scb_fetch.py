@@ -34,7 +34,6 @@ __all__ = [
     "official_name",
     "pxweb_population",
     "pxweb_regions",
-    "short_county_name",
 ]
 
 _PXWEB_CONTENT = registry.remote("scb-population").vars["content"]  # Folkmängd, 31 December
@@ -51,10 +50,6 @@ def official_name(kommun: str) -> str:
     if kommun in OFFICIAL_NAMES:
         return OFFICIAL_NAMES[kommun]
     return f"{kommun} kommun" if kommun[-1].lower() in "aeiouyåäösxz" else f"{kommun}s kommun"
-
-
-#: ``Stockholms län`` → ``Stockholm`` (one definition, shared with the report's English names)
-short_county_name = county_short_name
 
 
 def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -100,7 +95,7 @@ def pxweb_regions(meta: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     count = mun["lanskod"].value_counts()
     cty = pd.DataFrame(
-        [(c, n, short_county_name(n), int(count.get(c, 0))) for c, n in sorted(lan.items())],
+        [(c, n, county_short_name(n), int(count.get(c, 0))) for c, n in sorted(lan.items())],
         columns=["lanskod", "lan", "lan_kort", "antal_kommuner"],
     )
     return mun, cty[cty["antal_kommuner"] > 0].reset_index(drop=True)

@@ -470,9 +470,10 @@ def _area_context(
             }
         )
     ctx = r.per_capita_context or {}
+    name = place_name(r.name, r.level, lang)
     percap = [
         {
-            "name": place_name(r.name, r.level, lang),
+            "name": name,
             "emissions": _num(r.emissions_per_capita_t, lang, 2),
             "budget": _num(r.budget_per_capita_t, lang, 1),
             "self": True,
@@ -545,7 +546,7 @@ def _area_context(
     cell = sd.cells[0]
     return {
         "r": r,
-        "name": place_name(r.name, r.level, lang),
+        "name": name,
         "lan_name": place_name(ctx["lan"]["name"], "lan", lang) if ctx.get("lan") else "",
         "riket_name": place_name("", "riket", lang),
         "p": p,

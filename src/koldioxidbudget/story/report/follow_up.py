@@ -76,7 +76,9 @@ def _follow_up(c: _Ctx) -> Section:
             if last.closing_t <= 0:  # the budget ran out inside the ledger: "over by", not "−…"
                 key = "follow.off_track_spent"
             # the paragraph compares the two: one unit ("9,7 kt över banan … 46 kt")
-            variance, closing = c.tonnes_alike(abs(last.cumulative_variance_t), last.closing_t)
+            variance, closing, over = c.tonnes_alike(
+                abs(last.cumulative_variance_t), last.closing_t, -last.closing_t
+            )
             blocks.append(
                 _p(
                     c.t(
@@ -84,7 +86,7 @@ def _follow_up(c: _Ctx) -> Section:
                         year=last.year,
                         variance=variance,
                         closing=closing,
-                        over=c.tonnes_alike(abs(last.cumulative_variance_t), -last.closing_t)[1],
+                        over=over,
                     )
                 )
             )
