@@ -1,7 +1,6 @@
 """The print report's pages: Typst lays it out without a warning, no page but a chapter's last is
 left much short of full (a chart or table moved on, a forced break), and a chart that floats to
-a later page keeps its order and its chapter, for areas of every kind and size of report, in
-Swedish and English.
+a later page keeps its order and its chapter: for every area's report, in Swedish and English.
 
 The fill of a page is how far down its text area the lowest ink reaches (the page rendered by
 poppler's ``pdftoppm`` at low resolution); the chapters are the PDF's top-level bookmarks.
@@ -9,7 +8,11 @@ poppler's ``pdftoppm`` at low resolution); the chapters are the PDF's top-level 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,16 +22,7 @@ from typing import Any
 
 import pytest
 
-#: (area, language): a large municipality, the smallest ones, a region, a county and Sweden
-CASES = [
-    ("uppsala", "sv"),
-    ("2403", "sv"),
-    ("2460", "sv"),
-    ("gotland", "sv"),
-    ("Stockholms län", "sv"),
-    ("Sverige", "sv"),
-    ("uppsala", "en"),
-]
+from koldioxidbudget.files import write_atomic
 
 #: a page that is not a chapter's last is at least this full (a chart that does not fit floats to
 #: the next page and the text after it fills this one; a short table, kept whole, moving on
@@ -52,21 +46,19 @@ def _fills(pdf: bytes) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "r.pdf").write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-png", "-gray", "-r", str(DPI), "r.pdf", "p"],
+            ["pdftoppm", "-gray", "-r", str(DPI), "r.pdf", "p"],
             cwd=tmp,
             check=True,
             capture_output=True,
         )
         out = []
-        for png in sorted(Path(tmp).glob("p-*.png")):
-            with Image.open(png) as im:
+        for pgm in sorted(Path(tmp).glob("p-*.pgm")):
+            with Image.open(pgm) as im:
                 body = im.convert("L").crop((0, int(top), im.width, int(bottom)))
-            # the lowest row with ink: a row's darkest pixel below 235 of 255
-            rows = [
-                body.crop((0, y, body.width, y + 1)).getextrema()[0] for y in range(body.height)
-            ]
-            inked = [y for y, v in enumerate(rows) if v < 235]
-            out.append((inked[-1] + 1) / body.height if inked else 0.0)
+            # the lowest row with ink (a pixel darker than 235 of 255): the foot of the box
+            # around the inked pixels
+            box = body.point(lambda v: 255 if v < 235 else 0).getbbox()
+            out.append(box[3] / body.height if box else 0.0)
     return out
 
 
@@ -124,46 +116,175 @@ def _charts_by_chapter(doc: Any) -> list[list[str]]:
     return [charts(s) for s in doc.sections]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("area", "lang"), CASES)
-def test_pages_are_laid_out_without_warnings_or_holes(
-    editions_root: Path, area: str, lang: str
-) -> None:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed: 'make browsers' installs it")
-    from koldioxidbudget.render import ReportJob, render_charts, report_document
+def _measure(doc: Any, svgs: dict[str, str]) -> dict[str, Any]:
+    """Typst's warnings and the laid-out pages of ``doc``: each page's fill, the pages that
+    start a chapter at their top, each chapter's first page and each chart caption's page."""
     from koldioxidbudget.render.pdf import compile_pdf
 
-    doc = report_document(area, ReportJob(lang=lang, editions_dir=str(editions_root)))
-    pdf, warnings = compile_pdf(doc, render_charts(doc))
-    assert warnings == [], f"Typst warns for {area} ({lang}): {warnings}"
-
-    fills = _fills(pdf)
-    chapters = _chapter_tops(pdf)
-    # exempt: the cover, the last page, and a chapter's last page (the next starts a chapter)
-    checked = {
-        i: f for i, f in enumerate(fills) if 0 < i < len(fills) - 1 and i + 1 not in chapters
+    pdf, warnings = compile_pdf(doc, svgs)
+    numbers = [n for ns in _charts_by_chapter(doc) for n in ns]
+    return {
+        "warnings": warnings,
+        "fills": _fills(pdf),
+        "chapter_tops": sorted(_chapter_tops(pdf)),
+        "chapter_starts": _chapter_starts(pdf),
+        "captions": _caption_pages(pdf, numbers),
     }
-    print(
-        f"\n{area} ({lang}): {len(fills)} pages; fill of pages within chapters: "
-        f"min {min(checked.values()):.2f}, median {statistics.median(checked.values()):.2f}; "
-        "every page: " + " ".join(f"{i + 1}:{f:.2f}" for i, f in enumerate(fills))
-    )
-    holes = {i + 1: round(f, 2) for i, f in checked.items() if f < MIN_FILL}
-    assert not holes, f"{area} ({lang}): pages less than {MIN_FILL:.0%} full: {holes}"
 
+
+def _faults(doc: Any, m: dict[str, Any]) -> list[str]:
+    """What is wrong with the pages measured in ``m``: a Typst warning, a page within a chapter
+    less than MIN_FILL full, a chart out of order or outside its chapter."""
+    faults = [f"Typst warns: {w}" for w in m["warnings"]]
+    fills = m["fills"]
+    holes = {i + 1: round(f, 2) for i, f in _within_chapters(m).items() if f < MIN_FILL}
+    if holes:
+        faults.append(f"pages less than {MIN_FILL:.0%} full: {holes}")
     # a chart that floats to a later page keeps its order among the charts and stays in its
     # chapter: it may share the page the next chapter starts on (above its heading), no later
     by_chapter = _charts_by_chapter(doc)
     numbers = [n for ns in by_chapter for n in ns]
-    assert len(numbers) == len(doc.figures())
-    pages = _caption_pages(pdf, numbers)
-    assert sorted(pages) == sorted(numbers), f"{area} ({lang}): captions not found"
+    pages = m["captions"]
+    if sorted(pages) != sorted(numbers):
+        return [*faults, f"chart captions not found: {sorted(set(numbers) - set(pages))}"]
     order = [pages[n] for n in numbers]
-    assert order == sorted(order), f"{area} ({lang}): charts out of order: {pages}"
-    starts = _chapter_starts(pdf)
-    assert len(starts) == len(by_chapter)
+    if order != sorted(order):
+        faults.append(f"charts out of order: {pages}")
+    starts = m["chapter_starts"]
+    if len(starts) != len(by_chapter):
+        return [*faults, f"{len(starts)} chapters bookmarked, {len(by_chapter)} written"]
     for k, ns in enumerate(by_chapter):
         end = starts[k + 1] if k + 1 < len(starts) else len(fills) - 1
         outside = {n: pages[n] + 1 for n in ns if not starts[k] <= pages[n] <= end}
-        assert not outside, f"{area} ({lang}): charts outside their chapter: {outside}"
+        if outside:
+            faults.append(f"charts outside their chapter: {outside}")
+    return faults
+
+
+def _within_chapters(m: dict[str, Any]) -> dict[int, float]:
+    """The fill of each page but the cover, the last page and a chapter's last page (the next
+    starts a chapter at its top), by page index."""
+    fills, tops = m["fills"], set(m["chapter_tops"])
+    return {i: f for i, f in enumerate(fills) if 0 < i < len(fills) - 1 and i + 1 not in tops}
+
+
+def _cache_root() -> Path:
+    """Where the measured layouts are kept between test sessions (and clones)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "koldioxidbudget-tests"
+
+
+@functools.cache
+def _layout_salt() -> bytes:
+    """What decides a layout besides the document: the template and the code that compiles it,
+    the fonts, Typst's and vl-convert's versions and the chart store's SVG post-processing."""
+    from importlib import resources
+    from importlib.metadata import version
+
+    from koldioxidbudget.render.chartstore import STORE_VERSION
+    from koldioxidbudget.render.svg import font_dir
+
+    h = hashlib.sha256()
+    for part in (version("typst"), version("vl-convert-python"), STORE_VERSION, str(DPI)):
+        h.update(part.encode() + b"\0")
+    render = resources.files("koldioxidbudget.render")
+    for part in ("typst/report.typ", "pdf.py", "typst_child.py"):
+        h.update(render.joinpath(part).read_bytes())
+    for font in sorted(Path(font_dir()).glob("*.ttf")):
+        h.update(font.name.encode() + font.read_bytes())
+    return h.digest()
+
+
+def _layout_key(doc: Any, specs: dict[str, str]) -> str:
+    """A digest of everything Typst reads for ``doc`` (its charts by their spec, which decides
+    their SVG), so equal keys lay out to equal pages."""
+    from koldioxidbudget.render.pdf import document_json
+
+    h = hashlib.sha256(_layout_salt())
+    by_id = {fid: hashlib.sha256(spec.encode()).hexdigest() for fid, spec in specs.items()}
+    h.update(json.dumps(document_json(doc, by_id), sort_keys=True, ensure_ascii=False).encode())
+    for img in (doc.cover.image, doc.cover.logo):
+        h.update(img.data if img is not None else b"-")
+    return h.hexdigest()
+
+
+def _laid_out(doc: Any, cache: Path) -> tuple[dict[str, Any], bool]:
+    """The measured layout of ``doc`` and whether it was kept from an earlier session: a report
+    whose Typst input has not changed since is not compiled again."""
+    from koldioxidbudget.render.chartstore import ChartStore
+    from koldioxidbudget.render.svg import chart_svg
+
+    specs = {f.id: json.dumps(f.spec, sort_keys=True) for f in doc.figures()}
+    path = cache / "layout" / f"{_layout_key(doc, specs)}.json"
+    try:
+        return json.loads(path.read_text("utf-8")), True
+    except (OSError, ValueError):
+        pass
+    store = ChartStore(cache / "charts")
+    svgs = {}
+    for fid, spec in specs.items():
+        svg = store.get(spec, doc.lang, fid)
+        if svg is None:
+            svg = chart_svg(json.loads(spec), lang=doc.lang, id_prefix=fid)
+            store.put(spec, doc.lang, fid, svg)
+        svgs[fid] = svg
+    m = _measure(doc, svgs)
+    write_atomic(path, json.dumps(m), best_effort=True)
+    return m, False
+
+
+#: the areas whose pages are printed one by one: a large municipality, the smallest ones, a
+#: region, a county and Sweden
+SHOWN = {"0380", "2403", "2460", "0980", "01", "00"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_report_is_laid_out_without_warnings_or_holes(
+    editions_root: Path, lang: str, record_property: Any
+) -> None:
+    """Every area's print report, as ``koldioxidbudget report`` makes it: no Typst warning, no
+    page within a chapter less than MIN_FILL full, charts in order and in their chapter.
+
+    A report's measured layout is kept under ``$XDG_CACHE_HOME/koldioxidbudget-tests`` by a
+    digest of its Typst input, so a session compiles only the reports that changed (the first
+    session on a machine compiles all 312, some ten minutes per language)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: 'make browsers' installs it")
+    from koldioxidbudget.render import ReportJob, report_document
+    from koldioxidbudget.service.scenario import scenario
+
+    job = ReportJob(lang=lang, editions_dir=str(editions_root))
+    run = scenario(job.spec).run
+    cache = _cache_root()
+    bad: dict[str, list[str]] = {}
+    pages: dict[str, int] = {}
+    lowest: dict[str, float] = {}
+    compiled = 0
+    for code in run.codes:
+        doc = report_document(code, job)
+        m, kept = _laid_out(doc, cache)
+        compiled += not kept
+        pages[code] = len(m["fills"])
+        lowest[code] = min(_within_chapters(m).values(), default=1.0)
+        if faults := _faults(doc, m):
+            bad[code] = faults
+        if code in SHOWN:
+            print(
+                f"\n{code} ({lang}): {pages[code]} pages; every page: "
+                + " ".join(f"{i + 1}:{f:.2f}" for i, f in enumerate(m["fills"]))
+            )
+    worst = sorted(lowest, key=lowest.__getitem__)[:5]
+    summary = (
+        f"{len(pages)} reports ({compiled} compiled, {len(pages) - compiled} unchanged since an "
+        f"earlier session); pages min {min(pages.values())}, median "
+        f"{statistics.median(pages.values()):g}, max {max(pages.values())}; lowest fill of a "
+        f"page within a chapter: median {statistics.median(lowest.values()):.2f}, worst "
+        + ", ".join(f"{c} {lowest[c]:.2f}" for c in worst)
+        + "; "
+        + ", ".join(f"{c} {pages[c]} pages ({lowest[c]:.2f})" for c in run.codes if c in SHOWN)
+    )
+    print(f"\n{lang}: {summary}")
+    record_property("summary", summary)  # printed after the results (tests/conftest.py)
+    assert len(pages) == 312
+    assert not bad, f"{len(bad)} reports ({lang}) laid out badly: {dict(list(bad.items())[:10])}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -114,6 +115,22 @@ def test_pdf_is_reproducible(uppsala: Rendered) -> None:
     from koldioxidbudget.render.pdf import render_pdf
 
     assert render_pdf(uppsala.doc, uppsala.svgs) == uppsala.pdf
+
+
+@pytest.mark.slow
+def test_pdf_does_not_depend_on_the_reports_laid_out_before(editions_root: Path) -> None:
+    """Sweden's report is the same PDF before and after Norrbottens län's: laid out in one
+    process, the county's left Typst's passes settling Sweden's charts elsewhere (44 pages and
+    a page 57 % full instead of 43)."""
+    from koldioxidbudget.render import ReportJob, render_charts, report_document
+    from koldioxidbudget.render.pdf import render_pdf
+
+    job = ReportJob(editions_dir=str(editions_root))
+    sweden, county = report_document("00", job), report_document("25", job)
+    sweden_svgs = render_charts(sweden)
+    first = render_pdf(sweden, sweden_svgs)
+    render_pdf(county, render_charts(county))
+    assert render_pdf(sweden, sweden_svgs) == first
 
 
 def test_pdf_creation_date_is_the_day_it_was_made(

@@ -3,7 +3,9 @@
 The template ``render/typst/report.typ`` reads the document as JSON (``data.json`` in a private
 temporary folder, with the cover image and logo beside it) and lays it out; nothing is turned
 into Typst markup, so no text from a profile can inject any. Typst refuses a figure without alt
-text under ``pdf_standards="ua-1"``. The compiler and its fonts are built once per process.
+text under ``pdf_standards="ua-1"``. Each report is laid out by Typst in a process of its own
+(``typst_child``: it starts in about 30 ms), so a report's pages never depend on the reports a
+process laid out before.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import datetime as _dt
 import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 from functools import cache
 from importlib import resources
@@ -33,31 +37,9 @@ from ..story.document import (
 from .qr import qr_svg
 from .svg import font_dir
 
-__all__ = ["compile_pdf", "document_json", "render_pdf", "warm_typst"]
+__all__ = ["compile_pdf", "document_json", "render_pdf"]
 
 _log = logging.getLogger(__name__)
-
-
-@cache
-def _fonts() -> Any:
-    import typst
-
-    return typst.Fonts(
-        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())]
-    )
-
-
-@cache
-def _compiler() -> Any:
-    import typst
-
-    return typst.Compiler(font_paths=_fonts(), ignore_system_fonts=True)
-
-
-def warm_typst() -> None:
-    """Load the fonts and lay out one line, so the first report does not pay for it."""
-    with tempfile.TemporaryDirectory(prefix="koldioxidbudget-typst-") as tmp:
-        _compiler().compile(input=b'#set text(font: "Source Sans 3")\nKoldioxidbudget', root=tmp)
 
 
 @cache
@@ -191,7 +173,10 @@ def compile_pdf(
     doc: Document, svgs: dict[str, str], *, timestamp: _dt.datetime | None = None
 ) -> tuple[bytes, list[str]]:
     """The PDF/UA-1 bytes of ``doc`` and Typst's warnings (none when all is well: a warning
-    such as "layout did not converge" means the pages may not be what the template meant)."""
+    such as "layout did not converge" means the pages may not be what the template meant).
+
+    Typst runs in a new process (``typst_child``), so the pages do not depend on what this
+    process laid out before."""
     data = document_json(doc, svgs)
     ts = timestamp or creation_time()
     with tempfile.TemporaryDirectory(prefix="koldioxidbudget-typst-") as tmp:
@@ -201,43 +186,29 @@ def compile_pdf(
         if doc.cover.logo is not None:
             (root / data["cover"]["logo"]).write_bytes(doc.cover.logo.data)
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        pdf, found = _compiler().compile_with_warnings(
-            input=_template(), root=str(root), pdf_standards="ua-1", timestamp=ts
+        out = root / "report.pdf"
+        request = {
+            "root": str(root),
+            "template": str(root / "report.typ"),
+            "fonts": str(font_dir()),
+            "timestamp": ts.isoformat(),
+            "out": str(out),
+        }
+        (root / "report.typ").write_bytes(_template())
+        (root / "request.json").write_text(json.dumps(request), "utf-8")
+        child = Path(__file__).with_name("typst_child.py")
+        proc = subprocess.run(
+            [sys.executable, str(child), str(root / "request.json")],
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        if any("converge" in str(w.message) for w in found):
-            # Typst's passes ran out before the charts' places settled (each choice of standing
-            # or floating reads the pass before; see report.typ): lay the report out again with
-            # the choices of the last pass fixed, which needs no pass to settle them
-            _log.info("typst: the charts' places did not settle; fixing them")
-            pdf, found = _compiler().compile_with_warnings(
-                input=_template(),
-                root=str(root),
-                pdf_standards="ua-1",
-                timestamp=ts,
-                sys_inputs={"chart-floats": ",".join(_floating_charts(root))},
-            )
-    assert isinstance(pdf, bytes)
-    return pdf, [_warning_text(w) for w in found]
-
-
-def _floating_charts(root: Path) -> list[str]:
-    """The ids of the charts that float in Typst's last pass over the report in ``root``."""
-    import typst
-
-    found = typst.query(
-        _template(),
-        "<chart-float>",
-        field="value",
-        root=str(root),
-        font_paths=_fonts(),
-        ignore_system_fonts=True,
-    )
-    return [str(x) for x in json.loads(found)]
-
-
-def _warning_text(w: Any) -> str:
-    hints = "; ".join(getattr(w, "hints", None) or [])
-    return f"{w.message} ({hints})" if hints else str(w.message)
+        if proc.returncode != 0:
+            raise RuntimeError(f"typst: {proc.stderr.strip() or proc.returncode}")
+        result = json.loads((root / "report.pdf.json").read_text("utf-8"))
+        if result["fixed_floats"]:
+            _log.info("typst: the charts' places did not settle; fixed them")
+        return out.read_bytes(), list(result["warnings"])
 
 
 def render_pdf(

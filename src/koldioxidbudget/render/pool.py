@@ -68,7 +68,8 @@ def _running(pid: int | None) -> bool:
 
 
 def _start_worker(parent: int, store: str | None, nice: int = 0) -> None:
-    """Warm a new renderer: register the fonts, convert one chart, lay out one line.
+    """Warm a new renderer: register the fonts and convert one chart (Typst needs no warming:
+    each report is laid out in a process of its own, see ``pdf.compile_pdf``).
 
     ``nice``: run at that niceness, and, where Linux offers it, only on otherwise idle CPU
     (SCHED_IDLE; nice 19 alone measured p99 45 ms instead of 15 ms for the API meanwhile).
@@ -80,7 +81,6 @@ def _start_worker(parent: int, store: str | None, nice: int = 0) -> None:
                 os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     watch_parent(parent)
     from . import use_chart_store
-    from .pdf import warm_typst
 
     use_chart_store(store)
     from .svg import chart_svg
@@ -90,7 +90,6 @@ def _start_worker(parent: int, store: str | None, nice: int = 0) -> None:
         lang="sv",
         id_prefix="warm",
     )
-    warm_typst()
 
 
 def _warm(job: Any, code: str) -> None:
