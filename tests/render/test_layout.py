@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +178,7 @@ def _cache_root() -> Path:
 @functools.cache
 def _layout_salt() -> bytes:
     """What decides a layout besides the document: the template and the code that compiles it,
-    the fonts, Typst's and vl-convert's versions and the chart store's SVG post-processing."""
-    from importlib import resources
+    the fonts, Typst's and vl-convert's versions and the charts' SVG post-processing."""
     from importlib.metadata import version
 
     from koldioxidbudget.render.chartstore import STORE_VERSION
@@ -188,7 +188,7 @@ def _layout_salt() -> bytes:
     for part in (version("typst"), version("vl-convert-python"), STORE_VERSION, str(DPI)):
         h.update(part.encode() + b"\0")
     render = resources.files("koldioxidbudget.render")
-    for part in ("typst/report.typ", "pdf.py", "typst_child.py"):
+    for part in ("typst/report.typ", "pdf.py", "typst_child.py", "svg.py"):
         h.update(render.joinpath(part).read_bytes())
     for font in sorted(Path(font_dir()).glob("*.ttf")):
         h.update(font.name.encode() + font.read_bytes())
@@ -220,7 +220,9 @@ def _laid_out(doc: Any, cache: Path) -> tuple[dict[str, Any], bool]:
         return json.loads(path.read_text("utf-8")), True
     except (OSError, ValueError):
         pass
-    store = ChartStore(cache / "charts")
+    # by their spec and the converter's version (the store's key) and the code that converts them
+    svg_code = resources.files("koldioxidbudget.render").joinpath("svg.py").read_bytes()
+    store = ChartStore(cache / "charts" / hashlib.sha256(svg_code).hexdigest()[:16])
     svgs = {}
     for fid, spec in specs.items():
         svg = store.get(spec, doc.lang, fid)
