@@ -77,6 +77,45 @@ def test_site_font_is_source_sans_3_subset_to_woff2(site: Path) -> None:
     assert len(urls) == 3 and all((site / "assets" / u).is_file() for u in urls), urls
 
 
+def test_site_font_subset_is_the_same_wherever_it_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A subset keeps the face's own date: one made an hour later is the same file (it had the
+    time of making, so every machine's first build named the fonts differently)."""
+    import time
+
+    from koldioxidbudget import fonts
+
+    face = fonts.font_files()["regular"]
+    now = assets._subset_bytes(face)
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert assets._subset_bytes(face) == now
+
+
+def test_site_builds_its_assets_while_it_prepares_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine's first build the bundle and the font subsets are made in processes of
+    their own and kept on disk, where the build then reads them; kept, nothing is started."""
+    monkeypatch.setenv("KOLDIOXIDBUDGET_CACHE", str(tmp_path))
+    assets.find_fonts.cache_clear()
+    assets.vega_bundle.cache_clear()
+    try:
+        assets.prefetch()()
+        kept = sorted(p.name.split(".")[0] for p in tmp_path.iterdir())
+        assert kept == ["font", "font", "font", "vega-bundle"]
+        assert assets.vega_bundle().startswith(
+            next(tmp_path.glob("vega-bundle.*")).read_text()[:100]
+        )
+        before = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+        assets.prefetch()()
+        assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
+    finally:
+        assets.find_fonts.cache_clear()
+        assets.vega_bundle.cache_clear()
+
+
 def test_site_pages_have_no_inline_script_or_handler(site: Path) -> None:
     for page in site.rglob("*.html"):
         html = page.read_text("utf-8")

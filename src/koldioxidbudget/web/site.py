@@ -799,6 +799,8 @@ def build_site(
     ``out`` at the end.
     """
     started = time.perf_counter()
+    # the bundle and fonts a machine's first build makes, made meanwhile (``write_assets``)
+    assets_made = _assets.prefetch() if not only else (lambda: None)
     tables, params, info = sc.tables, sc.params, sc.edition
     manifest: dict[str, Any] = info.manifest if info is not None else {}
     if notes is None and info is not None:
@@ -844,6 +846,7 @@ def build_site(
         prev_info = _resolve(b.change_items[0].old_edition, gas=None, into=sc.editions_dir)
         b.notes.insert(0, release_notes(prev_info, info, b.change_items))
 
+    assets_made()
     if only:
         pages, rebuilt = _write_some(out, b, record, key, only, workers)
         return BuildReport(
