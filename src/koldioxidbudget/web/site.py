@@ -711,7 +711,6 @@ def _start_rows(b: _Build, defaults: dict[str, AreaResult], lang: str) -> list[d
                 "name": place_name(r.name, r.level, lang),
                 "search_name": r.name,  # the Swedish name a search also finds
                 "level": r.level,
-                "level_label": _level(r.level, lang),
                 "lan_code": r.lan_code,
                 "lan_name": place_name(names.get(r.lan_code, ""), "lan", lang)
                 if r.level == "kommun"
