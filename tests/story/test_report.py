@@ -68,6 +68,7 @@ def test_report_has_every_chapter_of_the_issue(tiny_doc: Document) -> None:
         "local",
         "sectors",
         "insights",
+        "proposals",
         "follow-up",
         "method",
         "data",
@@ -92,6 +93,8 @@ def test_report_has_every_chapter_of_the_issue(tiny_doc: Document) -> None:
         "insights-wait",
         "insights-early",
         "insights-sectors",
+        "measures",
+        "indicators",
     ):
         assert needed in sub, needed
     assert [s for s in tiny_doc.sections if s.figure_tables]

@@ -10,7 +10,7 @@ and choose a message by what the data holds, so no slot is ever empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..method.budget import AreaResult
@@ -75,6 +75,15 @@ class Insights:
     sectors: tuple[SectorInsight, ...]
     variant_rate: float | None
     variant_spent: bool = False
+    #: The budget's pathway, year → tonnes (what a sector's part of a year is read from).
+    levels: dict[int, float] = field(default_factory=dict)
+
+    def sector_level(self, s: SectorInsight, year: int) -> float | None:
+        """The sector's part of the pathway in ``year`` at the common rate (its base-year share
+        of the year's level), or None when the pathway does not reach that year. Table 19, the
+        sector key figures and the proposals chapter all read it from here."""
+        level = self.levels.get(year)
+        return s.share * level if level is not None else None
 
     # -- sentences ------------------------------------------------------------------------------
     def conclusions(self, c: _Ctx) -> list[str]:
@@ -233,7 +242,7 @@ class Insights:
             return []
         shown = [s for s in self.sectors if s.share > 0.0]
         now = [s.share * r.e0_t for s in shown]
-        then = [s.share * self.milestone_level_t for s in shown]
+        then = [self.sector_level(s, self.milestone_year) or 0.0 for s in shown]
         cut = [a - b for a, b in zip(now, then, strict=True)]
         # one unit for the table (its largest value decides): not "230 kt" over "6 068 t", and
         # the same precision in every column
@@ -297,4 +306,5 @@ def insights_for(r: AreaResult, *, variant: AreaResult | None = None) -> Insight
         sectors=tuple(sectors),
         variant_rate=variant.rate if variant is not None else None,
         variant_spent=variant is not None and variant.exhausted,
+        levels=path,
     )

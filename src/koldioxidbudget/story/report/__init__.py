@@ -2,7 +2,8 @@
 
 ``build_report(run, area_code, lang=…, profile=…, variant_run=…, tables=…, manifest=…)`` writes
 the whole report as a document model: cover, foreword, summary for decision makers, the general
-part, the local part, sectors, strategic insights, follow-up and appendices. Every word comes
+part, the local part, sectors, strategic insights, proposals per sector, follow-up and
+appendices. Every word comes
 from the catalogue ``story/texts/<lang>/report.toml`` (``t("report.…")``), every number from the
 ``AreaResult``/``BudgetRun`` (formatted with ``story.fmt``). Renderers only lay it out.
 
@@ -13,6 +14,7 @@ exhausted budget, no local target) another message says so, so no slot is ever e
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ...method.budget import BudgetRun
@@ -24,8 +26,9 @@ from .context import SECTOR_THRESHOLD, _Ctx, area_slug
 from .follow_up import _follow_up
 from .front import _cover, _foreword, _key_figure_values, _labels, _reading_guide, markdown_blocks
 from .general import _general
-from .insights import _insights
+from .insights import _insights, _measures
 from .local import _local
+from .proposals import _proposals
 from .sectors import _sectors
 from .summary import _summary
 
@@ -79,9 +82,15 @@ def build_report(
         _general(c),
         _local(c),
         _sectors(c, ins),
-        _insights(c, ins),
-        _follow_up(c),
     ]
+    insights = _insights(c, ins)
+    measures = _measures(c)
+    proposals = _proposals(c, ins, measures)
+    if proposals is not None:
+        sections += [insights, proposals]
+    else:  # no sector with proposals: the ways of working close the insights
+        sections.append(replace(insights, subsections=(*insights.subsections, measures)))
+    sections.append(_follow_up(c, ins))
     sections += _appendices(c)
     doc = Document(
         lang=lang,

@@ -1,4 +1,4 @@
-"""Chapter 6: follow-up (ledger, annual ceilings, what changed)."""
+"""Chapter 7: follow-up (ledger, annual ceilings, indicators per sector, what changed)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,27 @@ from ... import charts
 from ...method.figures import annual_ceilings
 from .. import fmt
 from ..document import Block, BulletList, Section
+from ..insights import Insights
 from .context import _Ctx, _p, _strong
+from .sectors import chosen_sectors
 
-__all__ = ["CEILING_YEARS"]
+__all__ = ["CEILING_YEARS", "INDICATORS"]
+
+#: What shows a sector's direction before its emissions are published: catalogue ids under
+#: ``indicators.<sector>`` (``<id>`` the indicator, ``<id>_source`` where it is published).
+INDICATORS: dict[str, tuple[str, ...]] = {
+    "transporter": ("ev_share", "transit", "fleet"),
+    "el-och-fjarrvarme": ("fossil_share", "plastic"),
+    "arbetsmaskiner": ("procurement", "own"),
+    "egen-uppvarmning": ("oil", "public"),
+    "industri": ("ets", "plans"),
+    "jordbruk": ("farming", "biogas"),
+    "avfall": ("food", "waste"),
+    "produktanvandning": ("purchases",),
+}
 
 
-def _follow_up(c: _Ctx) -> Section:
+def _follow_up(c: _Ctx, ins: Insights) -> Section:
     r = c.r
     blocks: list[Block] = [_p(c.t("follow.intro"))]
     rows = list(r.ledger)
@@ -155,6 +170,9 @@ def _follow_up(c: _Ctx) -> Section:
     ceilings = _ceilings(c)
     if ceilings:
         subs.append(Section("ceilings", c.t("follow.ceilings_title"), 2, tuple(ceilings)))
+    indicators = _indicators(c, ins)
+    if indicators:
+        subs.append(Section("indicators", c.t("follow.indicators_title"), 2, tuple(indicators)))
     changed = _what_changed(c)
     if changed:
         from .. import changes as diff
@@ -166,6 +184,35 @@ def _follow_up(c: _Ctx) -> Section:
     )
     subs.append(Section("governance", c.t("follow.governance_title"), 2, governance))
     return Section("follow-up", c.t("follow.title"), 1, tuple(blocks), tuple(subs))
+
+
+def _indicators(c: _Ctx, ins: Insights) -> list[Block]:
+    """Indicators per sector that has a section of its own, in a table: the statistics arrive
+    years late, these show the direction sooner."""
+    rows = [
+        (
+            c.sector(s.sector),
+            c.t(f"indicators.{s.sector}.{i}"),
+            c.t(f"indicators.{s.sector}.{i}_source"),
+        )
+        for s in chosen_sectors(ins)
+        for i in INDICATORS.get(s.sector, ())
+    ]
+    if not rows:
+        return []
+    rows.append(
+        (c.t("indicators.all"), c.t("indicators.emissions"), c.t("indicators.emissions_source"))
+    )
+    return [
+        _p(c.t("follow.indicators_intro", year=c.r.last_data_year)),
+        c.table(
+            "indicators-table",
+            c.t("follow.indicators_caption", area=c.area),
+            (c.t("col.sector"), c.t("col.indicator"), c.t("col.indicator_source")),
+            rows,
+            align=("left", "left", "left"),
+        ),
+    ]
 
 
 def _signed_num(c: _Ctx, v: float, decimals: int) -> str:

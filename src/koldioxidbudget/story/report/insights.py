@@ -1,10 +1,23 @@
-"""Chapter 5: strategic insights."""
+"""Chapter 5: strategic insights (and the ways of working that close chapter 6, proposals)."""
 
 from __future__ import annotations
 
 from ..document import Block, BulletList, Section
 from ..insights import Insights
 from .context import _Ctx, _p
+
+
+def _measures(c: _Ctx) -> Section:
+    """The ways of working that make a budget steer decisions (the proposals chapter's end)."""
+    return Section(
+        "measures",
+        c.t("insights.measures_title"),
+        2,
+        (
+            _p(c.t("insights.measures_intro")),
+            BulletList(tuple(_p(c.t(f"insights.measure_{i}")) for i in range(1, 7))),
+        ),
+    )
 
 
 def _insights(c: _Ctx, ins: Insights) -> Section:
@@ -51,17 +64,6 @@ def _insights(c: _Ctx, ins: Insights) -> Section:
                     )
                 )
         subs.append(Section(f"insights-{key}", c.t(f"insights.{key}_title"), 2, tuple(blocks)))
-    subs.append(
-        Section(
-            "insights-measures",
-            c.t("insights.measures_title"),
-            2,
-            (
-                _p(c.t("insights.measures_intro")),
-                BulletList(tuple(_p(c.t(f"insights.measure_{i}")) for i in range(1, 7))),
-            ),
-        )
-    )
     return Section(
         "insights",
         c.t("insights.title"),

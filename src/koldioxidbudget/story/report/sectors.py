@@ -8,7 +8,7 @@ from ... import charts
 from ...method.figures import deduction_in, recent_variation, sector_burn_share
 from .. import fmt
 from ..document import Block, Callout, Section, Table
-from ..insights import Insights
+from ..insights import Insights, SectorInsight
 from .context import (
     MIN_SECTOR_SECTIONS,
     SECTOR_THRESHOLD,
@@ -59,12 +59,7 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
         trows,
         align=("left", "right", "right", "right", "right", "right"),
     )
-    chosen = [s for s in secs if s.share >= SECTOR_THRESHOLD]
-    for s in secs:
-        if len(chosen) >= MIN_SECTOR_SECTIONS:
-            break
-        if s not in chosen and s.emissions_t > 0:
-            chosen.append(s)
+    chosen = chosen_sectors(ins)
     rest = [s for s in secs if s not in chosen and s.share > 0]
     intro = c.t("sectors.intro", years=years_text)
     intro += " " + c.t(
@@ -91,11 +86,24 @@ def _sectors(c: _Ctx, ins: Insights) -> Section:
             table,
         ),
     ]
-    subs = tuple(_sector_section(c, s, years_text) for s in chosen)
+    subs = tuple(_sector_section(c, s, years_text, ins) for s in chosen)
     return Section("sectors", c.t("sectors.title"), 1, tuple(blocks), subs)
 
 
-def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
+def chosen_sectors(ins: Insights) -> list[SectorInsight]:
+    """The sectors that get a section of their own (here and in the proposals chapter): every
+    sector with at least ``SECTOR_THRESHOLD`` of the emissions, and at least the
+    ``MIN_SECTOR_SECTIONS`` largest that emit anything."""
+    chosen = [s for s in ins.sectors if s.share >= SECTOR_THRESHOLD]
+    for s in ins.sectors:
+        if len(chosen) >= MIN_SECTOR_SECTIONS:
+            break
+        if s not in chosen and s.emissions_t > 0:
+            chosen.append(s)
+    return chosen
+
+
+def _sector_section(c: _Ctx, s: Any, years_text: str, ins: Insights) -> Section:
     r = c.r
     name = c.sector(s.sector)  # the heading, and a sentence's first word
     in_text = c.sector_in_text(s.sector)  # inside a sentence or caption
@@ -193,7 +201,7 @@ def _sector_section(c: _Ctx, s: Any, years_text: str) -> Section:
                 table,
             )
         )
-    blocks.append(_sector_figures(c, s, name))
+    blocks.append(_sector_figures(c, s, name, ins))
     sub = _subsector_table(c, s.sector, in_text)
     if sub is not None:
         blocks.append(sub)
@@ -252,10 +260,9 @@ def _change_text(c: _Ctx, s: Any) -> str:
     return c.signed_pct(s.change_per_year) if s.change_per_year is not None else c.t("none")
 
 
-def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
+def _sector_figures(c: _Ctx, s: Any, name: str, ins: Insights) -> Table:
     r = c.r
-    path = dict(r.pathway)
-    milestone = 2030
+    milestone = ins.milestone_year
     rows = [
         (c.t("sectors.kf_share"), c.share(s.share)),
         (c.t("sectors.kf_emissions", year=s.year), c.tonnes(s.emissions_t)),
@@ -264,8 +271,8 @@ def _sector_figures(c: _Ctx, s: Any, name: str) -> Table:
         (c.t("sectors.kf_burn", year=s.year), _burn_text(c, s)),
     ]
     notes: list[str] = []
-    if milestone in path and not r.exhausted:
-        cap = s.share * path[milestone]
+    cap = ins.sector_level(s, milestone)
+    if cap is not None and not r.exhausted:
         rows.append((c.t("sectors.kf_milestone", year=milestone), c.tonnes(cap)))
         if cap >= s.emissions_t:
             # the share is the base years'; a sector that has fallen since has a cap above today
