@@ -187,3 +187,26 @@ def test_the_indicators_follow_the_sectors_with_a_section(real_context: Any, lan
         shown = list(dict.fromkeys(row[0] for row in table.rows))
         assert shown == [n for n in names if n in shown] + [t("report.indicators.all", lang)]
         assert all(all(cell.strip() for cell in row) for row in table.rows)
+
+
+def test_the_sector_ceilings_share_the_years_ceilings(real_context: Any) -> None:
+    """Chapter 7's ceilings per sector: each sector's base-year share of the year's ceiling, and
+    the total row the ceilings of the table above it."""
+    ctx = real_context
+    r = ctx.run.area("0380")
+    path = dict(r.pathway)
+    doc = report(ctx, "0380")
+    tables = {b.id: b for b in doc.blocks() if isinstance(b, Table)}
+    sectors, ceilings = tables["sector-ceilings"], tables["ceilings"]
+    years = [int(y) for y in sectors.header[1:]]
+    assert years[:5] == list(range(r.remaining_as_of, r.remaining_as_of + 5))
+    by_year = {int(row[0]): tonnes_in(row[1])[0] for row in ceilings.rows}
+    total = dict(zip(years, tonnes_in(" ".join(sectors.rows[-1][1:])), strict=True))
+    for y in years:
+        assert total[y] == pytest.approx(path[y], rel=0.01, abs=600)
+        if y in by_year:
+            assert total[y] == pytest.approx(by_year[y], rel=0.01, abs=600)
+    shares = {x.sector: x.share for x in insights_for(r).sectors}
+    transport = next(row for row in sectors.rows if row[0] == "Transporter")
+    for y, v in zip(years, tonnes_in(" ".join(transport[1:])), strict=True):
+        assert v == pytest.approx(shares["transporter"] * path[y], rel=0.01, abs=600)

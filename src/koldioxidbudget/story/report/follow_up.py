@@ -167,7 +167,7 @@ def _follow_up(c: _Ctx, ins: Insights) -> Section:
     else:
         blocks.append(_p(c.t("follow.no_rows", year=r.budget_from, as_of=r.remaining_as_of)))
     subs: list[Section] = []
-    ceilings = _ceilings(c)
+    ceilings = _ceilings(c, ins)
     if ceilings:
         subs.append(Section("ceilings", c.t("follow.ceilings_title"), 2, tuple(ceilings)))
     indicators = _indicators(c, ins)
@@ -277,7 +277,7 @@ def _what_changed(c: _Ctx) -> list[Block]:
 CEILING_YEARS = 10
 
 
-def _ceilings(c: _Ctx) -> list[Block]:
+def _ceilings(c: _Ctx, ins: Insights) -> list[Block]:
     r = c.r
     if r.exhausted or not r.pathway:
         return []
@@ -311,5 +311,45 @@ def _ceilings(c: _Ctx) -> list[Block]:
             rows,
             align=("left", "right", "right", "right", "right"),
             notes=(c.t("follow.ceilings_note"),),
+        ),
+        *_sector_ceilings(c, ins),
+    ]
+
+
+#: The sector ceilings table's years: the first five, then every fifth up to this many years on.
+SECTOR_CEILING_YEARS = 5
+SECTOR_CEILING_LAST = 15
+
+
+def _sector_ceilings(c: _Ctx, ins: Insights) -> list[Block]:
+    """The annual ceilings per sector (its base-year share of each year's ceiling): sectors as
+    rows, so the years stay short column headers."""
+    r = c.r
+    first = r.remaining_as_of
+    years = [y for y in range(first, first + SECTOR_CEILING_YEARS)]
+    years += [
+        y
+        for y in range(first + SECTOR_CEILING_YEARS, first + SECTOR_CEILING_LAST + 1)
+        if y % 5 == 0 and y <= c.p.horizon_year
+    ]
+    shown = [s for s in ins.sectors if s.share > 0]
+    if len(shown) < 2 or any(y not in ins.levels for y in years):
+        return []
+    values = [[ins.sector_level(s, y) or 0.0 for y in years] for s in shown]
+    values.append([ins.levels[y] for y in years])  # the total: the ceilings of the table above
+    cells = c.tonnes_column([v for row in values for v in row])  # one unit for the table
+    n = len(years)
+    names = [c.sector(s.sector) for s in shown] + [c.t("follow.sector_ceilings_total")]
+    rows = [(name, *cells[i * n : (i + 1) * n]) for i, name in enumerate(names)]
+    base = fmt.years_span(c.run.allocation.base_years or (r.last_data_year,))
+    return [
+        _p(c.t("follow.sector_ceilings_intro", years=base)),
+        c.table(
+            "sector-ceilings",
+            c.t("follow.sector_ceilings_caption", area=c.area),
+            (c.t("col.sector"), *(str(y) for y in years)),
+            rows,
+            align=("left", *("right",) * n),
+            notes=(c.t("follow.sector_ceilings_note", years=base),),
         ),
     ]

@@ -164,7 +164,16 @@ def _foreword(c: _Ctx) -> Section:
 
 
 def _reading_guide(c: _Ctx) -> Section:
-    items = ("summary", "general", "local", "sectors", "insights", "follow", "appendices")
+    items = (
+        "summary",
+        "general",
+        "local",
+        "sectors",
+        "insights",
+        "proposals",
+        "follow",
+        "appendices",
+    )
     return Section(
         "reading-guide",
         c.t("guide.title"),
