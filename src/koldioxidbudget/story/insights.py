@@ -75,8 +75,14 @@ class Insights:
     sectors: tuple[SectorInsight, ...]
     variant_rate: float | None
     variant_spent: bool = False
-    #: The budget's pathway, year → tonnes (what a sector's part of a year is read from).
+    #: The budget's pathway, year → tonnes, and today's level (what a sector's part is read from).
     levels: dict[int, float] = field(default_factory=dict)
+    e0_t: float = 0.0
+
+    def sector_now(self, s: SectorInsight) -> float:
+        """The sector's part of today's level (its base-year share of it): the first column of
+        the 2030 table and where the proposals chapter's sector paths start."""
+        return s.share * self.e0_t
 
     def sector_level(self, s: SectorInsight, year: int) -> float | None:
         """The sector's part of the pathway in ``year`` at the common rate (its base-year share
@@ -241,7 +247,7 @@ class Insights:
         if self.milestone_level_t is None or r.exhausted:
             return []
         shown = [s for s in self.sectors if s.share > 0.0]
-        now = [s.share * r.e0_t for s in shown]
+        now = [self.sector_now(s) for s in shown]
         then = [self.sector_level(s, self.milestone_year) or 0.0 for s in shown]
         cut = [a - b for a, b in zip(now, then, strict=True)]
         # one unit for the table (its largest value decides): not "230 kt" over "6 068 t", and
@@ -307,4 +313,5 @@ def insights_for(r: AreaResult, *, variant: AreaResult | None = None) -> Insight
         variant_rate=variant.rate if variant is not None else None,
         variant_spent=variant is not None and variant.exhausted,
         levels=path,
+        e0_t=r.e0_t,
     )

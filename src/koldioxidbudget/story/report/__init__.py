@@ -3,9 +3,9 @@
 ``build_report(run, area_code, lang=…, profile=…, variant_run=…, tables=…, manifest=…)`` writes
 the whole report as a document model: cover, foreword, summary for decision makers, the general
 part, the local part, sectors, strategic insights, proposals per sector, follow-up and
-appendices. Every word comes
-from the catalogue ``story/texts/<lang>/report.toml`` (``t("report.…")``), every number from the
-``AreaResult``/``BudgetRun`` (formatted with ``story.fmt``). Renderers only lay it out.
+appendices. Every word comes from the catalogue ``story/texts/<lang>/report.toml``
+(``t("report.…")``), every number from the ``AreaResult``/``BudgetRun`` (formatted with
+``story.fmt``). Renderers only lay it out.
 
 A sentence is chosen by the data it has: when a value does not exist (no trend zero year, an
 exhausted budget, no local target) another message says so, so no slot is ever empty.

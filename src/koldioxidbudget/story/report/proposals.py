@@ -266,7 +266,7 @@ def _opening(c: _Ctx, ins: Insights, s: SectorInsight) -> str:
     elif then is None or later is None or s.share <= 0:
         text = c.t("proposals.open_share", sector=name, share=c.share(s.share))
     else:
-        now = s.share * r.e0_t  # the sector's part of today's level, as in the 2030 table
+        now = ins.sector_now(s)
         now_t, then_t, later_t, cut_t = c.tonnes_alike(now, then, later, now - then)
         text = c.t(
             "proposals.open_est" if r.e0_estimated else "proposals.open",
