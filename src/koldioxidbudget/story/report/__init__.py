@@ -14,7 +14,6 @@ exhausted budget, no local target) another message says so, so no slot is ever e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from ...method.budget import BudgetRun
@@ -83,14 +82,7 @@ def build_report(
         _local(c),
         _sectors(c, ins),
     ]
-    insights = _insights(c, ins)
-    measures = _measures(c)
-    proposals = _proposals(c, ins, measures)
-    if proposals is not None:
-        sections += [insights, proposals]
-    else:  # no sector with proposals: the ways of working close the insights
-        sections.append(replace(insights, subsections=(*insights.subsections, measures)))
-    sections.append(_follow_up(c, ins))
+    sections += [_insights(c, ins), _proposals(c, ins, _measures(c)), _follow_up(c, ins)]
     sections += _appendices(c)
     doc = Document(
         lang=lang,

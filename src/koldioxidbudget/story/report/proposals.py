@@ -147,12 +147,10 @@ PROPOSALS: dict[str, tuple[Proposal, ...]] = {
 _HORIZONS = ("now", "milestone", "later")
 
 
-def _proposals(c: _Ctx, ins: Insights, measures: Section) -> Section | None:
-    """The proposals chapter, closed by ``measures`` (the ways of working); None when no chosen
-    sector has proposals (then ``measures`` stays where the caller put it)."""
+def _proposals(c: _Ctx, ins: Insights, measures: Section) -> Section:
+    """The proposals chapter, closed by ``measures`` (the ways of working); a sector none of
+    whose proposals fits the area has no section."""
     subs = [s for s in (_sector(c, ins, x) for x in chosen_sectors(ins)) if s is not None]
-    if not subs:
-        return None
     y0 = c.r.remaining_as_of
     intro = c.t(
         "proposals.intro_spent" if c.r.exhausted else "proposals.intro",
