@@ -13,6 +13,7 @@ import dataclasses
 import datetime as _dt
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -448,13 +449,13 @@ def _shares(budget: Array, allocated_t: float, rule_shares: Array) -> Array:
     return rule_shares
 
 
-def _recent_change(hist: list[tuple[int, float]]) -> float | None:
+def _recent_change(hist: Sequence[tuple[int, float]]) -> float | None:
     values = dict(hist)
     years = sorted(values)[-5:]
     changes = [
         values[y] / values[y - 1] - 1 for y in years if y - 1 in values and values[y - 1] > 0
     ]
-    return float(np.mean(changes)) if changes else None
+    return sum(changes) / len(changes) if changes else None
 
 
 def _area_result(run: BudgetRun, i: int) -> AreaResult:
@@ -474,17 +475,18 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         if run.series_estimated[j] and y > inv.last_data_year:
             history.append((y, float(run.series_t[i, j]), True))
     sector_cube = np.tensordot(weights, inv.sector_t, axes=(0, 0))  # years × sectors
+    # each sector's years as Python floats, converted in one call (this is the API's hot path)
+    sector_cols: list[list[float]] = sector_cube.T.tolist()
     by_sector = {
-        s: tuple((y, float(sector_cube[j, k])) for j, y in enumerate(inv.data_years))
-        for k, s in enumerate(SECTORS)
+        s: tuple(zip(inv.data_years, sector_cols[k], strict=True)) for k, s in enumerate(SECTORS)
     }
     excluded = tuple(
         (y, float(weights @ inv.excluded_t[:, j])) for j, y in enumerate(inv.data_years)
     )
     by_release = [y for y in inv.est_years if y in run.series_years]
+    est_cols: list[list[float]] = run.estimated_sector_t[i, : len(by_release)].T.tolist()
     estimated_by_sector = {
-        s: tuple((y, float(run.estimated_sector_t[i, j, k])) for j, y in enumerate(by_release))
-        for k, s in enumerate(SECTORS)
+        s: tuple(zip(by_release, est_cols[k], strict=True)) for k, s in enumerate(SECTORS)
     }
 
     base = run.allocation.base_years or inv.data_years[-3:]
@@ -497,8 +499,8 @@ def _area_result(run: BudgetRun, i: int) -> AreaResult:
         if s in p.exclude_sectors:
             continue
         share = float(base_sec[k] / base_total) if base_total > 0 else 0.0
-        last = float(sector_cube[last_j, k])
-        sec_hist = [(y, float(sector_cube[j, k])) for j, y in enumerate(inv.data_years)]
+        last = sector_cols[k][last_j]
+        sec_hist = by_sector[s]
         sectors.append(
             SectorFigure(
                 sector=s,

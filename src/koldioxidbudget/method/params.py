@@ -189,6 +189,7 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=256)  # Parameters are frozen; errors are raised again, not cached
 def preset(name: str, *, as_of: int) -> Parameters:
     """The preset called ``name`` (kebab id) as of the year ``as_of`` (a preset that reproduces
     published figures keeps its own). Unknown ids raise with the valid ones."""
@@ -216,14 +217,12 @@ def _allowed_values() -> dict[str, tuple[Any, ...]]:
 
 
 def _validate(p: Parameters) -> None:
-    allowed_by_field = _allowed_values()
-    for f in dataclasses.fields(p):
-        allowed = allowed_by_field.get(f.name, ())
-        value = getattr(p, f.name)
-        if allowed and value not in allowed:
+    for name, allowed in _allowed_values().items():
+        value = getattr(p, name)
+        if value not in allowed:
             raise ParameterError(
                 key="not_allowed",
-                name=f.name,
+                name=name,
                 value=str(value),
                 valid=[str(a) for a in allowed],
             )
@@ -360,12 +359,17 @@ YEAR_MIN, YEAR_MAX = 1900, 2200
 def _check_finite(p: Parameters) -> None:
     """Every number of ``p`` (in lists too) is finite: ``nan`` or ``inf`` would make every
     budget not-a-number (and the JSON invalid) without an error."""
-    for f in dataclasses.fields(p):
-        value = getattr(p, f.name)
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
+    for name in _field_names(Parameters):
+        value = getattr(p, name)
+        if isinstance(value, float):  # most fields: checked without building lists
+            if not math.isfinite(value):
+                raise ParameterError(key="must_be_finite", name=name, value=repr(value))
+            continue
+        if not isinstance(value, tuple):
+            continue
+        for item in value:
             parts = (
-                [getattr(item, g.name) for g in dataclasses.fields(item)]
+                [getattr(item, g) for g in _field_names(type(item))]
                 if dataclasses.is_dataclass(item)
                 else list(item)
                 if isinstance(item, tuple)
@@ -373,11 +377,12 @@ def _check_finite(p: Parameters) -> None:
             )
             for v in parts:
                 if isinstance(v, float) and not math.isfinite(v):
-                    raise ParameterError(
-                        key="must_be_finite",
-                        name=f.name,
-                        value=repr(v),
-                    )
+                    raise ParameterError(key="must_be_finite", name=name, value=repr(v))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _why(*, key: str, **slots: object) -> tuple[str, dict[str, object]]:

@@ -77,12 +77,11 @@ def _rate_c(e0: Array, b: Array, n_years: int) -> Array:
     return _finish(np.minimum(e0 / bb, 1.0), e0, ex)
 
 
-def _sum_d(r: Array, e0: Array, n: Array | int, rho: float) -> Array:
-    # Σ_{n=1..N} (1−r)^n, computed stably also for r → 0 (sum → N); N may differ per element
+def _sum_d(r: Array, e0: Array, nn: Array, rho: float) -> Array:
+    # Σ_{n=1..N} (1−r)^n, computed stably also for r → 0 (sum → N); N may differ per element.
+    # The caller silences the division warnings of the branch np.where does not take.
     q = 1.0 - r
-    nn = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geo = np.where(np.abs(r) < 1e-12, nn, q * (1.0 - q**nn) / np.where(r == 0, 1.0, r))
+    geo = np.where(np.abs(r) < 1e-12, nn, q * (1.0 - q**nn) / np.where(r == 0, 1.0, r))
     return np.asarray(e0 * (rho * nn + (1.0 - rho) * geo), dtype=np.float64)
 
 
@@ -91,16 +90,22 @@ def rate_d(e0: Array, b: Array, n_years: Array | int, residual_fraction: float =
 
     Solved by bisection on ``r ∈ [−1, 1]`` (``r < 0`` means the budget allows growth). If even
     ``r = 1`` uses too much (the residual alone exceeds ``B``) the result is 1 and flagged by the
-    caller through ``B``.
+    caller through ``B``. The bisection stops early once a step changes nothing (every later
+    step would then change nothing either), so the result is the same as after all 80 steps.
     """
     e0, bb, ex = _safe(e0, b)
+    nn = np.asarray(n_years, dtype=float)
     lo = np.full_like(e0, -1.0)
     hi = np.full_like(e0, 1.0)
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        too_much = _sum_d(mid, e0, n_years, residual_fraction) > bb
-        lo = np.where(too_much, mid, lo)
-        hi = np.where(too_much, hi, mid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            too_much = _sum_d(mid, e0, nn, residual_fraction) > bb
+            new_lo = np.where(too_much, mid, lo)
+            new_hi = np.where(too_much, hi, mid)
+            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+                break
+            lo, hi = new_lo, new_hi
     return _finish(0.5 * (lo + hi), e0, ex)
 
 
@@ -200,7 +205,10 @@ def linear_path(*, e0: float, budget: float, n_years: int) -> list[float]:
     t_zero = 2.0 * budget / e0
     out = []
     for n in range(n_years):
-        a, b = min(n, t_zero), min(n + 1, t_zero)
+        if n >= t_zero:  # the line has reached zero: every year from here on is 0
+            out.extend([0.0] * (n_years - n))
+            break
+        a, b = n, min(n + 1, t_zero)
         out.append(max(0.0, e0 * ((b - a) - (b * b - a * a) / (2 * t_zero))))
     return out
 

@@ -90,19 +90,27 @@ def trend_year_amounts(intercept: float, slope: float, years: list[int]) -> list
     the budget in the year the exhaustion date falls in, and a trend that "stays within the
     budget" sums to less than it."""
 
-    def integral(lo: float, hi: float) -> float:
-        return intercept * (hi - lo) + slope * (hi * hi - lo * lo) / 2
-
-    out = []
+    out: list[float] = []
+    if slope < 0:
+        # the line reaches zero at z: each year is cut there, and every year after it is 0
+        z = -intercept / slope
+        for k, y in enumerate(years):
+            lo = float(y)
+            if lo >= z:
+                out.extend([0.0] * (len(years) - k))
+                break
+            hi = min(float(y + 1), z)
+            out.append(max(0.0, intercept * (hi - lo) + slope * (hi * hi - lo * lo) / 2))
+        return out
     for y in years:
         lo, hi = float(y), float(y + 1)
-        if slope < 0:
-            hi = min(hi, -intercept / slope)
-        elif slope > 0:
+        if slope > 0:
             lo = max(lo, -intercept / slope)
         elif intercept <= 0:
             hi = lo
-        out.append(max(0.0, integral(lo, hi)) if hi > lo else 0.0)
+        out.append(
+            max(0.0, intercept * (hi - lo) + slope * (hi * hi - lo * lo) / 2) if hi > lo else 0.0
+        )
     return out
 
 

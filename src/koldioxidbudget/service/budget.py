@@ -7,7 +7,7 @@ public JSON contract; they print nothing.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import weakref
 from typing import Any
 
 from ..areas import find_area
@@ -43,7 +43,7 @@ def results_for(run: BudgetRun, tables: Tables, queries: list[str] | None) -> li
 
 def _jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -51,18 +51,27 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=256)
-def _parameters_dict(params: Parameters) -> dict[str, Any]:
-    return _jsonable(params)  # type: ignore[no-any-return]
+#: each live run's shared document part, by ``id(run)`` (dropped when the run is collected)
+_HEADERS: dict[int, dict[str, Any]] = {}
 
 
-def budget_document(run: BudgetRun, results: list[AreaResult]) -> dict[str, Any]:
-    """The JSON contract: ``{edition, method_version, parameters, national, steps, areas: [...]}``."""
+def _run_header(run: BudgetRun) -> dict[str, Any]:
+    """What every document of one run shares (its parameters, national budget and steps),
+    made once per run: the API sends one area of a run per request."""
+    header = _HEADERS.get(id(run))
+    if header is None:
+        header = _make_header(run)
+        _HEADERS[id(run)] = header
+        weakref.finalize(run, _HEADERS.pop, id(run), None)
+    return header
+
+
+def _make_header(run: BudgetRun) -> dict[str, Any]:
     nat = run.national
     return {
         "edition": run.edition,
         "method_version": METHOD_VERSION,
-        "parameters": _parameters_dict(run.params),
+        "parameters": _jsonable(run.params),
         "national": {
             "mode": nat.mode,
             "budget_t": nat.budget_t,
@@ -73,8 +82,14 @@ def budget_document(run: BudgetRun, results: list[AreaResult]) -> dict[str, Any]
             "global_source": nat.global_budget.source_id,
         },
         "steps": [{"id": s.id, **_jsonable(s.values)} for s in run.steps],
-        "areas": [r.to_dict() for r in results],
     }
+
+
+def budget_document(run: BudgetRun, results: list[AreaResult]) -> dict[str, Any]:
+    """The JSON contract: ``{edition, method_version, parameters, national, steps, areas: [...]}``.
+
+    The shared part is the same objects for every document of a run: read it, never change it."""
+    return {**_run_header(run), "areas": [r.to_dict() for r in results]}
 
 
 CSV_FIELDS = (

@@ -479,17 +479,26 @@ async def area_budget(request: Request, code: str = _CODE) -> Response:
     cc = cache_policy(pinned_edition=_pinned(q, info), pinned_time=_explicit_time(q))
     if not_modified(request, etag):
         return respond(request, None, etag=etag, media_type=JSON, cache_control=cc)
-    key = ("budget", info.id, params, area.code)
     body = await _one_area_body(
         request,
         eng,
         tables,
         params,
         q,
-        key,
-        lambda run: dumps(budget_document(run, [run.area(area.code)])),
+        budget_key(info.id, params, area.code),
+        lambda run: budget_body(run, area.code),
     )
     return respond(request, body, etag=etag, media_type=JSON, cache_control=cc)
+
+
+def budget_key(edition: str, params: Parameters, code: str) -> Hashable:
+    """The response cache's key for one area's ``/budget`` under ``params``."""
+    return ("budget", edition, params, code)
+
+
+def budget_body(run: BudgetRun, code: str) -> bytes:
+    """One area's ``/budget`` response body from ``run``."""
+    return dumps(budget_document(run, [run.area(code)]))
 
 
 def _known_format(fmt: str, formats: Sequence[str], message: Msg) -> None:
