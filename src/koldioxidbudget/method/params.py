@@ -370,7 +370,7 @@ def _check_finite(p: Parameters) -> None:
         for item in value:
             parts = (
                 [getattr(item, g) for g in _field_names(type(item))]
-                if dataclasses.is_dataclass(item)
+                if dataclasses.is_dataclass(item) and not isinstance(item, type)
                 else list(item)
                 if isinstance(item, tuple)
                 else [item]
