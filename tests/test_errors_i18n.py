@@ -3,6 +3,7 @@ the localised text carries the same facts as the English one."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import re
@@ -175,7 +176,7 @@ def _tables(**changes: Any) -> Callable[[], Tables]:
 
 
 def _bad_allocation(tmp: Path) -> object:
-    p = parameters_from()
+    p = copy.copy(parameters_from())  # a copy: presets are shared (frozen, memoised)
     object.__setattr__(p, "allocation", "per-capital")  # past the validation, as a bug would be
     inv = local_inventory(tables=make_tables(), params=p)
     return local_shares(inventory=inv, params=p, allocated_t=1.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -420,6 +421,13 @@ def data_show(
     )
 
 
+def _finite_option(value: float | None) -> float | None:
+    """A float option's check: the parser lets ``nan`` through every range."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(str(value))
+    return value
+
+
 @data_app.command("fetch")
 def data_fetch(
     into: Annotated[
@@ -448,7 +456,10 @@ def data_fetch(
         ),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(help="Read timeout per request, s.", min=0.1, max=3600)
+        float | None,
+        typer.Option(
+            help="Read timeout per request, s.", min=0.1, max=3600, callback=_finite_option
+        ),
     ] = None,
     retries: Annotated[int | None, typer.Option(help="Retries per file.", min=0, max=20)] = None,
     lang: Annotated[Lang, typer.Option()] = Lang.sv,
@@ -862,10 +873,11 @@ def _usage_message(e: Exception, argv: list[str], lang: str) -> str:
     """A usage error of the command-line parser (an unknown option or command, a value of the
     wrong type or outside its range, a missing argument) as one line in ``lang``.
 
-    The parser's exceptions are matched by class name, not by class: typer ≥ 0.29 raises its own
+    The parser's exceptions are matched by class name, not by class: typer ≥ 0.27 raises its own
     copies of click's exceptions (``typer._click.exceptions``), older versions click's."""
+    import contextlib
     import difflib
-    from enum import Enum
+    import math
 
     from .story.i18n import t
 
@@ -898,14 +910,11 @@ def _usage_message(e: Exception, argv: list[str], lang: str) -> str:
             "cli.usage.needs_value", lang, option=getattr(e, "option_name", ""), command=command
         )
     if "BadParameter" in names:
-        cause = e.__cause__
-        errors = cause.errors() if hasattr(cause, "errors") else [{}]  # pydantic's
-        first = errors[0] if errors else {}
-        value = str(first.get("input", ""))[:80]
-        kind = str(first.get("type", ""))
-        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-        if isinstance(annotation, type) and issubclass(annotation, Enum):
-            valid = [str(m.value) for m in annotation]
+        value = _raw_value(argv, param)[:80]
+        ptype = getattr(param, "type", None)
+        choices = getattr(ptype, "choices", None)
+        if choices:
+            valid = [str(getattr(c, "value", c)) for c in choices]
             close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
             return t(
                 "cli.usage.bad_choice",
@@ -915,32 +924,19 @@ def _usage_message(e: Exception, argv: list[str], lang: str) -> str:
                 valid=", ".join(valid),
                 suggestion=_suggest(close, lang),
             )
-        limits = {
-            k: int(v) if isinstance(v, float) and v.is_integer() else v
-            for k, v in (first.get("ctx") or {}).items()
-        }
-        if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            kind = "finite_number"
-        if kind in ("int_parsing", "int_from_float", "int_type"):
+        kind = type(ptype).__name__  # IntRange, FloatRange, IntParamType, FloatParamType …
+        number: float | None = None
+        with contextlib.suppress(ValueError):
+            number = int(value) if "Int" in kind else float(value)
+        if "Int" in kind and number is None:
             return t("cli.usage.not_integer", lang, option=option, value=value)
-        if kind in ("float_parsing", "float_type", "finite_number"):
+        if "Float" in kind and (number is None or not math.isfinite(number)):
             return t("cli.usage.not_number", lang, option=option, value=value)
-        if kind in ("greater_than_equal", "greater_than"):
-            return t(
-                "cli.usage.too_small",
-                lang,
-                option=option,
-                value=value,
-                limit=limits.get("ge", limits.get("gt")),
-            )
-        if kind in ("less_than_equal", "less_than"):
-            return t(
-                "cli.usage.too_large",
-                lang,
-                option=option,
-                value=value,
-                limit=limits.get("le", limits.get("lt")),
-            )
+        low, high = getattr(ptype, "min", None), getattr(ptype, "max", None)
+        if number is not None and low is not None and number < low:
+            return t("cli.usage.too_small", lang, option=option, value=value, limit=low)
+        if number is not None and high is not None and number > high:
+            return t("cli.usage.too_large", lang, option=option, value=value, limit=high)
         return t("cli.usage.bad_value", lang, option=option, value=value, command=command)
     if ctx is not None and hasattr(ctx.command, "list_commands") and argv:
         # "No such command": the first word after the group that is not one of its commands
@@ -959,6 +955,20 @@ def _usage_message(e: Exception, argv: list[str], lang: str) -> str:
             )
     message = getattr(e, "message", None) or str(e)
     return t("cli.usage.other", lang, message=str(message).rstrip("."), command=command)
+
+
+def _raw_value(argv: list[str], param: object) -> str:
+    """The value the command line gave ``param`` (its last ``--opt value`` or ``--opt=value``),
+    as typed: the parser's message has it only inside its own English sentence."""
+    opts = [*(getattr(param, "opts", None) or []), *(getattr(param, "secondary_opts", None) or [])]
+    value = ""
+    for i, arg in enumerate(argv):
+        for opt in opts:
+            if arg == opt and i + 1 < len(argv):
+                value = argv[i + 1]
+            elif arg.startswith(opt + "="):
+                value = arg[len(opt) + 1 :]
+    return value
 
 
 def _suggest(close: list[str], lang: str) -> str:
