@@ -12,6 +12,7 @@ raises ``AreaNotFound`` with close names.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -69,6 +70,18 @@ def _as_typed(text: str) -> str:
     return " ".join(w for w in t.split() if normalise(w) not in _SUFFIX_WORDS)
 
 
+@functools.lru_cache(maxsize=2048)
+def _keys(name: str, official: str, level: str) -> frozenset[str]:
+    """Every way a query may name an area (normalised), made once per area and process."""
+    k = {normalise(name), _bare(name), normalise(official), _bare(official), slug(name)}
+    if level == "lan":
+        b = _bare(name)
+        k.add(b[:-1] if b.endswith("s") else b)  # "stockholms" → "stockholm"
+    elif level == "kommun":  # as people write it: "Gotlands kommun", "Faluns kommun"
+        k |= {normalise(f"{name}s kommun"), normalise(f"{name} kommun")}
+    return frozenset(k)
+
+
 def find_area(areas: pd.DataFrame, query: str) -> Area:
     """The area a user means by ``query`` (see module doc)."""
     q = query.strip()
@@ -90,18 +103,8 @@ def find_area(areas: pd.DataFrame, query: str) -> Area:
         r = next(r for r in rows if r.level == "riket")
         return Area(r.code, r.name, r.level, r.lan_code)
 
-    def keys(r: object) -> set[str]:
-        name = r.name
-        official = r.official_name
-        k = {normalise(name), _bare(name), normalise(official), _bare(official), slug(name)}
-        if r.level == "lan":
-            b = _bare(name)
-            k.add(b[:-1] if b.endswith("s") else b)  # "stockholms" → "stockholm"
-        elif r.level == "kommun":  # as people write it: "Gotlands kommun", "Faluns kommun"
-            k |= {normalise(f"{name}s kommun"), normalise(f"{name} kommun")}
-        return k
-
-    matches = [r for r in rows if nq in keys(r) or bq in keys(r)]
+    named = [r for r in rows if not {nq, bq}.isdisjoint(_keys(r.name, r.official_name, r.level))]
+    matches = named
     if wants_lan:
         matches = [r for r in matches if r.level == "lan"] or matches
     elif wants_kommun or len({r.level for r in matches}) > 1:
@@ -110,9 +113,7 @@ def find_area(areas: pd.DataFrame, query: str) -> Area:
         spelled = _as_typed(q)
         matches = [r for r in matches if spelled in {_as_typed(r.name), _as_typed(r.official_name)}]
         if len(matches) != 1:
-            raise AreaNotFound(
-                query, sorted({r.name for r in rows if nq in keys(r) or bq in keys(r)})
-            )
+            raise AreaNotFound(query, sorted({r.name for r in named}))
     if matches:
         r = matches[0]
         return Area(r.code, r.name, r.level, r.lan_code)
