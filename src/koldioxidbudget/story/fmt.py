@@ -8,6 +8,7 @@ import functools
 import math as _math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date as _format_date
@@ -48,16 +49,27 @@ def _pattern(decimals: int) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
+@functools.cache
+def _symbols(lang: str) -> dict[int, str]:
+    """The locale's group and decimal symbols as Babel writes them (read off one number Babel
+    formats), as a ``str.translate`` table from Python's ``,`` and ``.``."""
+    probe = _pattern(1).apply(1234.5, _locale(lang))  # "1 234,5" (sv), "1,234.5" (en)
+    return str.maketrans({",": probe[1], ".": probe[-2], "-": "\u2212"})
+
+
 def number(value: float, lang: str = "sv", *, decimals: int = 0) -> str:
-    """``value`` with ``decimals`` fixed decimals and locale grouping (Babel's
-    ``format_decimal``, with the parsed locale and pattern kept: a site build formats ~75 000
-    numbers). Not-a-number, infinity and huge values go through ``decimal_text``, which never
-    raises."""
+    """``value`` with ``decimals`` fixed decimals and locale grouping: Babel's ``format_decimal``
+    of the value rounded to ``decimals``, written by Python's own formatting with the locale's
+    symbols from Babel (identical text, tested against Babel; a report formats ~1 200 numbers
+    and a site build ~75 000, and Babel's own took half a report's document time). Not-a-number,
+    infinity and huge values go through ``decimal_text``, which never raises."""
     if not (_math.isfinite(value) and abs(value) < _SCIENTIFIC_FROM):
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return decimal_text(value, pattern, _loc(lang)).replace("-", "\u2212")
-    text = _pattern(decimals).apply(round(value, decimals) + 0.0, _locale(lang))
-    return text.replace("-", "\u2212")
+    r = round(value, decimals) + 0.0
+    if abs(r) * 10.0**decimals >= 1e15:  # beyond float's digits: Babel's decimal of repr(r)
+        return f"{Decimal(repr(r)):,.{decimals}f}".translate(_symbols(lang))
+    return f"{r:,.{decimals}f}".translate(_symbols(lang))
 
 
 def percent(fraction: float, lang: str = "sv", *, decimals: int = 1) -> str:
