@@ -15,7 +15,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,27 +140,17 @@ def render_document(
     *,
     self_contained: bool = False,
 ) -> dict[str, bytes]:
-    """The report in each format as bytes (charts rendered once for both).
-
-    With both formats, the HTML is written while Typst lays out the PDF in its own process
-    (a thread here only waits for it), so the HTML costs no wall time."""
+    """The report in each format as bytes (charts rendered once for both)."""
     charts = render_charts(doc)
     out: dict[str, bytes] = {}
-    pdf: Future[bytes] | None = None
-    with ThreadPoolExecutor(1, thread_name_prefix="typst") as pool:
-        if "pdf" in formats:
-            from .pdf import render_pdf
+    if "pdf" in formats:
+        from .pdf import render_pdf
 
-            pdf = pool.submit(render_pdf, doc, charts)
-        html = None
-        if "html" in formats:
-            from .html import render_html
+        out["pdf"] = render_pdf(doc, charts)
+    if "html" in formats:
+        from .html import render_html
 
-            html = render_html(doc, charts, self_contained=self_contained).encode("utf-8")
-        if pdf is not None:
-            out["pdf"] = pdf.result()
-        if html is not None:
-            out["html"] = html
+        out["html"] = render_html(doc, charts, self_contained=self_contained).encode("utf-8")
     return out
 
 
