@@ -877,7 +877,6 @@ def _usage_message(e: Exception, argv: list[str], lang: str) -> str:
     copies of click's exceptions (``typer._click.exceptions``), older versions click's."""
     import contextlib
     import difflib
-    import math
 
     from .story.i18n import t
 

@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             # warm before the first request: a renderer warming at full priority while
             # clients ask for budgets took one of the two cores from them (measured: p99 of
-            # the load test's warm-up 1,43 s with it, 77 ms without it)
+            # the load test's warm-up 1.43 s with it, 77 ms without it)
             job = await anyio.to_thread.run_sync(_warm_renderers, engine)
             if job is not None and settings.prefill_charts and engine.render_pool.chart_store:
                 threading.Thread(target=_prefill_charts, args=(engine, job), daemon=True).start()
